@@ -1,0 +1,197 @@
+"""Typed records that the stages exchange: extract produces them, check reads them and adds
+outcomes, package and render publish them. Amounts are Decimal yuan; None means blank.
+
+Field names follow the public data contract (DOMAIN.md, "Public data contract").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+
+class TableKind(str, Enum):
+    """The nine standard tables; the value is the name of the resource that publishes them."""
+
+    SUMMARY = "income_expenditure_summary"  # 1 收支总表
+    INCOME = "income_by_function"  # 2 收入总表
+    EXPENDITURE = "expenditure_by_function"  # 3 支出总表
+    FISCAL_SUMMARY = "fiscal_appropriation_summary"  # 4 财政拨款收支总表
+    GENERAL_BUDGET = "general_budget_expenditure"  # 5 一般公共预算财政拨款支出表
+    BASIC_BY_ECONOMIC = "basic_expenditure_by_economic"  # 6 一般公共预算财政拨款基本支出表
+    GOVERNMENT_FUND = "government_fund_expenditure"  # 7 政府性基金预算财政拨款支出表
+    STATE_CAPITAL = "state_capital_expenditure"  # 8 国有资本经营预算财政拨款支出表
+    THREE_PUBLIC = "three_public_expenditure"  # 9 财政拨款"三公"经费支出表
+
+    @property
+    def number(self) -> int:
+        return list(TableKind).index(self) + 1
+
+
+class TableStatus(str, Enum):
+    PRESENT = "present"
+    EMPTY = "empty"  # published with no rows, e.g. 注：无…空表列示
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit_id: str  # stable ASCII slug, safe in paths and URLs
+    unit_code: str  # 224, 224001: meaningful only within its region
+    unit_name: str
+    province: str
+    city: str
+    county: str  # "" for a city-level unit
+
+
+@dataclass
+class TableRow:
+    """One data line of a standard table, in the order published.
+
+    Two-sided tables (1 and 4) give one row per line per side. ``code`` is a functional
+    (tables 2, 3, 5, 7, 8) or economic (table 6) classification code, or None.
+    ``amounts`` maps the table's amount fields (TableSpec.columns) to yuan.
+    """
+
+    line: int  # 1-based order within the table (and side)
+    name: str
+    amounts: dict[str, Decimal | None]
+    code: str | None = None
+    side: str | None = None  # "income" / "expenditure" for tables 1 and 4
+    is_total: bool = False  # 合计, 本年收入合计, 收入总计, "三公"经费小计 …
+    source_row: int = 0  # grid row in the document's table, for findings
+
+
+@dataclass
+class BudgetTable:
+    kind: TableKind
+    title: str  # as published, e.g. 部门预算收支总表
+    status: TableStatus
+    columns: list[str]  # amount field names in published order
+    rows: list[TableRow] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)  # unrecognised header labels, kept and reported
+    money_unit: str = "万元"  # 万元 or 元, as published above the table
+    location: str = ""  # where it stands in the document, e.g. "table 3 (block 12)"
+    note: str = ""  # e.g. the empty-table statement
+
+
+@dataclass
+class NarrativeFact:
+    """An amount stated in the explanation part (情况说明)."""
+
+    fact: str  # income_total, basic, personnel, public, project, operating_expenses, three_public, …
+    amount: Decimal
+    sentence: str
+    money_unit: str  # the unit the sentence writes: 万元 or 元
+    section: str = ""  # heading of the section it came from
+    qualifier: str = ""  # e.g. the item for a part (公务接待费) or the year compared with
+
+
+@dataclass
+class Organization:
+    name: str
+    nature: str = ""  # 行政 / 事业 …
+    rank: str = ""  # 正科级 …
+    funding_form: str = ""  # 财政拨款 …
+
+
+@dataclass
+class Project:
+    project_name: str
+    project_code: str = ""
+    amount: Decimal | None = None
+    fiscal_amount: Decimal | None = None  # 其中：财政资金
+    purpose: str = ""
+    goal: str = ""  # 绩效目标 text
+    spending_plan: dict[str, str] = field(default_factory=dict)  # 3月底 → 25%, as published
+    source: str = "performance_table"  # or "narrative" (listed in 支出说明)
+
+
+@dataclass
+class PerformanceIndicator:
+    project_name: str
+    level1: str
+    level2: str
+    level3: str
+    description: str = ""
+    target: str = ""  # as published: ≥95%, ≤48小时, 及时, 7台
+    basis: str = ""  # 指标值确定依据
+    comparator: str = ""  # ≥ ≤ = > <, or "" when the target is not a figure
+    number: Decimal | None = None
+    unit: str = ""
+
+
+@dataclass
+class ProcurementItem:
+    project_name: str
+    item: str
+    catalogue_code: str = ""
+    unit: str = ""
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+    is_total: bool = False
+
+
+@dataclass
+class FixedAsset:
+    item: str
+    quantity: Decimal | None = None
+    value: Decimal | None = None
+    as_of: str = ""  # 截止时间, ISO date when readable
+
+
+@dataclass
+class Finding:
+    """Something a stage could not read or had to guess, with where it happened."""
+
+    stage: str  # read / extract / check
+    location: str
+    message: str
+    severity: str = "warning"  # warning / error
+
+
+@dataclass
+class Narrative:
+    facts: list[NarrativeFact] = field(default_factory=list)
+    duties: str = ""
+    organizations: list[Organization] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    indicators: list[PerformanceIndicator] = field(default_factory=list)
+    procurement: list[ProcurementItem] = field(default_factory=list)
+    fixed_assets: list[FixedAsset] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # headings found, in order
+
+
+@dataclass
+class Disclosure:
+    disclosure_id: str  # f"{unit_id}-{year}"
+    unit: Unit
+    year: int
+    scope: str  # 部门 / 单位
+    published_unit: str  # 万元 / 元: the money unit the tables (or text) use
+    source_file: str  # file name inside source_docs/
+    source_sha256: str
+    source_url: str = ""
+    tables: dict[TableKind, BudgetTable] = field(default_factory=dict)
+    narrative: Narrative = field(default_factory=Narrative)
+    findings: list[Finding] = field(default_factory=list)
+
+    def table(self, kind: TableKind) -> BudgetTable | None:
+        table = self.tables.get(kind)
+        return table if table is not None and table.status is not TableStatus.MISSING else None
+
+
+@dataclass
+class CheckOutcome:
+    """One row of the ``checks`` resource."""
+
+    disclosure_id: str
+    rule: str
+    table: str
+    location: str
+    expected: Decimal | str | None
+    actual: Decimal | str | None
+    status: str  # pass / fail / not_applicable
+    message: str
