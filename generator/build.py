@@ -6,9 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from generator.build_report import write_report
+from generator.cache import DEFAULT_CACHE_DIR, ExtractionCache, map_cached
 from generator.extract import extract_disclosure
+from generator.history.snapshot import CHANGELOG_NAME, current_data_version
+from generator.isolation import Failure
+from generator.package import write_datapackage
 from generator.read import UnreadableDocument, read_document
-from generator.records import CheckOutcome, Disclosure
+from generator.records import CheckOutcome, Disclosure, TableKind
+from generator.render import render_site
+from generator.site import build_site
 from generator.sources import SourceDocument, discover_sources
 
 
@@ -22,6 +29,16 @@ class BuildOptions:
     """Where the static site is built."""
     strict: bool = False
     """Fail the build on failed consistency checks, not only on unreadable inputs."""
+    jobs: int | None = None
+    """Worker processes reading documents; None = the CPU count."""
+    cache_dir: Path | None = DEFAULT_CACHE_DIR
+    """Where read+extract results are kept between builds (generator.cache); None = no cache."""
+    docs_dir: Path | None = None
+    """Where the site's Markdown pages are rendered (wiped on each build); None = build/docs beside the site."""
+    with_site: bool = True
+    """Render and build the static site; False publishes the data package only."""
+    changelog: Path = Path(CHANGELOG_NAME)
+    """The data changelog; its newest snapshot version is stamped into the package."""
 
 
 @dataclass(frozen=True)
@@ -43,17 +60,44 @@ def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
         document = read_document(source.path)
     except UnreadableDocument as error:
         return Unreadable(source.file, error.reason, error.hint)
-    return extract_disclosure(document, source)
+    disclosure = extract_disclosure(document, source)
+    if not any(disclosure.table(kind) for kind in TableKind) and not disclosure.narrative.sections:
+        # Published, it would be an empty unit page; a Word file of something else is a wrong input.
+        return Unreadable(source.file, "not a budget disclosure: no budget table or explanation section recognised",
+                          "check that the file is a 部门预算/单位预算 disclosure")
+    return disclosure
+
+
+def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
+    if failure.kind == "error":
+        return Unreadable(source.file, f"the generator failed on it: {failure.message}",
+                          "a bug in budget-site: please report it with the file")
+    return Unreadable(source.file, f"reading stopped: {failure.message}",
+                      "the file may be built to hang the reader; open it in Word and save it again as .docx")
 
 
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
     result = BuildResult()
-    for source in discover_sources(options.source_dir):
-        outcome = read_and_extract(source)
+    sources = discover_sources(options.source_dir)
+    # Each document in its own worker: a crash or a hang costs that document, not the build.
+    cache = ExtractionCache(options.cache_dir) if options.cache_dir is not None else None
+    for source, outcome in zip(sources, map_cached(read_and_extract, sources, options.jobs, cache, log)):
+        if isinstance(outcome, Failure):
+            outcome = _failed(source, outcome)
         if isinstance(outcome, Unreadable):
             result.unreadable.append(outcome)
             log(f"unreadable: {outcome.file}: {outcome.reason}" + (f" ({outcome.hint})" if outcome.hint else ""))
         else:
             result.disclosures.append(outcome)
     log(f"read {len(result.disclosures)} disclosures, {len(result.unreadable)} unreadable")
+    write_datapackage(result.disclosures, result.outcomes, options.datapackage_dir,
+                      version=current_data_version(options.changelog), log=log)
+    # Last, after the data package is published: it describes that package.
+    write_report(result, options.strict, options.datapackage_dir)
+    if not options.with_site:
+        return result
+    docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
+    render_site(result.disclosures, result.outcomes, options.datapackage_dir, docs_dir, options.source_dir)
+    build_site(docs_dir, options.site_dir)
+    log(f"site: {options.site_dir}")
     return result

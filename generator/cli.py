@@ -6,7 +6,12 @@ import click
 
 from generator import __version__
 from generator.commands.build import build_command
+from generator.commands.convert import convert_command
+from generator.commands.diff import diff_command
+from generator.commands.generate import generate_command
 from generator.commands.inspect import inspect_command
+from generator.commands.snapshot import snapshot_command
+from generator.commands.validate import validate_command
 
 
 @click.group()
@@ -16,7 +21,12 @@ def cli() -> None:
 
 
 cli.add_command(build_command)
+cli.add_command(convert_command)
+cli.add_command(diff_command)
+cli.add_command(generate_command)
 cli.add_command(inspect_command)
+cli.add_command(snapshot_command)
+cli.add_command(validate_command)
 
 
 def main() -> None:

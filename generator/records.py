@@ -61,6 +61,7 @@ class TableRow:
     side: str | None = None  # "income" / "expenditure" for tables 1 and 4
     is_total: bool = False  # 合计, 本年收入合计, 收入总计, "三公"经费小计 …
     source_row: int = 0  # grid row in the document's table, for findings
+    extra: dict[str, str] = field(default_factory=dict)  # cells of BudgetTable.extra_columns, as published
 
 
 @dataclass
@@ -177,6 +178,9 @@ class Disclosure:
     tables: dict[TableKind, BudgetTable] = field(default_factory=dict)
     narrative: Narrative = field(default_factory=Narrative)
     findings: list[Finding] = field(default_factory=list)
+    # Every paragraph outside tables, in document order: the wording checks (template text,
+    # years, units, reasons for changes) read the text as published.
+    paragraphs: list[str] = field(default_factory=list)
 
     def table(self, kind: TableKind) -> BudgetTable | None:
         table = self.tables.get(kind)

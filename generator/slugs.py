@@ -31,6 +31,7 @@ def short_hash(*parts: str, length: int = 6) -> str:
 def unit_id(province: str, city: str, county: str, unit_code: str, unit_name: str) -> str:
     """E.g. shijiazhuang-luancheng-224-1a2b3c: readable region and code, and a hash of the
     full identity (region, code, name), since the same code in another county is another unit."""
-    region = [region_slug(part) for part in (city, county) if part] or ["unknown"]
+    # A name with no Chinese (pinyin drops ASCII) slugs to "": skipped, not an empty segment.
+    region = [slug for part in (city, county) if (slug := region_slug(part))] or ["unknown"]
     code = _NOT_SAFE.sub("", unit_code.lower()) or "x"
     return "-".join([*region, code, short_hash(province, city, county, unit_code, unit_name)])

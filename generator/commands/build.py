@@ -6,9 +6,10 @@ from pathlib import Path
 import click
 
 from generator.build import BuildOptions, build
+from generator.build_report import EXIT_CHECKS_FAILED, EXIT_UNREADABLE, exit_code
+from generator.cache import DEFAULT_CACHE_DIR
 
-EXIT_UNREADABLE = 2
-EXIT_CHECKS_FAILED = 3
+__all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
 
 
 @click.command("build")
@@ -19,14 +20,19 @@ EXIT_CHECKS_FAILED = 3
 @click.option("--site", "site_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("site"), show_default=True, help="Output folder of the static site.")
 @click.option("--strict", is_flag=True, help="Also exit non-zero when a consistency check fails.")
-def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes reading documents  [default: the CPU count]")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CACHE_DIR,
+              show_default=True, help="Where extraction results are kept, so unchanged documents are not read again.")
+@click.option("--no-cache", is_flag=True, help="Read every document again and leave the cache untouched.")
+def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
+                  cache_dir: Path, no_cache: bool) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
     Exit codes: 0 all inputs read; 2 some input was unreadable (everything readable is
-    still published); 3 with --strict, some consistency check failed.
+    still published); 3 with --strict, some consistency check failed. Unreadable files
+    are listed in DATAPACKAGE/build_report.json.
     """
-    result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict))
-    if result.unreadable:
-        sys.exit(EXIT_UNREADABLE)
-    if strict and any(outcome.status == "fail" for outcome in result.outcomes):
-        sys.exit(EXIT_CHECKS_FAILED)
+    result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
+                                cache_dir=None if no_cache else cache_dir))
+    sys.exit(exit_code(result, strict))

@@ -6,20 +6,26 @@ from pathlib import Path
 import click
 
 from generator.document import Paragraph, Table
+from generator.extract.tables import describe_tables
 from generator.read import UnreadableDocument, read_document
 
 
 @click.command("inspect")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the document model as JSON.")
-def inspect_command(file: Path, as_json: bool) -> None:
-    """Show what the reader saw in FILE: blocks in order and each table's grid."""
+@click.option("--tables", "tables_only", is_flag=True, help="Print only which standard tables were recognised.")
+def inspect_command(file: Path, as_json: bool, tables_only: bool) -> None:
+    """Show what the reader saw in FILE: blocks in order and each table's grid, then which of
+    the nine standard tables were recognised, which were not, and why."""
     try:
         document = read_document(file)
     except UnreadableDocument as error:
         raise click.ClickException(f"{file.name}: {error.reason}" + (f" ({error.hint})" if error.hint else ""))
     if as_json:
         click.echo(json.dumps(document.to_json(), ensure_ascii=False, indent=1))
+        return
+    if tables_only:
+        click.echo("\n".join(describe_tables(document)))
         return
     for index, block in enumerate(document.blocks):
         if isinstance(block, Paragraph):
@@ -37,3 +43,4 @@ def inspect_command(file: Path, as_json: bool) -> None:
                 click.echo(f"    {r}: {cells}")
     for warning in document.warnings:
         click.echo(f"warning: {warning}")
+    click.echo("\n".join(describe_tables(document)))

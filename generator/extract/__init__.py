@@ -44,4 +44,5 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         tables=tables,
         narrative=narrative,
         findings=findings + table_findings + narrative_findings,
+        paragraphs=[paragraph.text for _, paragraph in document.paragraphs()],
     )

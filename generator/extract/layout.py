@@ -54,12 +54,13 @@ def layout_row(cells: list[str]) -> LayoutRow | None:
 
 
 def table_layout(table: Table) -> LayoutRow | None:
-    """The layout row of a layout table, or the first row of a table that begins with one
-    (the text export joins the layout table to the budget table below it)."""
-    rows = table.rows()
-    if not rows:
-        return None
-    return layout_row([cell.text for cell in rows[0]])
+    """The layout row of a layout table, or of a table that begins with one (the text export
+    joins the layout table to the budget table below it), perhaps under a title row."""
+    for cells in table.grid()[:2]:
+        row = layout_row(cells)
+        if row is not None:
+            return row
+    return None
 
 
 def stated_identity(document: Document) -> StatedIdentity:

@@ -1,30 +1,28 @@
-"""Read stage: a source file to the document model, or a clear reason why not."""
+"""Read stage: a source file to the document model, or a clear reason why not.
+
+Every file passes the guards in ``safety`` first: loaded once with a size cap, sniffed by
+its bytes, and a Word package checked from its zip directory before anything is parsed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from generator.document import Document
 from generator.read.docx_reader import read_docx
-from generator.read.text_reader import read_text
+from generator.read.safety import LIMITS, Kind, Limits, UnreadableDocument, check_package, decode_text, load, sniff
+from generator.read.text_reader import parse_text, read_text
 
 
-class UnreadableDocument(Exception):
-    """A file that is not a readable disclosure; ``hint`` tells the publisher what to do."""
-
-    def __init__(self, reason: str, hint: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.hint = hint
-
-
-def read_document(path: Path) -> Document:
+def read_document(path: Path, limits: Limits = LIMITS) -> Document:
     """Read a .docx, or the plain-text export (.txt), into the document model."""
-    if path.suffix.lower() == ".txt":
-        return read_text(path, name=path.name)
+    data = load(path, limits)
+    if sniff(data, path.suffix) is Kind.TEXT:
+        return parse_text(decode_text(data, limits), path.name)
+    check_package(data, limits)
     try:
-        return read_docx(path, name=path.name)
+        return read_docx(BytesIO(data), name=path.name)
     except Exception as error:  # python-docx raises many kinds on damaged packages
         raise UnreadableDocument(f"not a readable Word document: {type(error).__name__}: {error}",
                                  "open it in Word or LibreOffice and save it again as .docx") from error

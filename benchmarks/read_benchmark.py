@@ -1,0 +1,88 @@
+"""How fast the .docx reader is, next to parsing word/document.xml with lxml alone.
+
+    python benchmarks/read_benchmark.py [--repeat N]
+
+For each corpus document, and for a generated document of 30 large tables (the corpus's
+tables of ten rows or more, repeated), prints the reader's milliseconds per document,
+the milliseconds lxml needs to unzip and parse the same word/document.xml, and their
+ratio. Times are the best of N runs, which is the least disturbed by other processes.
+The target is a ratio within 1.3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import time
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import docx
+from lxml import etree
+
+from generator.read.docx_reader import read_docx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+GENERATED_TABLES = 30
+LARGE_TABLE_ROWS = 10
+
+
+def best_ms(run: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times) * 1000
+
+
+def lxml_alone(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        etree.fromstring(package.read("word/document.xml"))
+
+
+def generated_document(sources: list[Path]) -> bytes:
+    """A document of GENERATED_TABLES large corpus tables, each after a heading paragraph."""
+    large = [table for source in sources for table in docx.Document(str(source)).element.body.iter(W + "tbl")
+             if len(table.findall(W + "tr")) >= LARGE_TABLE_ROWS]
+    document = docx.Document(str(sources[0]))
+    body = document.element.body
+    section = body.find(W + "sectPr")
+    for block in list(body):
+        if block is not section:
+            body.remove(block)
+    for index in range(GENERATED_TABLES):
+        heading = document.add_paragraph(f"表{index + 1}")
+        body.remove(heading._p)
+        section.addprevious(heading._p)
+        section.addprevious(copy.deepcopy(large[index % len(large)]))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30, help="runs per document; the best is reported")
+    args = parser.parse_args()
+    sources = sorted((ROOT / "source_docs").glob("*.docx"))
+    cases = [(source.name, source.read_bytes()) for source in sources]
+    cases.append((f"generated: {GENERATED_TABLES} large tables", generated_document(sources)))
+    print(f"{'document':<44} {'tables':>6} {'reader ms':>10} {'lxml ms':>8} {'ratio':>6}")
+    worst = 0.0
+    for name, data in cases:
+        document = read_docx(io.BytesIO(data), name)
+        reader = best_ms(lambda: read_docx(io.BytesIO(data), name), args.repeat)
+        alone = best_ms(lambda: lxml_alone(data), args.repeat)
+        worst = max(worst, reader / alone)
+        print(f"{name:<44} {sum(1 for _ in document.tables()):>6} {reader:>10.1f} {alone:>8.1f} "
+              f"{reader / alone:>6.2f}")
+    print(f"worst ratio {worst:.2f} (target ≤ 1.3)")
+
+
+if __name__ == "__main__":
+    main()

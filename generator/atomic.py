@@ -1,0 +1,62 @@
+"""Publish outputs whole or not at all: a build that fails midway leaves the previous
+``datapackage/`` and ``site/`` as they were.
+
+Each output is written into a hidden temporary sibling (same file system, so the final
+rename is atomic) and swapped in only once it is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+# mkdtemp makes folders private (0700); published folders are read by web servers.
+PUBLISHED_MODE = 0o755
+
+
+@contextmanager
+def replace_dir(final: Path) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``final``; when the block completes it becomes
+    ``final`` (replacing the old one), when it raises it is removed and ``final`` is untouched.
+
+        with replace_dir(options.site_dir) as out:
+            write_everything_into(out)
+    """
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-", dir=final.parent))
+    try:
+        yield staging
+        os.chmod(staging, PUBLISHED_MODE)
+        _swap(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Two renames: the old folder is moved aside, then the new one takes its name."""
+    if not final.exists():
+        os.replace(staging, final)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+    os.replace(final, retired / final.name)
+    os.replace(staging, final)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file so that readers see the old content or the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,50 @@
+"""The machine-readable account of a build: what was published, what could not be read and
+why, and the exit code. Deterministic (no times, no absolute paths), so it diffs cleanly
+beside the data package it describes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator import __version__
+from generator.atomic import write_text
+
+if TYPE_CHECKING:
+    from generator.build import BuildResult
+
+REPORT_NAME = "build_report.json"
+
+EXIT_OK = 0
+EXIT_UNREADABLE = 2
+"""Some input could not be read; everything readable is still published."""
+EXIT_CHECKS_FAILED = 3
+"""With --strict: every input was read, but some consistency check failed."""
+
+
+def exit_code(result: BuildResult, strict: bool) -> int:
+    if result.unreadable:
+        return EXIT_UNREADABLE
+    if strict and any(outcome.status == "fail" for outcome in result.outcomes):
+        return EXIT_CHECKS_FAILED
+    return EXIT_OK
+
+
+def report(result: BuildResult, strict: bool) -> dict:
+    return {
+        "generator": {"name": "budget-site", "version": __version__},
+        "exit_code": exit_code(result, strict),
+        "strict": strict,
+        "published": [{"file": d.source_file, "disclosure_id": d.disclosure_id, "source_sha256": d.source_sha256}
+                      for d in result.disclosures],
+        "unreadable": [{"file": u.file, "reason": u.reason, "hint": u.hint} for u in result.unreadable],
+        "checks_failed": sum(outcome.status == "fail" for outcome in result.outcomes),
+    }
+
+
+def write_report(result: BuildResult, strict: bool, folder: Path) -> Path:
+    path = Path(folder) / REPORT_NAME
+    write_text(path, json.dumps(report(result, strict), ensure_ascii=False, indent=1) + "\n")
+    return path

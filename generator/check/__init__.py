@@ -1,0 +1,63 @@
+"""Check stage: every disclosure's figures against each other, as published rows of the
+``checks`` resource. A failing disclosure is still published in full: outcomes are data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.check import across_tables, against_narrative, completeness, hygiene, within_tables  # noqa: F401  (register rules, in catalogue order)
+from generator.check.engine import CATEGORIES, FAIL, PASS, RULES, Rule, evaluate_rule
+from generator.records import CheckOutcome, Disclosure
+
+
+def rules() -> list[Rule]:
+    """The rule catalogue, grouped by category in the order of CATEGORIES."""
+    return sorted(RULES, key=lambda item: CATEGORIES.index(item.category))
+
+
+def check_disclosure(disclosure: Disclosure) -> list[CheckOutcome]:
+    return [outcome for item in rules() for outcome in evaluate_rule(item, disclosure)]
+
+
+def run_checks(disclosures: list[Disclosure]) -> list[CheckOutcome]:
+    """Outcomes of every rule on every disclosure, by disclosure id, then rule catalogue order."""
+    return [outcome for disclosure in sorted(disclosures, key=lambda d: d.disclosure_id)
+            for outcome in check_disclosure(disclosure)]
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """One rule as the data package and the site publish it."""
+
+    rule: str
+    category: str
+    title_zh: str
+    title_en: str
+    description_zh: str
+    description_en: str
+    reads: str  # resources read, separated by spaces
+    covers: str  # GovBudgetChecker rule ids, separated by spaces
+
+
+def rule_catalogue() -> list[CatalogueEntry]:
+    return [CatalogueEntry(item.rule_id, item.category, item.title_zh, item.title_en, item.description_zh,
+                           item.description_en, " ".join(item.reads), " ".join(item.covers)) for item in rules()]
+
+
+def summary_lines(outcomes: list[CheckOutcome]) -> list[str]:
+    """One line per disclosure (rules passed / failed), then every failure."""
+    by_disclosure: dict[str, dict[str, set[str]]] = {}
+    for outcome in outcomes:
+        statuses = by_disclosure.setdefault(outcome.disclosure_id, {})
+        statuses.setdefault(outcome.rule, set()).add(outcome.status)
+    lines = []
+    for disclosure_id, statuses in by_disclosure.items():
+        failed = sum(1 for found in statuses.values() if FAIL in found)
+        passed = sum(1 for found in statuses.values() if FAIL not in found and PASS in found)
+        lines.append(f"checks: {disclosure_id}: {passed} rules passed, {failed} failed, "
+                     f"{len(statuses) - passed - failed} not applicable")
+    for outcome in outcomes:
+        if outcome.status == FAIL:
+            where = f" [{outcome.table}" + (f" · {outcome.location}" if outcome.location else "") + "]"
+            lines.append(f"  FAIL {outcome.disclosure_id} {outcome.rule}{where}: {outcome.message}")
+    return lines

@@ -1,0 +1,59 @@
+"""Classification codes: functional (功能分类科目, 3/5/7 digits = 类/款/项) and economic
+(部门支出经济分类科目, 3/5 digits = 类/款). A code's parent is its prefix, so level and
+parent are derived from the code itself, never stored as published."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from generator.records import BudgetTable, TableStatus
+from generator.table_specs import SPECS
+
+FUNCTION = "function"
+ECONOMIC = "economic"
+CODE_LENGTHS = {FUNCTION: (3, 5, 7), ECONOMIC: (3, 5)}
+LEVEL_NAMES = {1: "类", 2: "款", 3: "项"}
+_DIGITS = re.compile(r"^\d+$")
+
+
+def is_valid_code(code: str, classification: str) -> bool:
+    return bool(_DIGITS.match(code)) and len(code) in CODE_LENGTHS[classification]
+
+
+def code_level(code: str) -> int:
+    """1 for 类 (3 digits), 2 for 款 (5), 3 for 项 (7)."""
+    if not _DIGITS.match(code) or len(code) not in (3, 5, 7):
+        raise ValueError(f"not a classification code: {code!r}")
+    return (len(code) - 1) // 2
+
+
+def parent_code(code: str) -> str | None:
+    """The code one level up (2013701 → 20137 → 201 → None)."""
+    return code[:-2] if code_level(code) > 1 else None
+
+
+@dataclass(frozen=True, order=True)
+class CodeEntry:
+    classification: str  # "function" or "economic"
+    code: str
+    name: str
+    level: int
+    parent_code: str | None
+
+
+def collect_codes(tables: Mapping[object, BudgetTable]) -> list[CodeEntry]:
+    """Every valid (code, name) a disclosure's coded tables publish, once each, sorted.
+
+    The same code can come back with another name (another year's catalogue); both are kept
+    so the consumer decides."""
+    entries: set[CodeEntry] = set()
+    for spec in SPECS:
+        table = tables.get(spec.kind)
+        if spec.codes is None or table is None or table.status is not TableStatus.PRESENT:
+            continue
+        for row in table.rows:
+            if row.code and is_valid_code(row.code, spec.codes):
+                entries.add(CodeEntry(spec.codes, row.code, row.name, code_level(row.code), parent_code(row.code)))
+    return sorted(entries)

@@ -1,0 +1,37 @@
+"""Package stage: records → a validated, deterministic Frictionless data package (issue 5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.package.rows import PackageDataError
+from generator.package.schema import PANDAS_DTYPES, RESOURCE_BY_NAME
+from generator.package.validation import ValidationReport, validate_package
+from generator.package.writer import (
+    PackageInvalid,
+    disclosure_download,
+    unit_download,
+    write_datapackage,
+)
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = [
+    "PackageDataError", "PackageInvalid", "ValidationReport", "disclosure_download", "PANDAS_DTYPES",
+    "read_resource", "unit_download", "validate_package", "write_datapackage", "RESOURCE_BY_NAME",
+]
+
+
+def read_resource(package_dir: Path | str, name: str) -> pandas.DataFrame:
+    """One resource as a DataFrame with the dtypes its published schema implies (codes as strings,
+    amounts as float64, integers as Int64); only an empty cell is missing."""
+    import pandas  # noqa: PLC0415 - heavy, and only this helper needs it
+
+    descriptor = json.loads((Path(package_dir) / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["name"] == name)
+    dtypes = {f["name"]: PANDAS_DTYPES[f["type"]] for f in resource["schema"]["fields"]}
+    return pandas.read_csv(Path(package_dir) / resource["path"], dtype=dtypes, keep_default_na=False,
+                           na_values=[""], encoding="utf-8")

@@ -1,0 +1,72 @@
+"""Validate a written data package with frictionless and summarise the result in a few lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import frictionless
+
+SHOWN_ERRORS = 20
+
+
+@dataclass(frozen=True)
+class ResourceResult:
+    name: str
+    rows: int
+    errors: int
+
+
+@dataclass
+class ValidationReport:
+    path: Path
+    valid: bool
+    resources: list[ResourceResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the first SHOWN_ERRORS, one line each
+    error_count: int = 0
+
+    def summary(self) -> str:
+        rows = sum(resource.rows for resource in self.resources)
+        head = (f"{self.path}: {'valid' if self.valid else 'INVALID'} — {len(self.resources)} resources, "
+                f"{rows} rows, {self.error_count} errors")
+        lines = [head]
+        lines += [f"  {r.name}: {r.rows} rows" + (f", {r.errors} errors" if r.errors else "")
+                  for r in self.resources]
+        lines += [f"  error: {error}" for error in self.errors]
+        if self.error_count > len(self.errors):
+            lines.append(f"  … and {self.error_count - len(self.errors)} more")
+        return "\n".join(lines)
+
+
+def _describe(resource: str, error: frictionless.Error) -> str:
+    where = [resource] if resource else []
+    row = getattr(error, "row_number", None)
+    if row is not None:
+        where.append(f"row {row}")
+    field_name = getattr(error, "field_name", None)
+    if field_name:
+        where.append(f"field {field_name}")
+    return f"{' '.join(where) or 'package'}: {error.type}: {error.message}"
+
+
+def validate_package(directory: Path) -> ValidationReport:
+    """Every resource, its schema, types, constraints, keys and hashes, as frictionless sees them."""
+    import frictionless  # noqa: PLC0415 - a second to import: only when validating, not for every command
+    descriptor = Path(directory) / "datapackage.json"
+    report = ValidationReport(Path(directory), valid=False)
+    if not descriptor.is_file():
+        report.errors.append(f"no datapackage.json in {directory}")
+        report.error_count = 1
+        return report
+    result = frictionless.validate(str(descriptor))
+    described = [_describe("", error) for error in result.errors]
+    for task in result.tasks:
+        report.resources.append(ResourceResult(task.name or task.place, task.stats.get("rows") or 0,
+                                               len(task.errors)))
+        described += [_describe(task.name or task.place, error) for error in task.errors]
+    report.valid = result.valid
+    report.error_count = len(described)
+    report.errors = described[:SHOWN_ERRORS]
+    return report

@@ -1,0 +1,167 @@
+"""Write the data package: CSV per resource, datapackage.json, README.md, an Excel workbook, and
+per-unit and per-disclosure zips. Every byte depends only on the records and the options, never
+on the clock, so two builds give identical folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from generator import __version__
+from generator.atomic import replace_dir
+from generator.package.formats import csv_bytes, xlsx_bytes, zip_bytes
+from generator.package.readme import readme_text
+from generator.package.rows import PackageDataError, PackageRows, package_rows
+from generator.package.schema import ID_PATTERN, RESOURCES
+from generator.package.validation import ValidationReport, validate_package
+from generator.records import CheckOutcome, Disclosure
+
+DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+DEFAULT_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                   "title": "Creative Commons Attribution 4.0"}
+
+
+class PackageInvalid(RuntimeError):
+    """The package written does not validate: the previous one is left in place."""
+
+    def __init__(self, report: ValidationReport):
+        super().__init__("the data package does not validate:\n" + report.summary())
+        self.report = report
+
+
+@dataclass(frozen=True)
+class PackageMeta:
+    name: str
+    title: str
+    description: str
+    version: str
+    created: datetime  # naive UTC
+    license: dict
+
+
+def unit_download(unit_id: str) -> str:
+    """Path, inside the package folder, of the zip of one unit (all years)."""
+    return f"downloads/units/{unit_id}.zip"
+
+
+def disclosure_download(disclosure_id: str) -> str:
+    """Path, inside the package folder, of the zip of one disclosure (one unit-year)."""
+    return f"downloads/disclosures/{disclosure_id}.zip"
+
+
+def creation_time(disclosures: Iterable[Disclosure]) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds); else 1 January of the latest budget year
+    the sources cover, since the documents carry no dates of their own."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    years = [d.year for d in disclosures if d.year]
+    return datetime(max(years) if years else 1980, 1, 1)
+
+
+def _descriptor(rows: PackageRows, meta: PackageMeta, csvs: dict[str, bytes]) -> dict:
+    resources = []
+    for resource in RESOURCES:
+        path = f"{resource.name}.csv"
+        resources.append({
+            "name": resource.name, "type": "table", "path": path, "scheme": "file", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "title": resource.title,
+            "description": resource.description, "bytes": len(csvs[path]),
+            "hash": "sha256:" + hashlib.sha256(csvs[path]).hexdigest(), "schema": resource.descriptor(),
+        })
+    sources = []
+    for disclosure in rows.disclosures:
+        source = {"title": disclosure.source_file, "sha256": disclosure.source_sha256}
+        if disclosure.source_url:
+            source["path"] = disclosure.source_url
+        sources.append(source)
+    publishers = sorted({(d.unit.province + d.unit.city + d.unit.county + d.unit.unit_name).strip()
+                         for d in rows.disclosures} - {""})
+    return {
+        "$schema": DATA_PACKAGE_PROFILE,
+        "name": meta.name,
+        "title": meta.title,
+        "description": meta.description,
+        "version": meta.version,
+        "created": meta.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "keywords": ["budget", "预算公开", "部门预算", "open data"],
+        "licenses": [meta.license],
+        "contributors": [{"title": f"budget-site {__version__}", "roles": ["creator"]},
+                         *({"title": publisher, "roles": ["publisher"]} for publisher in publishers)],
+        "sources": sources,
+        "resources": resources,
+    }
+
+
+def package_files(rows: PackageRows, meta: PackageMeta, downloads: bool) -> dict[str, bytes]:
+    """Every file of the package folder, by relative path."""
+    csvs = {f"{resource.name}.csv": csv_bytes(resource, rows.rows[resource.name]) for resource in RESOURCES}
+    descriptor = _descriptor(rows, meta, csvs)
+    files = dict(csvs)
+    files["datapackage.json"] = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    row_counts = {name: len(resource_rows) for name, resource_rows in rows.rows.items()}
+    files["README.md"] = readme_text(descriptor, row_counts, downloads).encode("utf-8")
+    files[f"{meta.name}.xlsx"] = xlsx_bytes(
+        [(resource.name, resource.title, resource.description) for resource in RESOURCES],
+        [(resource, rows.rows[resource.name]) for resource in RESOURCES], meta.created)
+    if downloads:
+        files.update(_downloads(rows, meta))
+    return files
+
+
+def _downloads(rows: PackageRows, meta: PackageMeta) -> dict[str, bytes]:
+    groups: dict[str, tuple[str, list[Disclosure]]] = {}
+    for disclosure in rows.disclosures:
+        for path_id, path in ((disclosure.unit.unit_id, unit_download(disclosure.unit.unit_id)),
+                              (disclosure.disclosure_id, disclosure_download(disclosure.disclosure_id))):
+            if not re.fullmatch(ID_PATTERN, path_id):
+                raise PackageDataError(f"{path_id!r} is not a safe file name")
+            groups.setdefault(path, (path_id, []))[1].append(disclosure)
+    files = {}
+    for path, (path_id, members) in groups.items():
+        title = members[0].unit.unit_name + ("" if path_id == members[0].unit.unit_id else f" {members[0].year}")
+        sub_meta = replace(meta, name=f"{meta.name}-{path_id}", title=f"{meta.title}：{title}",
+                           description=f"{meta.description} Filtered to {path_id}.")
+        sub_rows = package_rows(members, [o for o in rows.outcomes if o.disclosure_id in
+                                          {d.disclosure_id for d in members}])
+        files[path] = zip_bytes(package_files(sub_rows, sub_meta, downloads=False), meta.created)
+    return files
+
+
+def write_datapackage(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutcome], out_dir: Path, *,
+                      version: str | None = None, created: datetime | None = None,
+                      name: str = "budget-disclosures", license: dict | None = None,
+                      log: Callable[[str], None] = print) -> ValidationReport:
+    """Write, validate, then swap in the package folder; raise PackageInvalid (leaving the previous
+    folder untouched) when frictionless finds the package invalid."""
+    disclosures = list(disclosures)
+    rows = package_rows(disclosures, outcomes)
+    meta = PackageMeta(
+        name=name,
+        title="部门预算公开数据 (Chinese budget disclosures)",
+        description="Budget disclosures (部门预算/单位预算信息公开) of Chinese government departments and units: "
+                    "the nine standard budget tables, the figures, projects, indicators, procurement and assets "
+                    "stated in the explanation, and consistency checks. Amounts in yuan.",
+        version=version or __version__,
+        created=created or creation_time(rows.disclosures),
+        license=license or DEFAULT_LICENSE,
+    )
+    files = package_files(rows, meta, downloads=True)
+    with replace_dir(Path(out_dir)) as staging:
+        for relative, content in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        report = validate_package(staging)
+        report.path = Path(out_dir)
+        if not report.valid:
+            raise PackageInvalid(report)
+    log(report.summary().splitlines()[0])
+    return report

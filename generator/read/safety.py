@@ -1,0 +1,231 @@
+"""Guards that run before any parser sees an input file.
+
+Disclosures come from government websites and volunteers: a file may be empty, cut off,
+a legacy .doc, an HTML error page saved as .docx, or built to hurt the reader (a zip
+bomb, an XML entity pointing at a local file). Every file is loaded once, with a size
+cap, and sniffed by its bytes, never by its name; a Word package is checked from its
+zip directory before anything is inflated.
+
+A part declaring a DTD is refused outright: the package format forbids DTDs, so one is
+there to attack. The parsers behind this are safe on their own too: docx_reader parses
+with entities, DTD loading and network off, and python-docx's parser (content types,
+relationships) does not resolve entities.
+
+The directory's sizes are checked first (so a bomb is refused without inflating it), then
+every part is inflated once with its output bounded by its declared size and checked
+against it, so a directory that lies is caught too, after at most the declared bytes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from enum import Enum
+from io import BytesIO
+from pathlib import Path
+
+MB = 1 << 20
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAIN_PART = "word/document.xml"
+LOCAL_HEADER_SIZE = 30
+# Word writes entries stored or deflated; anything else is not from an Office program.
+WORD_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+# Parts a parser reads as XML, scanned for a DTD; images and fonts are never parsed.
+XML_SUFFIXES = (".xml", ".rels")
+DOCTYPE_MARKS = tuple("<!DOCTYPE".encode(encoding) for encoding in ("ascii", "utf-16-le", "utf-16-be"))
+
+DOWNLOAD_AGAIN = "download it again from the publisher's site"
+DO_NOT_OPEN = "a real disclosure never looks like this; do not open the file, ask the publisher for a clean copy"
+
+
+class UnreadableDocument(Exception):
+    """A file that is not a readable disclosure; ``hint`` tells the publisher what to do."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Far above any real disclosure (the corpus: ≤ 36 kB files, ≤ 1.2 MB inflated, ratio ≤ 37)."""
+
+    max_file_bytes: int = 50 * MB
+    max_zip_entries: int = 1000
+    max_uncompressed_bytes: int = 256 * MB
+    max_part_bytes: int = 128 * MB
+    max_ratio: int = 200
+    # A small entry may compress very well (a blank styles part) and is harmless.
+    ratio_floor_bytes: int = 1 * MB
+    max_text_bytes: int = 20 * MB
+
+
+LIMITS = Limits()
+
+
+class Kind(Enum):
+    DOCX = "docx"
+    TEXT = "text"
+
+
+def load(path: Path, limits: Limits = LIMITS) -> bytes:
+    """The file's bytes, refused before reading when over the size cap."""
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableDocument("empty file (0 bytes)", DOWNLOAD_AGAIN)
+    if size > limits.max_file_bytes:
+        raise UnreadableDocument(f"file is {size:,} bytes, over the {limits.max_file_bytes:,}-byte limit",
+                                 "check that this is the disclosure itself, not an archive or a scan")
+    with path.open("rb") as handle:
+        return handle.read(limits.max_file_bytes + 1)
+
+
+def sniff(data: bytes, suffix: str) -> Kind:
+    """What the bytes are; the name only decides between the text export and nothing."""
+    if data.startswith(ZIP_MAGIC):
+        return Kind.DOCX
+    if data.startswith(OLE2_MAGIC):
+        raise _ole2(data)
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"%pdf"):
+        raise UnreadableDocument("a PDF, not a Word document",
+                                 "ask the publisher for the Word version; budget-site does not read PDF")
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise UnreadableDocument("an HTML page, not a Word document",
+                                 "the download probably saved the website's page; " + DOWNLOAD_AGAIN)
+    if head.startswith(b"{\\rtf"):
+        raise UnreadableDocument("an RTF file, not a Word document (.docx)", conversion_hint())
+    if suffix.lower() == ".txt":
+        return Kind.TEXT
+    raise UnreadableDocument("not a Word document (.docx) or its plain-text export (.txt)",
+                             "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
+
+
+def _ole2(data: bytes) -> UnreadableDocument:
+    """OLE2 holds both Word 97–2003 files and encrypted .docx; their stream names tell which."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return UnreadableDocument("a password-protected Word document",
+                                  "open it in Word, remove the password and save it as .docx")
+    if "WordDocument".encode("utf-16-le") in data:
+        return UnreadableDocument("a legacy Word 97–2003 .doc, not .docx", conversion_hint())
+    return UnreadableDocument("legacy .doc or password-protected .docx (an OLE2 file)",
+                              "remove any password and " + conversion_hint())
+
+
+def office_program() -> str | None:
+    """LibreOffice's command when it is installed; the project does not install it."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def conversion_hint() -> str:
+    if office_program():
+        return "convert it with `budget-site convert FILE` (LibreOffice) and build again"
+    return ("convert it to .docx: `libreoffice --headless --convert-to docx FILE`, "
+            "or open it in Word and save as .docx")
+
+
+def check_package(data: bytes, limits: Limits = LIMITS) -> None:
+    """Refuse a zip that is damaged, not Word, a zip bomb, or carries a DTD, before parsing it."""
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise UnreadableDocument(f"damaged or truncated Word document: {error}", DOWNLOAD_AGAIN) from error
+    with archive:
+        entries = archive.infolist()
+        _check_directory(entries, limits)
+        names = {entry.filename for entry in entries}
+        if MAIN_PART not in names:
+            raise UnreadableDocument(f"a zip file without {MAIN_PART}: not a Word document",
+                                     "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
+    for entry in entries:
+        content = inflate_part(data, entry)
+        if entry.filename.lower().endswith(XML_SUFFIXES):
+            _check_no_dtd(entry.filename, content)
+
+
+def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(entries) > limits.max_zip_entries:
+        raise UnreadableDocument(f"zip bomb refused: {len(entries):,} entries, over the limit of "
+                                 f"{limits.max_zip_entries:,}", DO_NOT_OPEN)
+    total = sum(entry.file_size for entry in entries)
+    if total > limits.max_uncompressed_bytes:
+        raise UnreadableDocument(f"zip bomb refused: would inflate to {total:,} bytes, over the limit of "
+                                 f"{limits.max_uncompressed_bytes:,}", DO_NOT_OPEN)
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            raise UnreadableDocument(f"zip entry {entry.filename} is encrypted",
+                                     "open it in Word, remove the password and save it as .docx")
+        if entry.compress_type not in WORD_COMPRESSION:
+            raise UnreadableDocument(f"zip entry {entry.filename} uses compression method "
+                                     f"{entry.compress_type}, which Word never writes", DO_NOT_OPEN)
+        if entry.file_size > limits.max_part_bytes:
+            raise UnreadableDocument(f"zip bomb refused: part {entry.filename} would inflate to "
+                                     f"{entry.file_size:,} bytes", DO_NOT_OPEN)
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
+            raise UnreadableDocument(f"zip bomb refused: part {entry.filename} compresses {ratio:,.0f} to 1, "
+                                     f"over the limit of {limits.max_ratio}", DO_NOT_OPEN)
+
+
+def inflate_part(data: bytes, entry: zipfile.ZipInfo) -> bytes:
+    """A part's bytes, inflated by hand with the output bounded by the declared size.
+
+    ``zipfile`` cannot be trusted with this: its ``read()`` inflates up to 2 GiB in one call
+    before cutting the result to the declared size. Here a part must inflate to exactly its
+    declared size, with a matching CRC, so that the parser's later ``zipfile`` reads are
+    bounded by the caps checked on the directory.
+    """
+    start = entry.header_offset
+    if data[start:start + 4] != ZIP_MAGIC[0]:
+        raise _damaged(entry, "no local header where the directory points")
+    name_length, extra_length = struct.unpack_from("<HH", data, start + 26)
+    begin = start + LOCAL_HEADER_SIZE + name_length + extra_length
+    raw = data[begin:begin + entry.compress_size]
+    if len(raw) < entry.compress_size:
+        raise _damaged(entry, "cut off")
+    if entry.compress_type == zipfile.ZIP_STORED:
+        content, complete = raw, True
+    else:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        try:
+            content = inflater.decompress(raw, entry.file_size + 1)
+        except zlib.error as error:
+            raise _damaged(entry, str(error)) from error
+        complete = inflater.eof
+        if len(content) > entry.file_size or inflater.unconsumed_tail:
+            raise UnreadableDocument(f"zip bomb refused: part {entry.filename} inflates past the "
+                                     f"{entry.file_size:,} bytes its directory declares", DO_NOT_OPEN)
+    if not complete or len(content) != entry.file_size or zlib.crc32(content) != entry.CRC:
+        raise _damaged(entry, "its content does not match the zip directory")
+    return content
+
+
+def _damaged(entry: zipfile.ZipInfo, detail: str) -> UnreadableDocument:
+    return UnreadableDocument(f"damaged Word document: part {entry.filename}: {detail}", DOWNLOAD_AGAIN)
+
+
+def _check_no_dtd(name: str, data: bytes) -> None:
+    """The package format forbids DTDs in its XML (ECMA-376 Part 2); one is there to attack."""
+    if any(mark in data for mark in DOCTYPE_MARKS):
+        raise UnreadableDocument(f"XML part {name} declares a DTD, which Word documents never do "
+                                 "(an XML entity attack?)", DO_NOT_OPEN)
+
+
+def decode_text(data: bytes, limits: Limits = LIMITS) -> str:
+    """The plain-text export: UTF-8 (a BOM allowed), no binary, under the text cap."""
+    if len(data) > limits.max_text_bytes:
+        raise UnreadableDocument(f"text file is {len(data):,} bytes, over the {limits.max_text_bytes:,}-byte limit",
+                                 "check that this is the plain-text export of one disclosure")
+    if b"\x00" in data:
+        raise UnreadableDocument("a binary file named .txt, not a plain-text export", DOWNLOAD_AGAIN)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableDocument(f"text file is not UTF-8 ({error.reason} at byte {error.start})",
+                                 "export the document again as UTF-8 text") from error

@@ -1,0 +1,98 @@
+"""Files a reader downloads from the site: the data package (copied in), and the dates of the sources."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from generator.package import disclosure_download, unit_download
+from generator.package.formats import zip_bytes
+from generator.package.writer import creation_time
+from generator.records import Disclosure
+
+PACKAGE_FOLDER = "datapackage"  # inside the docs folder
+BULK_ZIP = "downloads/budget-disclosures-datapackage.zip"  # inside the docs folder
+# The package's README is generated from the same schemas as the data page, which shows it
+# on the site; copied as a page it would claim the folder's URL. It ships in the bulk zip.
+NOT_COPIED = {"README.md"}
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str  # inside the docs folder, POSIX
+    label: str
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, file: Path, path: str, label: str) -> Download:
+        data = file.read_bytes()
+        return cls(path, label, len(data), hashlib.sha256(data).hexdigest())
+
+    @property
+    def size_text(self) -> str:
+        if self.size < 1024:
+            return f"{self.size} B"
+        if self.size < 1024 * 1024:
+            return f"{self.size / 1024:.1f} KB"
+        return f"{self.size / 1024 / 1024:.1f} MB"
+
+
+@dataclass
+class DataPackage:
+    descriptor: dict = field(default_factory=dict)
+    files: list[Download] = field(default_factory=list)
+    bulk: Download | None = None
+
+    @property
+    def resources(self) -> list[dict]:
+        return list(self.descriptor.get("resources", []))
+
+    def _file(self, path: str, label: str) -> list[Download]:
+        found = next((file for file in self.files if file.path == f"{PACKAGE_FOLDER}/{path}"), None)
+        return [Download(found.path, label, found.size, found.sha256)] if found else []
+
+    def unit_downloads(self, unit_id: str) -> list[Download]:
+        return self._file(unit_download(unit_id), "本单位全部年份的数据（zip：CSV、Excel 和数据字典）")
+
+    def disclosure_downloads(self, disclosure_id: str) -> list[Download]:
+        return self._file(disclosure_download(disclosure_id), "本年数据（zip：CSV、Excel 和数据字典）")
+
+    @property
+    def descriptor_file(self) -> Download | None:
+        return next((file for file in self.files if file.path.endswith("/datapackage.json")), None)
+
+
+def read_datapackage(datapackage_dir: Path, docs_dir: Path, created: datetime) -> DataPackage:
+    """Copy the package into the docs folder, zip it whole for the bulk download, and list its
+    files with sizes and checksums."""
+    if not (datapackage_dir / "datapackage.json").exists():
+        return DataPackage()
+    files, members = [], {}
+    for source in sorted(p for p in datapackage_dir.rglob("*") if p.is_file()):
+        relative = source.relative_to(datapackage_dir).as_posix()
+        if relative.startswith(".") or "/." in relative:
+            continue
+        if not relative.startswith("downloads/"):
+            members[relative] = source.read_bytes()
+        if relative in NOT_COPIED:
+            continue
+        destination = docs_dir / PACKAGE_FOLDER / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+        files.append(Download.of(destination, f"{PACKAGE_FOLDER}/{relative}", relative))
+    bulk = docs_dir / BULK_ZIP
+    bulk.parent.mkdir(parents=True, exist_ok=True)
+    bulk.write_bytes(zip_bytes(members, created))
+    descriptor = json.loads(members["datapackage.json"])
+    return DataPackage(descriptor, files, Download.of(bulk, BULK_ZIP, "全部数据（zip：数据包、CSV、Excel 和说明）"))
+
+
+def source_date_epoch(disclosures: list[Disclosure]) -> int:
+    """The sitemap's date: the data package's creation time (SOURCE_DATE_EPOCH, else from the
+    budget years of the sources), never the time of the build."""
+    return int(creation_time(disclosures).replace(tzinfo=timezone.utc).timestamp())

@@ -1,0 +1,122 @@
+"""What a reader looks for first: the key figures of a disclosure and the series the charts draw.
+
+Figures are taken as published: from the standard tables when the disclosure has them,
+otherwise from the amounts its explanation states. Nothing is summed or derived here, so a
+figure on the site is always one a reader can find in the source document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from generator.records import BudgetTable, Disclosure, TableKind, TableRow
+from generator.table_specs import SPEC_BY_KIND
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    yuan: Decimal | None
+    source: str  # where it was read: 表3 支出总表, 情况说明 …
+
+
+# key → (label, table, column, narrative facts that state it)
+_KEY_FIGURES: tuple[tuple[str, str, TableKind, str, tuple[str, ...]], ...] = (
+    ("total", "支出合计", TableKind.EXPENDITURE, "total", ("expenditure_total", "income_total")),
+    ("basic", "基本支出", TableKind.EXPENDITURE, "basic", ("basic",)),
+    ("project", "项目支出", TableKind.EXPENDITURE, "project", ("project",)),
+    ("personnel", "人员经费", TableKind.BASIC_BY_ECONOMIC, "personnel", ("personnel",)),
+    ("public", "公用经费", TableKind.BASIC_BY_ECONOMIC, "public", ("public",)),
+    ("three_public", "“三公”经费", TableKind.THREE_PUBLIC, "total", ("three_public",)),
+    ("operating_expenses", "机关运行经费", TableKind.EXPENDITURE, "", ("operating_expenses",)),
+)
+KEY_FIGURE_LABELS = {key: label for key, label, *_ in _KEY_FIGURES}
+
+
+def total_row(table: BudgetTable, side: str | None = None) -> TableRow | None:
+    """The table's first total line (合计, 支出总计 …) on ``side``."""
+    return next((row for row in table.rows if row.is_total and row.side == side), None)
+
+
+def table_label(kind: TableKind) -> str:
+    return f"表{kind.number} {SPEC_BY_KIND[kind].title}"
+
+
+def key_figures(disclosure: Disclosure) -> list[Figure]:
+    figures = []
+    for key, label, kind, column, facts in _KEY_FIGURES:
+        table = disclosure.table(kind)
+        row = total_row(table) if table is not None and column else None
+        if row is not None and row.amounts.get(column) is not None:
+            figures.append(Figure(key, label, row.amounts[column], table_label(kind)))
+            continue
+        stated = next((fact for name in facts for fact in disclosure.narrative.facts
+                       if fact.fact == name and not fact.qualifier), None)
+        figures.append(Figure(key, label, stated.amount if stated else None, "情况说明" if stated else ""))
+    return figures
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    yuan: Decimal
+    series: int = 0  # colour: 0 for a one-series chart, the column otherwise
+
+
+def _leaves(table: BudgetTable, column: str) -> list[Bar]:
+    """The most detailed coded rows (a code no other row extends), in published order."""
+    coded = [row for row in table.rows if row.code and not row.is_total]
+    codes = [row.code for row in coded]
+    return [Bar(f"{row.code} {row.name}", row.amounts[column]) for row in coded
+            if not any(other != row.code and other.startswith(row.code) for other in codes)
+            and row.amounts.get(column) is not None]
+
+
+def expenditure_by_function(disclosure: Disclosure) -> tuple[str, list[Bar]]:
+    for kind in (TableKind.EXPENDITURE, TableKind.GENERAL_BUDGET):
+        table = disclosure.table(kind)
+        if table is not None and (bars := _leaves(table, "total")):
+            return table_label(kind), bars
+    return "", []
+
+
+def basic_by_economic(disclosure: Disclosure) -> tuple[str, list[Bar]]:
+    table = disclosure.table(TableKind.BASIC_BY_ECONOMIC)
+    return (table_label(TableKind.BASIC_BY_ECONOMIC), _leaves(table, "total")) if table is not None else ("", [])
+
+
+def income_by_source(disclosure: Disclosure) -> tuple[str, list[Bar]]:
+    """Income lines of 收支总表 (by source, as published), else the 合计 line of 收入总表 by column."""
+    summary = disclosure.table(TableKind.SUMMARY)
+    if summary is not None:
+        bars = [Bar(row.name, row.amounts["amount"]) for row in summary.rows
+                if row.side == "income" and not row.is_total and row.amounts.get("amount")]
+        if bars:
+            return table_label(TableKind.SUMMARY), bars
+    income = disclosure.table(TableKind.INCOME)
+    row = total_row(income) if income is not None else None
+    if row is None:
+        return "", []
+    titles = {column.field: column.title for column in SPEC_BY_KIND[TableKind.INCOME].columns}
+    skip = {"total", "current_year_subtotal"}
+    return table_label(TableKind.INCOME), [Bar(titles.get(column, column), row.amounts[column])
+                                           for column in income.columns
+                                           if column not in skip and row.amounts.get(column)]
+
+
+def projects(disclosure: Disclosure) -> tuple[str, list[Bar]]:
+    bars = [Bar(project.project_name, project.amount) for project in disclosure.narrative.projects
+            if project.amount is not None]
+    return ("情况说明" if bars else ""), bars
+
+
+def years_side_by_side(disclosures: list[Disclosure]) -> list[Bar]:
+    """Total, basic and project expenditure of each year, one colour per figure."""
+    bars = []
+    for disclosure in sorted(disclosures, key=lambda d: d.year):
+        for series, figure in enumerate(f for f in key_figures(disclosure) if f.key in ("total", "basic", "project")):
+            if figure.yuan is not None:
+                bars.append(Bar(f"{disclosure.year} {figure.label}", figure.yuan, series))
+    return bars

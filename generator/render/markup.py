@@ -1,0 +1,73 @@
+"""Escaping and number formatting for the Markdown pages.
+
+Every string from a document is untrusted: it may hold HTML, Markdown link syntax or
+template syntax. ``md`` turns any text into inert Markdown+HTML: the characters that
+HTML or Markdown (with the extensions the site enables) give a meaning are written as
+character references, which Python-Markdown passes through as literal text. Values are
+only ever passed to templates as data, so document text is never evaluated as a template.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal
+
+from markupsafe import Markup
+
+# HTML specials, Markdown inline and block markers, table pipes, attribute lists ({: }),
+# and the markers of optional pymdown extensions, so that enabling one later stays safe.
+_SPECIAL = set("&<>\"'\\`*_{}[]()#+-.!|~^=$:%")
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
+_WHITESPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def md(value: object) -> Markup:
+    """Inert Markdown for one line of text: whitespace (newlines, tabs) folded to one space."""
+    if isinstance(value, Markup):
+        return value
+    text = _WHITESPACE.sub(" ", _CONTROL.sub("", "" if value is None else str(value))).strip()
+    return Markup("".join(f"&#{ord(char)};" if char in _SPECIAL else char for char in text))
+
+
+def escape_unless_markup(value: object) -> object:
+    """Jinja ``finalize``: whatever a template prints is escaped unless it was made safe here."""
+    return value if isinstance(value, Markup) else md(value)
+
+
+def in_units(yuan: Decimal, money_unit: str) -> Decimal:
+    """Yuan to the published unit, exactly (Decimal shifts, no rounding)."""
+    return yuan.scaleb(-4) if money_unit == "万元" else yuan
+
+
+def number(value: Decimal | None, places: int = 2) -> Markup:
+    """1233.8 → 1,233.80; never rounds away a digit (more places are kept when present); blank stays blank."""
+    if value is None:
+        return Markup("")
+    exponent = value.normalize().as_tuple().exponent
+    shown = max(places, -exponent if isinstance(exponent, int) else places)
+    return Markup(format(value, f",.{shown}f"))
+
+
+def amount(yuan: Decimal | None, money_unit: str = "万元") -> Markup:
+    """A yuan amount written in ``money_unit`` (万元 or 元) as published, with thousands separators."""
+    return number(None if yuan is None else in_units(yuan, money_unit))
+
+
+def amount_with_unit(yuan: Decimal | None, money_unit: str = "万元") -> Markup:
+    return Markup("—") if yuan is None else Markup(f"{amount(yuan, money_unit)} {money_unit}")
+
+
+def href(path: str, root: str = "") -> Markup:
+    """A link to a file of the docs folder from a page ``root`` levels down; paths are ours, ASCII only."""
+    if not _SAFE_PATH.match(path) or ".." in path.split("/"):
+        raise ValueError(f"not a safe docs path: {path!r}")
+    return Markup(root + path)
+
+
+def external_link(url: str) -> Markup:
+    """An http(s) link from the manifest; anything else is shown as text."""
+    if not re.match(r"^https?://[^\s<>\"']+$", url):
+        return md(url)
+    return Markup(f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>')

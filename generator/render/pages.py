@@ -1,0 +1,211 @@
+"""Render stage: records → the Markdown pages, charts and downloads of the MkDocs docs folder.
+
+The docs folder is a build product: it is wiped and written anew on every render. Paths
+inside it come from safe ASCII ids (unit_id, disclosure_id), never from document text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
+
+from generator.records import CheckOutcome, Disclosure, TableKind
+from generator.package.writer import creation_time
+from generator.render import charts, figures, views
+from generator.render.downloads import Download, DataPackage, read_datapackage, source_date_epoch
+from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
+SITE_STATE = ".site.json"  # nav and SOURCE_DATE_EPOCH for build_site; dot files are not published
+_SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
+
+
+@dataclass
+class Chart:
+    path: str  # inside the docs folder
+    title: str
+    alt: str
+    source: str
+    grid: views.Grid
+
+
+@dataclass
+class YearView:
+    disclosure: Disclosure
+    figures: list[figures.Figure]
+    charts: list[Chart]
+    outcomes: list[CheckOutcome]
+    source: Download
+    downloads: list[Download]
+
+
+def _safe_id(value: str) -> str:
+    if not _SAFE_ID.match(value):
+        raise ValueError(f"not a safe ASCII id for a path: {value!r}")
+    return value
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
+                      finalize=escape_unless_markup, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters.update(md=md, amount=amount, amount_with_unit=amount_with_unit, number=number)
+    env.globals.update(table_status=views.table_status, table_label=figures.table_label, TableKind=TableKind,
+                       summary=views.summary, figures_grid=views.figures_grid, href=href,
+                       external_link=external_link, latest_entries=latest_entries, year_entries=year_entries,
+                       region_entries=region_entries)
+    return env
+
+
+def unit_title(disclosure: Disclosure) -> str:
+    unit = disclosure.unit
+    place = unit.county or unit.city or unit.province
+    return f"{place} {unit.unit_name}".strip()
+
+
+def region_label(disclosure: Disclosure) -> str:
+    unit = disclosure.unit
+    return " ".join(part for part in (unit.province, unit.city, unit.county or "（市级）") if part)
+
+
+def _chart(directory: Path, docs_dir: Path, file: str, title: str, source: str, bars: list[figures.Bar],
+           money_unit: str, legend: tuple[str, ...] = ()) -> Chart:
+    (directory / file).write_text(charts.bar_chart(title, bars, money_unit, legend), encoding="utf-8")
+    grid = views.Grid(["项目", f"金额（{money_unit}）"], [False, True],
+                      [[md(bar.label), amount(bar.yuan, money_unit)] for bar in bars])
+    largest = max(bars, key=lambda bar: bar.yuan)
+    alt = (f"{title}条形图，共{len(bars)}项，最大为{largest.label}"
+           f"{amount(largest.yuan, money_unit)}{money_unit}")
+    return Chart((directory / file).relative_to(docs_dir).as_posix(), title, alt, source, grid)
+
+
+_CHARTS = (
+    ("expenditure-by-function", "支出按功能分类", figures.expenditure_by_function),
+    ("basic-by-economic", "基本支出按经济分类", figures.basic_by_economic),
+    ("income-by-source", "收入按来源", figures.income_by_source),
+    ("projects", "项目支出按项目", figures.projects),
+)
+
+
+def _year_charts(directory: Path, docs_dir: Path, disclosure: Disclosure) -> list[Chart]:
+    made = []
+    for name, title, series in _CHARTS:
+        source, bars = series(disclosure)
+        if bars:
+            made.append(_chart(directory, docs_dir, f"{name}-{disclosure.year}.svg", f"{disclosure.year}年{title}",
+                               source, bars, disclosure.published_unit))
+    return made
+
+
+def _copy_source(directory: Path, docs_dir: Path, disclosure: Disclosure, source_dir: Path) -> Download:
+    """The published file, under an ASCII name: its original name may hold anything."""
+    suffix = Path(disclosure.source_file).suffix.lower()
+    target = directory / f"source-{disclosure.year}{suffix if _SAFE_SUFFIX.match(suffix) else '.bin'}"
+    shutil.copyfile(source_dir / Path(disclosure.source_file).name, target)
+    return Download.of(target, target.relative_to(docs_dir).as_posix(), "原始公开文件")
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _clean(docs_dir: Path) -> None:
+    """Wipe the previous render, refusing to wipe a folder this stage did not write."""
+    if docs_dir.exists():
+        if any(docs_dir.iterdir()) and not (docs_dir / SITE_STATE).exists():
+            raise ValueError(f"{docs_dir} is not empty and was not written by the render stage; not wiping it")
+        shutil.rmtree(docs_dir)
+    docs_dir.mkdir(parents=True)
+    (docs_dir / SITE_STATE).write_text("{}\n", encoding="utf-8")
+
+
+@dataclass
+class UnitView:
+    unit_id: str
+    title: str
+    region: str
+    years: list[YearView]  # newest first
+    comparison: Chart | None
+    downloads: list[Download]
+
+    @property
+    def latest(self) -> Disclosure:
+        return self.years[0].disclosure
+
+    @property
+    def order(self) -> tuple:
+        unit = self.latest.unit
+        return unit.province, unit.city, unit.county, self.title, self.unit_id
+
+
+def _unit_view(unit_id: str, disclosures: list[Disclosure], outcomes: dict[str, list[CheckOutcome]],
+               package: DataPackage, docs_dir: Path, source_dir: Path) -> UnitView:
+    directory = docs_dir / "units" / unit_id
+    directory.mkdir(parents=True)
+    years = [YearView(d, figures.key_figures(d), _year_charts(directory, docs_dir, d), outcomes[d.disclosure_id],
+                      _copy_source(directory, docs_dir, d, source_dir), package.disclosure_downloads(d.disclosure_id))
+             for d in disclosures]
+    comparison = None
+    if len({d.year for d in disclosures}) > 1:
+        comparison = _chart(directory, docs_dir, "years.svg", "历年支出对比", "各年公开的主要数字",
+                            figures.years_side_by_side(disclosures), disclosures[0].published_unit,
+                            legend=("支出合计", "基本支出", "项目支出"))
+    return UnitView(unit_id, unit_title(disclosures[0]), region_label(disclosures[0]), years, comparison,
+                    package.unit_downloads(unit_id))
+
+
+def latest_entries(units: list[UnitView]) -> list[tuple[UnitView, YearView]]:
+    return [(unit, unit.years[0]) for unit in units]
+
+
+def year_entries(units: list[UnitView], year: int) -> list[tuple[UnitView, YearView]]:
+    return [(unit, view) for unit in units for view in unit.years if view.disclosure.year == year]
+
+
+def region_entries(units: list[UnitView]) -> list[tuple[str, list[tuple[UnitView, YearView]]]]:
+    """Units grouped by province and city (county-level units under their city), in the units' order."""
+    grouped: dict[str, list[tuple[UnitView, YearView]]] = {}
+    for unit in units:
+        region = " ".join(part for part in (unit.latest.unit.province, unit.latest.unit.city) if part) or "地区不详"
+        grouped.setdefault(region, []).extend((unit, view) for view in unit.years)
+    return list(grouped.items())
+
+
+def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], datapackage_dir: Path,
+                docs_dir: Path, source_dir: Path) -> None:
+    """Write the docs folder for ``build_site``: one page per unit, the index pages, charts and downloads."""
+    _clean(docs_dir)
+    env = environment()
+    package = read_datapackage(datapackage_dir, docs_dir, creation_time(disclosures))
+    by_unit: dict[str, list[Disclosure]] = defaultdict(list)
+    for disclosure in sorted(disclosures, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
+        by_unit[_safe_id(disclosure.unit.unit_id)].append(disclosure)
+    outcomes_of: dict[str, list[CheckOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        outcomes_of[outcome.disclosure_id].append(outcome)
+
+    units = sorted((_unit_view(unit_id, unit_disclosures, outcomes_of, package, docs_dir, source_dir)
+                    for unit_id, unit_disclosures in by_unit.items()), key=lambda unit: unit.order)
+    for unit in units:
+        _write(docs_dir / "units" / unit.unit_id / "index.md",
+               env.get_template("unit.md.j2").render(unit=unit, package=package, views=views))
+    context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
+               "outcomes": outcomes,
+               "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None)}
+    for page in ("index", "years", "regions", "data", "quality"):
+        _write(docs_dir / f"{page}.md", env.get_template(f"{page}.md.j2").render(**context))
+    shutil.copytree(TEMPLATES_DIR / "assets", docs_dir / "assets")
+    nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"},
+           {"单位": [{str(escape(unit.title)): f"units/{unit.unit_id}/index.md"} for unit in units]},
+           {"数据下载": "data.md"}, {"数据质量": "quality.md"}]
+    state = {"nav": nav, "source_date_epoch": source_date_epoch(disclosures)}
+    _write(docs_dir / SITE_STATE, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

@@ -1,0 +1,216 @@
+"""Records → what a page shows: grids of escaped cells, ready for the templates.
+
+Every cell is made inert here (``md``) or is a number formatted here (``amount``), so a
+template cannot print a document string raw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind, TableStatus
+from generator.render.figures import Figure, expenditure_by_function
+from generator.render.markup import amount, amount_with_unit, href, md, number
+from generator.table_specs import SPEC_BY_KIND
+
+SIDES = {"income": "收入", "expenditure": "支出", None: ""}
+STATUS_LABELS = {"pass": "✓ 通过", "fail": "✗ 未通过", "not_applicable": "不适用"}
+
+
+@dataclass
+class Grid:
+    """A table to print: header labels, one flag per column for right alignment, escaped cells."""
+
+    header: list[str]
+    numeric: list[bool]
+    rows: list[list[Markup]] = field(default_factory=list)
+    caption: str = ""
+
+
+def _column_titles(kind: TableKind) -> dict[str, str]:
+    return {column.field: column.title for column in SPEC_BY_KIND[kind].columns}
+
+
+def budget_grids(table: BudgetTable) -> list[Grid]:
+    """One grid per side for 收支总表 and 财政拨款收支总表, one grid otherwise; amounts in the published unit."""
+    spec = SPEC_BY_KIND[table.kind]
+    titles = _column_titles(table.kind)
+    columns = [*table.columns, *(c for c in table.extra_columns if c not in table.columns)]
+    lead = ["科目编码", "科目名称"] if spec.codes else ["项目"]
+    sides = list(dict.fromkeys(row.side for row in table.rows)) if spec.two_sided else [None]
+    grids = []
+    for side in sides:
+        grid = Grid([*lead, *(titles.get(c, c) for c in columns)], [False] * len(lead) + [True] * len(columns),
+                    caption=SIDES.get(side, md(side)))
+        for row in table.rows:
+            if row.side != side:
+                continue
+            name = Markup(f"**{md(row.name)}**") if row.is_total else md(row.name)
+            cells = [md(row.code or ""), name] if spec.codes else [name]
+            grid.rows.append(cells + [amount(row.amounts.get(c), table.money_unit) for c in columns])
+        grids.append(grid)
+    return grids
+
+
+def table_status(table: BudgetTable | None) -> str:
+    if table is None or table.status is TableStatus.MISSING:
+        return "未公开"
+    return "空表" if table.status is TableStatus.EMPTY else "已公开"
+
+
+def projects_grid(narrative: Narrative, money_unit: str) -> Grid:
+    grid = Grid(["项目名称", "项目编码", f"金额（{money_unit}）", f"其中财政资金（{money_unit}）", "资金用途"],
+                [False, False, True, True, False])
+    for project in narrative.projects:
+        grid.rows.append([md(project.project_name), md(project.project_code), amount(project.amount, money_unit),
+                          amount(project.fiscal_amount, money_unit), md(project.purpose)])
+    return grid
+
+
+def indicator_grid(narrative: Narrative, project_name: str) -> Grid:
+    grid = Grid(["一级指标", "二级指标", "三级指标", "指标描述", "指标值", "确定依据"], [False] * 6)
+    for indicator in narrative.indicators:
+        if indicator.project_name == project_name:
+            grid.rows.append([md(indicator.level1), md(indicator.level2), md(indicator.level3),
+                              md(indicator.description), md(indicator.target), md(indicator.basis)])
+    return grid
+
+
+def procurement_grid(narrative: Narrative, money_unit: str) -> Grid:
+    grid = Grid(["项目", "采购品目", "目录编码", "计量单位", "数量", f"单价（{money_unit}）", f"金额（{money_unit}）"],
+                [False, False, False, False, True, True, True])
+    for item in narrative.procurement:
+        name = Markup(f"**{md(item.item)}**") if item.is_total else md(item.item)
+        grid.rows.append([md(item.project_name), name, md(item.catalogue_code), md(item.unit),
+                          _plain(item.quantity), amount(item.unit_price, money_unit), amount(item.amount, money_unit)])
+    return grid
+
+
+def _plain(value: Decimal | None) -> Markup:
+    return number(value, places=0)
+
+
+def assets_grid(narrative: Narrative, money_unit: str) -> Grid:
+    grid = Grid(["资产", "数量", f"价值（{money_unit}）", "截止时间"], [False, True, True, False])
+    for asset in narrative.fixed_assets:
+        grid.rows.append([md(asset.item), _plain(asset.quantity), amount(asset.value, money_unit), md(asset.as_of)])
+    return grid
+
+
+def organizations_grid(narrative: Narrative) -> Grid:
+    grid = Grid(["机构名称", "性质", "级别", "经费形式"], [False] * 4)
+    for organization in narrative.organizations:
+        grid.rows.append([md(organization.name), md(organization.nature), md(organization.rank),
+                          md(organization.funding_form)])
+    return grid
+
+
+def _checked_value(value: Decimal | str | None, money_unit: str) -> Markup:
+    if isinstance(value, Decimal):
+        return Markup(f"{amount(value, money_unit)} {money_unit}")
+    return md(value or "")
+
+
+def checks_grid(outcomes: list[CheckOutcome], money_unit: str, with_disclosure: bool = False) -> Grid:
+    header = ["结果", "规则", "表", "位置", "应为", "实为", "说明"]
+    grid = Grid((["公开"] if with_disclosure else []) + header,
+                [False] * (len(header) + with_disclosure))
+    for outcome in outcomes:
+        cells = [md(STATUS_LABELS.get(outcome.status, outcome.status)), md(outcome.rule), md(outcome.table),
+                 md(outcome.location), _checked_value(outcome.expected, money_unit),
+                 _checked_value(outcome.actual, money_unit), md(outcome.message)]
+        grid.rows.append(([md(outcome.disclosure_id)] if with_disclosure else []) + cells)
+    return grid
+
+
+def disclosure_label(disclosure: Disclosure) -> str:
+    return f"{disclosure.year}年{disclosure.scope}预算"
+
+
+def figures_grid(key_figures: list[Figure], money_unit: str) -> Grid:
+    grid = Grid(["项目", f"金额（{money_unit}）", "来源"], [False, True, False])
+    for figure in key_figures:
+        grid.rows.append([md(figure.label), amount(figure.yuan, money_unit), md(figure.source or "未公开")])
+    return grid
+
+
+def summary(disclosure: Disclosure, key_figures: list[Figure]) -> Markup:
+    """The key figures and the spending by function as prose: what search finds and a screen reader reads."""
+    money_unit = disclosure.published_unit
+    stated = [f"{md(figure.label)} {amount_with_unit(figure.yuan, money_unit)}"
+              for figure in key_figures if figure.yuan is not None]
+    text = (f"{disclosure.year}年公开的主要数字：{'，'.join(stated)}。" if stated
+            else f"{disclosure.year}年公开中没有读到主要数字。")
+    source, bars = expenditure_by_function(disclosure)
+    if bars:
+        items = "；".join(f"{md(bar.label)} {amount_with_unit(bar.yuan, money_unit)}" for bar in bars)
+        text += f"\n\n按功能分类的支出（{md(source)}）：{items}。"
+    return Markup(text)
+
+
+TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—"}
+
+
+def link(text: str, path: str, root: str = "") -> Markup:
+    return Markup(f"[{md(text)}]({href(path, root)})")
+
+
+def coverage_grid(units: list, years: list[int]) -> Grid:
+    """Units × years: which of the nine tables each disclosure published (✓ present, 空 empty)."""
+    grid = Grid(["单位", "地区", *(f"{year}年" for year in years)], [False] * (2 + len(years)))
+    for unit in units:
+        by_year = {view.disclosure.year: view.disclosure for view in unit.years}
+        cells = []
+        for year in years:
+            disclosure = by_year.get(year)
+            if disclosure is None:
+                cells.append(Markup(""))
+                continue
+            present = [kind.number for kind in TableKind if table_status(disclosure.tables.get(kind)) == "已公开"]
+            empty = [kind.number for kind in TableKind if table_status(disclosure.tables.get(kind)) == "空表"]
+            text = f"表{'、'.join(map(str, present))}" if present else "仅情况说明，无预算表"
+            cells.append(md(text + (f"（表{'、'.join(map(str, empty))}为空表）" if empty else "")))
+        grid.rows.append([link(unit.title, f"units/{unit.unit_id}/index.md"), md(unit.region), *cells])
+    return grid
+
+
+def tables_grid(units: list) -> Grid:
+    grid = Grid(["单位", "年份", *(f"表{kind.number}" for kind in TableKind)], [False] * 11)
+    for unit in units:
+        for view in unit.years:
+            marks = [md(TABLE_MARKS[table_status(view.disclosure.tables.get(kind))]) for kind in TableKind]
+            grid.rows.append([link(unit.title, f"units/{unit.unit_id}/index.md"), md(view.disclosure.year), *marks])
+    return grid
+
+
+_LISTED_FIGURES = ("total", "basic", "project", "three_public")
+
+
+def units_grid(entries: list, with_year: bool = True) -> Grid:
+    """One line per (unit, year view): key figures in 万元 so that units compare."""
+    header = ["单位", "地区"] + (["年份"] if with_year else []) + [
+        f"{figure}（万元）" for figure in ("支出合计", "基本支出", "项目支出", "“三公”经费")]
+    grid = Grid(header, [False, False] + ([False] if with_year else []) + [True] * 4)
+    for unit, view in entries:
+        shown = {figure.key: figure.yuan for figure in view.figures}
+        grid.rows.append([link(unit.title, f"units/{unit.unit_id}/index.md"), md(unit.region),
+                          *([md(view.disclosure.year)] if with_year else []),
+                          *(amount(shown.get(key)) for key in _LISTED_FIGURES)])
+    return grid
+
+
+def fields_grid(resource: dict) -> Grid:
+    grid = Grid(["字段", "类型", "中文名", "说明", "必填"], [False] * 5)
+    for schema_field in resource.get("schema", {}).get("fields", []):
+        required = schema_field.get("constraints", {}).get("required", False)
+        grid.rows.append([md(schema_field.get("name", "")), md(schema_field.get("type", "")),
+                          md(schema_field.get("title", "")), md(schema_field.get("description", "")),
+                          md("是" if required else "")])
+    return grid
+
+
+def failed(outcomes: list[CheckOutcome]) -> list[CheckOutcome]:
+    return [outcome for outcome in outcomes if outcome.status == "fail"]

@@ -1,0 +1,374 @@
+"""Bad and hostile input (issue 7): every bad file gets a clear reason, nothing is lost,
+nothing is injected. All hostile inputs are generated here; the good ones are the corpus.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import struct
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from generator.build import BuildOptions, Unreadable, read_and_extract
+from generator.build_report import EXIT_UNREADABLE, REPORT_NAME
+from generator.cli import cli
+from generator.read import UnreadableDocument, read_document
+from generator.read.docx_reader import read_docx
+from generator.read.safety import OLE2_MAGIC, Limits
+from generator.slugs import unit_id
+from generator.sources import discover_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "source_docs"
+TEXT_EXPORTS = ROOT / "tests" / "fixtures" / "text"
+GOOD_DOCX = "2024_邯郸市_馆陶县_网信办本级_单位预算.docx"
+SECRET = "TOP-SECRET-7f3a9c-must-never-be-published"
+GIB = 1 << 30
+
+
+# --- generated inputs -------------------------------------------------------------------
+
+def deflate_bomb(size: int) -> bytes:
+    """Raw deflate data inflating to ``size`` zero bytes, made without inflating anything:
+    one fully flushed 1 MiB block (no back-references out of it) repeated, then a final
+    empty block."""
+    chunk = 1 << 20
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(bytes(chunk)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return block * (size // chunk) + b"\x03\x00"
+
+
+def raw_zip(entries: list[tuple[str, bytes, int]]) -> bytes:
+    """A zip of already deflated entries (name, data, declared uncompressed size).
+
+    The CRC is left 0: computing it would mean inflating the bomb, and a reader that gets
+    as far as checking it has already inflated everything.
+    """
+    body, directory = bytearray(), bytearray()
+    for name, data, size in entries:
+        encoded = name.encode()
+        offset = len(body)
+        body += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, 0, len(data), size, len(encoded), 0)
+        body += encoded + data
+        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, 0, len(data), size,
+                                 len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), len(body), 0)
+    return bytes(body + directory + end)
+
+
+def deflated(data: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def bomb_docx(size: int = 3 * GIB) -> bytes:
+    """A Word-shaped zip whose main part really inflates to ``size`` bytes (3 GiB: 3 MB on disk)."""
+    content_types = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+    return raw_zip([("[Content_Types].xml", deflated(content_types), len(content_types)),
+                    ("word/document.xml", deflate_bomb(size), size)])
+
+
+def with_main_part(source: Path, edit) -> bytes:
+    """A copy of a .docx with its main part's XML passed through ``edit``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for entry in original.infolist():
+            data = original.read(entry.filename)
+            copy.writestr(entry.filename, edit(data.decode()) if entry.filename == "word/document.xml" else data)
+    return out.getvalue()
+
+
+def xxe_docx(secret_file: Path) -> bytes:
+    """The corpus document with an external entity for a local file used in its first text run."""
+    def edit(xml: str) -> str:
+        root = xml.index("<w:document")
+        doctype = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret_file}">]>'
+        first_text = xml.index("<w:t>", root) + len("<w:t>")
+        return xml[:root] + doctype + xml[root:first_text] + "&xxe;" + xml[first_text:]
+    return with_main_part(CORPUS / GOOD_DOCX, edit)
+
+
+def not_budget_docx() -> bytes:
+    """A genuine Word document that is not a budget disclosure: a meeting notice."""
+    document = docx.Document()
+    document.add_heading("关于召开网络安全工作会议的通知", level=1)
+    document.add_paragraph("各科室：定于下周一上午九时在三楼会议室召开会议，请准时参加。")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "姓名", "电话"
+    table.cell(1, 0).text, table.cell(1, 1).text = "张三", "0310-1234567"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def word97_doc() -> bytes:
+    """The start of a Word 97 file: the OLE2 header, and the name of its WordDocument stream."""
+    return OLE2_MAGIC + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(1024)
+
+
+HOSTILE_UNIT = "999001../../../evil/网信办本级"
+PAYLOADS = {
+    # cell text in the corpus → the same cell carrying an injection attempt
+    "行政运行": "<script>alert(1)</script>行政运行",
+    "网信事务": "<img src=x onerror=alert(1)>网信事务",
+    "机关事业单位基本养老保险缴费支出": "{{ 7*7 }}机关事业单位基本养老保险缴费支出",
+    "基本工资": "[x](javascript:alert(1))基本工资",
+    "住房公积金": '<iframe src="javascript:alert(1)"></iframe>住房公积金',
+}
+
+
+def hostile_text_export() -> str:
+    """The 2024 text export as another unit, named with ../ and /, its cells carrying payloads."""
+    text = (TEXT_EXPORTS / GOOD_DOCX.replace(".docx", ".txt")).read_text(encoding="utf-8")
+    text = text.replace("224001中共馆陶县委网络安全和信息化委员会办公室本级", HOSTILE_UNIT)
+    for cell, payload in PAYLOADS.items():
+        text = text.replace(f"\t{cell}\n", f"\t{payload}\n")
+    return text
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def reason_of(path: Path) -> UnreadableDocument:
+    with pytest.raises(UnreadableDocument) as caught:
+        read_document(path)
+    return caught.value
+
+
+# --- each bad file alone -------------------------------------------------------------------
+
+def test_empty_file(tmp_path):
+    assert reason_of(write(tmp_path / "empty.docx", b"")).reason == "empty file (0 bytes)"
+
+
+def test_random_bytes_named_docx(tmp_path):
+    error = reason_of(write(tmp_path / "random.docx", os.urandom(4096).replace(b"PK", b"pk")))
+    assert error.reason.startswith("not a Word document")
+
+
+def test_truncated_docx(tmp_path):
+    whole = (CORPUS / GOOD_DOCX).read_bytes()
+    error = reason_of(write(tmp_path / "truncated.docx", whole[: len(whole) // 2]))
+    assert error.reason.startswith("damaged or truncated Word document")
+    assert "download it again" in error.hint
+
+
+def test_word97_doc_without_libreoffice(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    error = reason_of(write(tmp_path / "old.doc", word97_doc()))
+    assert error.reason == "a legacy Word 97–2003 .doc, not .docx"
+    assert "libreoffice --headless --convert-to docx FILE" in error.hint
+
+
+def test_word97_doc_with_libreoffice_offers_convert(tmp_path, monkeypatch):
+    fake = write(tmp_path / "soffice", "#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert "budget-site convert FILE" in reason_of(write(tmp_path / "old.doc", word97_doc())).hint
+
+
+def test_bare_ole2_and_encrypted_docx(tmp_path):
+    bare = reason_of(write(tmp_path / "bare.docx", OLE2_MAGIC + bytes(1024)))
+    assert bare.reason.startswith("legacy .doc or password-protected .docx")
+    encrypted = OLE2_MAGIC + bytes(504) + "EncryptedPackage".encode("utf-16-le")
+    assert reason_of(write(tmp_path / "locked.docx", encrypted)).reason == "a password-protected Word document"
+
+
+def test_other_formats_are_named(tmp_path):
+    assert "PDF" in reason_of(write(tmp_path / "a.docx", b"%PDF-1.7\n...")).reason
+    assert "HTML page" in reason_of(write(tmp_path / "b.docx", b"\n<!DOCTYPE html><html>404</html>")).reason
+    assert reason_of(write(tmp_path / "c.pdf", b"\x00\x01binary")).reason.startswith("not a Word document")
+
+
+def test_zip_bomb_is_refused_fast_without_inflating(tmp_path):
+    bomb = bomb_docx()
+    # The input really is a bomb: its first 4 kB of stream alone inflate to megabytes.
+    stream_start = bomb.index(b"word/document.xml") + len("word/document.xml")
+    assert len(zlib.decompressobj(-15).decompress(bomb[stream_start:stream_start + 4096])) >= 3 << 20
+    path = write(tmp_path / "bomb.docx", bomb)
+    started = time.perf_counter()
+    error = reason_of(path)
+    assert time.perf_counter() - started < 0.5
+    assert error.reason.startswith("zip bomb refused")
+    assert "would inflate to 3,221," in error.reason  # gigabytes
+
+
+def test_zip_bomb_with_lying_directory_is_not_inflated(tmp_path):
+    """Declaring a small size does not help: nothing is inflated past what is declared
+    (``zipfile.read`` would inflate up to 2 GiB before cutting to the declared size)."""
+    bomb = raw_zip([("word/document.xml", deflate_bomb(GIB), 1000)])
+    started = time.perf_counter()
+    error = reason_of(write(tmp_path / "liar.docx", bomb))
+    assert time.perf_counter() - started < 0.5
+    assert error.reason == ("zip bomb refused: part word/document.xml inflates past the 1,000 bytes "
+                            "its directory declares")
+
+
+def test_utf16_part_with_a_dtd_is_refused(tmp_path):
+    xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY e "x">]><d>&e;</d>'.encode("utf-16")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", xml)
+    assert "declares a DTD" in reason_of(write(tmp_path / "utf16.docx", out.getvalue())).reason
+
+
+def test_many_entries_and_high_ratio_are_refused(tmp_path):
+    many = raw_zip([(f"word/media/{n}.xml", deflated(b"<a/>"), 4) for n in range(1001)])
+    assert "1,001 entries" in reason_of(write(tmp_path / "many.docx", many)).reason
+    ratio = raw_zip([("word/document.xml", deflate_bomb(64 << 20), 64 << 20)])
+    assert "compresses" in reason_of(write(tmp_path / "ratio.docx", ratio)).reason
+
+
+def test_file_size_cap(tmp_path):
+    from generator.read import safety
+
+    with pytest.raises(UnreadableDocument, match="over the 10-byte limit"):
+        safety.load(write(tmp_path / "big.docx", b"x" * 11), Limits(max_file_bytes=10))
+
+
+def test_external_entity_is_refused(tmp_path):
+    secret = write(tmp_path / "secret.txt", SECRET)
+    error = reason_of(write(tmp_path / "xxe.docx", xxe_docx(secret)))
+    assert "declares a DTD" in error.reason
+    assert SECRET not in error.reason + error.hint
+
+
+def test_external_entity_never_resolved_even_past_the_guard(tmp_path):
+    """Defence in depth: the reader's own parser does not resolve the entity either."""
+    secret = write(tmp_path / "secret.txt", SECRET)
+    document = read_docx(io.BytesIO(xxe_docx(secret)), name="xxe.docx")
+    assert SECRET not in json.dumps(document.to_json(), ensure_ascii=False)
+
+
+def test_text_export_guards(tmp_path):
+    assert "not UTF-8" in reason_of(write(tmp_path / "gbk.txt", "部门预算".encode("gbk"))).reason
+    assert "binary file" in reason_of(write(tmp_path / "bin.txt", b"abc\x00def")).reason
+
+
+def test_word_file_without_budget_content_is_not_published(tmp_path):
+    path = write(tmp_path / "notice.docx", not_budget_docx())
+    read_document(path)  # a readable Word document …
+    outcome = read_and_extract(discover_sources(tmp_path)[0])
+    assert isinstance(outcome, Unreadable)  # … but not a disclosure
+    assert outcome.reason.startswith("not a budget disclosure")
+
+
+def test_unit_id_is_a_safe_slug_whatever_the_names():
+    slug = unit_id("河北省", "../../etc", "/var/www", "../224", "../../evil/网信办")
+    assert all(c.isascii() and (c.isalnum() or c == "-") for c in slug)
+    assert ".." not in slug and "/" not in slug
+
+
+# --- all of them in one source folder with the corpus ---------------------------------------
+
+HOSTILE_FILES = {
+    "empty.docx": "empty file",
+    "random.docx": "not a Word document",
+    "truncated.docx": "damaged or truncated Word document",
+    "word97.doc": "a legacy Word 97–2003 .doc",
+    "zip_bomb.docx": "zip bomb refused",
+    "xxe.docx": "declares a DTD",
+    "meeting_notice.docx": "not a budget disclosure",
+}
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {path for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    """The five good documents, every hostile one, and a hostile text export, built once."""
+    root = tmp_path_factory.mktemp("hostile")
+    source = root / "source_docs"
+    shutil.copytree(CORPUS, source)
+    secret = write(root / "secret.txt", SECRET)
+    whole = (CORPUS / GOOD_DOCX).read_bytes()
+    write(source / "empty.docx", b"")
+    write(source / "random.docx", os.urandom(4096).replace(b"PK", b"pk"))
+    write(source / "truncated.docx", whole[: len(whole) // 2])
+    write(source / "word97.doc", word97_doc())
+    write(source / "zip_bomb.docx", bomb_docx())
+    write(source / "xxe.docx", xxe_docx(secret))
+    write(source / "meeting_notice.docx", not_budget_docx())
+    write(source / "2024_hostile_单位预算.txt", hostile_text_export())
+    with (source / "manifest.csv").open("a", encoding="utf-8") as manifest:
+        manifest.write('2024_hostile_单位预算.txt,河北省,../../etc,<script>alert(2)</script>县,2024,单位,'
+                       'javascript:alert(3),hostile names\n')
+    before = files_under(root)
+    options = BuildOptions(source, root / "datapackage", root / "site", jobs=2, cache_dir=root / "cache")
+    # From inside the folder, so that a stray write to a relative path is seen there too.
+    cwd = Path.cwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(cli, ["build", "--source", str(options.source_dir), "--datapackage",
+                                          str(options.datapackage_dir), "--site", str(options.site_dir),
+                                          "--jobs", "2", "--cache-dir", str(options.cache_dir)])
+    finally:
+        os.chdir(cwd)
+    return {"root": root, "options": options, "result": result, "before": before}
+
+
+def test_build_exits_unreadable_and_lists_each_bad_file(hostile_build):
+    result = hostile_build["result"]
+    assert result.exit_code == EXIT_UNREADABLE, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("unreadable: ")]
+    assert len(lines) == len(HOSTILE_FILES)
+    for name, reason in HOSTILE_FILES.items():
+        assert any(line.startswith(f"unreadable: {name}: ") and reason in line for line in lines), name
+
+
+def test_build_report_records_every_unreadable_file(hostile_build):
+    report = json.loads((hostile_build["options"].datapackage_dir / REPORT_NAME).read_text(encoding="utf-8"))
+    assert report["exit_code"] == EXIT_UNREADABLE
+    unreadable = {entry["file"]: entry for entry in report["unreadable"]}
+    assert set(unreadable) == set(HOSTILE_FILES)
+    for name, reason in HOSTILE_FILES.items():
+        assert reason in unreadable[name]["reason"]
+        assert unreadable[name]["hint"]
+    # Nothing lost: every file in the folder is either published or reported.
+    published = {entry["file"] for entry in report["published"]}
+    sources = {source.file for source in discover_sources(hostile_build["options"].source_dir)}
+    assert published | set(unreadable) == sources
+
+
+def test_the_good_documents_still_publish(hostile_build):
+    report = json.loads((hostile_build["options"].datapackage_dir / REPORT_NAME).read_text(encoding="utf-8"))
+    published = {entry["file"] for entry in report["published"]}
+    assert published == {path.name for path in CORPUS.glob("*.docx")} | {"2024_hostile_单位预算.txt"}
+
+
+def test_nothing_written_outside_the_output_folders(hostile_build):
+    root, options = hostile_build["root"], hostile_build["options"]
+    new = files_under(root) - hostile_build["before"]
+    outputs = (options.datapackage_dir, options.site_dir, options.cache_dir)
+    outside = [path for path in new if not any(path.is_relative_to(folder) for folder in outputs)]
+    assert outside == []
+    # The hostile unit name climbs three levels: nothing landed where it points.
+    assert not any((folder / "evil").exists() for folder in (root, *root.parents, ROOT))
+
+
+def test_no_secret_in_any_output(hostile_build):
+    options = hostile_build["options"]
+    for path in files_under(options.datapackage_dir) | files_under(options.site_dir):
+        assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_output_names_are_safe_slugs(hostile_build):
+    options = hostile_build["options"]
+    for folder in (options.datapackage_dir, options.site_dir):
+        for path in files_under(folder):
+            relative = path.relative_to(folder)
+            assert ".." not in relative.parts
+            assert "evil" not in str(relative), relative
