@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -60,3 +60,11 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def replace_dirs(*finals: Path) -> Iterator[list[Path]]:
+    """``replace_dir`` for several folders that belong together (the data package and the
+    site built from it): all are swapped in when the block completes, none when it raises."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(replace_dir(final)) for final in finals]

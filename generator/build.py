@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from generator.atomic import replace_dirs
 from generator.build_report import write_report
 from generator.cache import DEFAULT_CACHE_DIR, ExtractionCache, map_cached
+from generator.check import run_checks, summary_lines
 from generator.extract import extract_disclosure
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure
@@ -90,14 +92,20 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
         else:
             result.disclosures.append(outcome)
     log(f"read {len(result.disclosures)} disclosures, {len(result.unreadable)} unreadable")
-    write_datapackage(result.disclosures, result.outcomes, options.datapackage_dir,
-                      version=current_data_version(options.changelog), log=log)
-    # Last, after the data package is published: it describes that package.
-    write_report(result, options.strict, options.datapackage_dir)
-    if not options.with_site:
-        return result
-    docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
-    render_site(result.disclosures, result.outcomes, options.datapackage_dir, docs_dir, options.source_dir)
-    build_site(docs_dir, options.site_dir)
-    log(f"site: {options.site_dir}")
+    result.outcomes = run_checks(result.disclosures)
+    for line in summary_lines(result.outcomes):
+        log(line)
+    outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
+    # Both outputs are written into hidden siblings and swapped in together at the end: a build
+    # that fails midway leaves the previous data package and site as they were.
+    with replace_dirs(*outputs) as staged:
+        write_datapackage(result.disclosures, result.outcomes, staged[0],
+                          version=current_data_version(options.changelog), log=log)
+        write_report(result, options.strict, staged[0])
+        if options.with_site:
+            docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
+            render_site(result.disclosures, result.outcomes, staged[0], docs_dir, options.source_dir)
+            build_site(docs_dir, staged[1])
+    if options.with_site:
+        log(f"site: {options.site_dir}")
     return result

@@ -78,13 +78,8 @@ def _run_pool(func: Callable[[T], R], items: Sequence[T], indices: Sequence[int]
 
 
 def _crashed(timeout: float) -> Failure:
-    return Failure("crash", f"the worker processing it died (a crash, or over {_cpu_allowance(timeout)} s "
-                            "of CPU time)")
-
-
-def _cpu_allowance(timeout: float) -> int:
-    """Whole seconds (the limit's unit), with room over the alarm so the alarm speaks first."""
-    return math.ceil(2 * timeout) + 1
+    return Failure("crash", f"the worker processing it died (a crash, or stuck in native code past the "
+                            f"{timeout:g} s limit)")
 
 
 def _guarded(func: Callable[[T], R], item: T, timeout: float) -> R | Failure:
@@ -92,7 +87,9 @@ def _guarded(func: Callable[[T], R], item: T, timeout: float) -> R | Failure:
     signal.signal(signal.SIGALRM, _on_alarm)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = math.ceil(usage.ru_utime + usage.ru_stime) + _cpu_allowance(timeout)
+    # CPU time never runs ahead of the clock, so the alarm rings first unless native code
+    # ignores it; the limit is in whole seconds, hence one more.
+    soft = math.ceil(usage.ru_utime + usage.ru_stime + timeout) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:

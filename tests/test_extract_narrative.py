@@ -8,6 +8,7 @@ from functools import cache
 import pytest
 
 from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
+from generator.document import Cell, Document, Paragraph, Table
 from generator.extract.facts import FACTS
 from generator.extract.narrative import extract_narrative
 from generator.extract.performance import parse_target
@@ -15,16 +16,16 @@ from generator.extract.sections import heading_kind
 from generator.read import read_document
 from generator.records import Finding, Narrative, NarrativeFact, Project
 
-FORMATS = ("docx", "txt")
-# The unit the budget tables use; 003 and 004 have no tables, the pipeline then passes 万元.
-TABLE_UNITS = {"000": "万元", "001": "万元", "002": "万元", "003": "万元", "004": "万元"}
+# The unit the budget tables use: 万元 in 000-002; 003 and 004 have no tables and the pipeline
+# then passes 万元, which 003's tables in 元 (单位：元) and sentences in 元 must override.
+TABLE_UNIT = "万元"
 
 
 @cache
 def extracted(seed: str, form: str = "docx") -> tuple[Narrative, list[Finding]]:
     """Each seed document read and extracted once per session."""
     folder = SOURCE_DOCS if form == "docx" else TEXT_FIXTURES
-    return extract_narrative(read_document(folder / f"{SEEDS[seed]}.{form}"), TABLE_UNITS[seed])
+    return extract_narrative(read_document(folder / f"{SEEDS[seed]}.{form}"), TABLE_UNIT)
 
 
 def narrative(seed: str, form: str = "docx") -> Narrative:
@@ -259,3 +260,16 @@ def test_targets_keep_the_published_text_and_a_parsed_figure(target: str, parsed
 ])
 def test_section_headings_are_recognised_by_text(text: str, kind: str | None) -> None:
     assert heading_kind(text) == kind
+
+
+def test_a_project_name_merged_over_its_procurement_items_is_carried_down() -> None:
+    header = ["项目名称", "预算资金", "采购物品名称", "政府采购目录序号", "计量单位", "数量", "单价", "合计"]
+    cells = [Cell(0, col, text=text) for col, text in enumerate(header)]
+    cells.append(Cell(1, 0, rowspan=2, text="公用经费"))
+    for row, values in ((1, ["1.00", "终端机", "A02010402", "台", "2", "0.30", "0.60"]),
+                        (2, ["1.00", "纸", "A07100200", "箱", "1", "0.10", "0.10"])):
+        cells += [Cell(row, col, text=text) for col, text in enumerate(values, start=1)]
+    document = Document(blocks=[Paragraph("六、政府采购预算情况"), Table(cells=cells, n_rows=3, n_cols=8)])
+    items = extract_narrative(document, "万元")[0].procurement
+    assert [(item.project_name, item.item, item.amount) for item in items] == [
+        ("公用经费", "终端机", Decimal("6000.00")), ("公用经费", "纸", Decimal("1000.00"))]

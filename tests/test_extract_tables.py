@@ -9,11 +9,10 @@ from functools import cache
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
+from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES, seed_document
 from generator.commands.inspect import inspect_command
 from generator.extract.layout import LayoutRow, layout_row, stated_identity
 from generator.extract.tables import extract_tables
-from generator.read import read_document
 from generator.records import BudgetTable, Finding, TableKind, TableRow, TableStatus
 from tables_golden import GOLDEN, TABLE_SEEDS, serialise
 
@@ -22,9 +21,8 @@ FORMATS = ("docx", "txt")
 
 @cache
 def extracted(seed: str, form: str) -> tuple[dict[TableKind, BudgetTable], list[Finding]]:
-    """Each seed document read and extracted once per session."""
-    folder = SOURCE_DOCS if form == "docx" else TEXT_FIXTURES
-    return extract_tables(read_document(folder / f"{SEEDS[seed]}.{form}"))
+    """Each seed document extracted once per session."""
+    return extract_tables(seed_document(seed, form))
 
 
 def table(seed: str, kind: TableKind, form: str = "docx") -> BudgetTable:
@@ -197,6 +195,5 @@ def test_layout_rows_give_unit_year_and_money_unit() -> None:
     assert layout_row(["序号", "收入", "支出"]) is None
     for seed, code, year in [("000", "224", 2022), ("001", "224001", 2024), ("002", "224", 2026)]:
         for form in FORMATS:
-            folder = SOURCE_DOCS if form == "docx" else TEXT_FIXTURES
-            stated = stated_identity(read_document(folder / f"{SEEDS[seed]}.{form}"))
+            stated = stated_identity(seed_document(seed, form))
             assert (stated.unit_code, stated.year, stated.money_unit) == (code, year, "万元")

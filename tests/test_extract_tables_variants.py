@@ -11,11 +11,11 @@ from functools import cache
 
 import pytest
 
-from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
+from conftest import SEEDS, TEXT_FIXTURES, seed_document
 from generator.document import Cell, Document, Paragraph, Table
 from generator.extract.codes import CodeEntry, code_level, collect_codes, parent_code
+from generator.extract.header import read_header
 from generator.extract.tables import extract_tables
-from generator.read import read_document
 from generator.read.text_reader import parse_text
 from generator.records import TableKind, TableStatus
 from tables_golden import GOLDEN, TABLE_SEEDS, serialise
@@ -27,11 +27,6 @@ _FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 @cache
 def golden(seed: str) -> dict:
     return json.loads((GOLDEN / f"{seed}.json").read_text(encoding="utf-8"))
-
-
-@cache
-def text_document(seed: str) -> Document:
-    return read_document(TEXT_FIXTURES / f"{SEEDS[seed]}.txt")
 
 
 def table_part(seed: str) -> tuple[str, str]:
@@ -95,7 +90,7 @@ BASIC_TEXT_BLOCK = 11  # 000 text export: table 6, its layout row first, then he
 
 
 def test_header_repeated_after_a_page_break_is_not_data() -> None:
-    document = text_document("000")
+    document = seed_document("000", "txt")
     rows = rows_of(document.blocks[BASIC_TEXT_BLOCK])
     repeated = rows[:16] + rows[1:4] + rows[16:]
     same_as_golden("000", with_blocks(document, {BASIC_TEXT_BLOCK: [exported(repeated)]}))
@@ -103,7 +98,7 @@ def test_header_repeated_after_a_page_break_is_not_data() -> None:
 
 @pytest.mark.parametrize("repeat_header", [True, False])
 def test_table_continued_in_a_second_word_table(repeat_header: bool) -> None:
-    document = text_document("000")
+    document = seed_document("000", "txt")
     rows = rows_of(document.blocks[BASIC_TEXT_BLOCK])
     second = (rows[1:4] if repeat_header else []) + rows[16:]
     variant = with_blocks(document, {BASIC_TEXT_BLOCK: [exported(rows[:16]), Paragraph("12"), exported(second)]})
@@ -113,7 +108,7 @@ def test_table_continued_in_a_second_word_table(repeat_header: bool) -> None:
 
 
 def test_docx_table_continued_after_a_page_break() -> None:
-    document = read_document(SOURCE_DOCS / f"{SEEDS['000']}.docx")
+    document = seed_document("000")
     basic = document.blocks[17]
     first = Table([c for c in basic.cells if c.row < 15], 15, basic.n_cols)
     second = Table([replace(c, row=c.row - 15) for c in basic.cells if c.row >= 15], basic.n_rows - 15,
@@ -129,7 +124,7 @@ def test_docx_table_continued_after_a_page_break() -> None:
     (12, "部门预算政府性基金预算财政拨款支出表"),
 ])
 def test_titles_with_spaces_numbering_and_other_quote_marks_are_recognised(block: int, title: str) -> None:
-    variant = with_blocks(text_document("000"), {block: [Paragraph(title)]})
+    variant = with_blocks(seed_document("000", "txt"), {block: [Paragraph(title)]})
     tables, findings = extract_tables(variant)
     assert findings == []
     assert title in [t.title for t in tables.values()]
@@ -137,14 +132,14 @@ def test_titles_with_spaces_numbering_and_other_quote_marks_are_recognised(block
 
 
 def test_title_in_the_tables_own_first_row() -> None:
-    document = text_document("000")
+    document = seed_document("000", "txt")
     rows = rows_of(document.blocks[5])
     variant = with_blocks(document, {4: [], 5: [exported([["部门预算支出总表"]] + rows)]})
     same_as_golden("000", variant)
 
 
 def test_unknown_column_is_kept_and_reported() -> None:
-    document = text_document("000")
+    document = seed_document("000", "txt")
     rows = rows_of(document.blocks[5])
     rows[1].append("备注")  # the short upper header row
     rows[2].append("")
@@ -162,7 +157,7 @@ def test_unknown_column_is_kept_and_reported() -> None:
 
 
 def test_unreadable_amount_is_blank_with_an_error_finding() -> None:
-    document = text_document("000")
+    document = seed_document("000", "txt")
     rows = rows_of(document.blocks[5])
     assert rows[7][3] == "68.56"
     rows[7][3] = "68.5.6"
@@ -173,7 +168,7 @@ def test_unreadable_amount_is_blank_with_an_error_finding() -> None:
 
 
 def test_a_budget_table_with_an_unknown_title_is_reported_and_its_kind_missing() -> None:
-    variant = with_blocks(text_document("000"), {8: [Paragraph("部门预算项目支出表")]})
+    variant = with_blocks(seed_document("000", "txt"), {8: [Paragraph("部门预算项目支出表")]})
     tables, findings = extract_tables(variant)
     assert tables[TableKind.GENERAL_BUDGET].status is TableStatus.MISSING
     assert [f.message for f in findings] == [
@@ -183,13 +178,13 @@ def test_a_budget_table_with_an_unknown_title_is_reported_and_its_kind_missing()
 
 
 def test_blank_rows_without_a_note_are_an_empty_table() -> None:
-    variant = with_blocks(text_document("000"), {14: []})  # drop 注：无政府基金预算财政拨款预算，空表列示。
+    variant = with_blocks(seed_document("000", "txt"), {14: []})  # drop 注：无政府基金预算财政拨款预算，空表列示。
     government_fund = extract_tables(variant)[0][TableKind.GOVERNMENT_FUND]
     assert (government_fund.status, government_fund.note, government_fund.rows) == (TableStatus.EMPTY, "", [])
 
 
 def test_a_second_table_with_the_same_title_is_an_error_and_the_first_is_kept() -> None:
-    document = text_document("000")
+    document = seed_document("000", "txt")
     variant = with_blocks(document, {20: [Paragraph("部门预算支出总表"), document.blocks[9], document.blocks[20]]})
     tables, findings = extract_tables(variant)
     assert serialise(tables) == golden("000")
@@ -204,7 +199,7 @@ def test_code_levels_and_parents() -> None:
 
 
 def test_codes_seen_in_a_disclosure() -> None:
-    tables, _ = extract_tables(text_document("000"))
+    tables, _ = extract_tables(seed_document("000", "txt"))
     entries = collect_codes(tables)
     assert CodeEntry("function", "2013701", "行政运行", 3, "20137") in entries
     assert CodeEntry("function", "201", "一般公共服务支出", 1, None) in entries
@@ -212,3 +207,30 @@ def test_codes_seen_in_a_disclosure() -> None:
     assert len([e for e in entries if e.classification == "function"]) == 12
     assert len([e for e in entries if e.classification == "economic"]) == 26
     assert entries == sorted(entries)
+
+
+def test_note_row_inside_a_docx_table_marks_it_empty() -> None:
+    document = seed_document("000")
+    empty = document.blocks[20]  # 表7: header, 栏次 and one blank row; the note follows as a paragraph
+    note = "注：无政府基金预算财政拨款预算，空表列示。"
+    cells = [c for c in empty.cells if c.row < 3] + [Cell(3, 0, colspan=empty.n_cols, text=note)]
+    government_fund = extract_tables(with_blocks(document, {20: [Table(cells, 4, empty.n_cols)], 21: []}))[0][
+        TableKind.GOVERNMENT_FUND]
+    assert (government_fund.status, government_fund.note) == (TableStatus.EMPTY, note)
+
+
+@pytest.mark.parametrize("form, block, header_rows", [("txt", 7, [1, 2]), ("docx", 11, [0, 1])])
+def test_merged_header_labels_from_spans_and_from_the_shorter_export_rows(form: str, block: int,
+                                                                          header_rows: list[int]) -> None:
+    header = read_header(seed_document("000", form).blocks[block], header_rows)  # 表4 财政拨款收支总表
+    assert header.labels == [["序号"], ["收入", "项目"], ["收入", "金额"], ["支出", "项目"], ["支出", "合计"],
+                             ["支出", "一般公共预算财政拨款"], ["支出", "政府性基金预算财政拨款"],
+                             ["支出", "国有资本经营预算财政拨款"]]
+    assert header.warnings == []
+
+
+def test_export_header_split_where_the_amounts_begin() -> None:
+    header = read_header(seed_document("000", "txt").blocks[BASIC_TEXT_BLOCK], [1, 2])  # 表6
+    assert header.labels[1:] == [["支出部门经济分类科目", "科目编码"], ["支出部门经济分类科目", "科目名称"],
+                                 ["一般公共预算基本支出", "合计"], ["一般公共预算基本支出", "人员经费"],
+                                 ["一般公共预算基本支出", "公用经费"]]

@@ -4,26 +4,34 @@ nothing is injected. All hostile inputs are generated here; the good ones are th
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
+import re
 import shutil
 import struct
 import time
 import zipfile
 import zlib
+from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from click.testing import CliRunner
+from lxml import etree
+from mkdocs.exceptions import BuildError
 
-from generator.build import BuildOptions, Unreadable, read_and_extract
+import generator.site
+from generator.build import BuildOptions, Unreadable, build, read_and_extract
 from generator.build_report import EXIT_UNREADABLE, REPORT_NAME
 from generator.cli import cli
 from generator.read import UnreadableDocument, read_document
 from generator.read.docx_reader import read_docx
 from generator.read.safety import OLE2_MAGIC, Limits
+from generator.site import SiteBuildError
 from generator.slugs import unit_id
 from generator.sources import discover_sources
 
@@ -115,7 +123,12 @@ def word97_doc() -> bytes:
     return OLE2_MAGIC + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(1024)
 
 
-HOSTILE_UNIT = "999001../../../evil/网信办本级"
+# A name that climbs out of its folder and, in a page's <title>, out of the title.
+HOSTILE_UNIT = "999001../../../evil/</title><script>alert(5)</script>网信办本级"
+HOSTILE_COUNTY = "</title><script>alert(2)</script>县"
+# File names come from volunteers too.
+HOSTILE_TEXT = "2024_<img src=x onerror=alert(6)>_单位预算.txt"
+FORMULA = '=HYPERLINK("http://evil.example/","行政单位医疗")'
 PAYLOADS = {
     # cell text in the corpus → the same cell carrying an injection attempt
     "行政运行": "<script>alert(1)</script>行政运行",
@@ -123,6 +136,7 @@ PAYLOADS = {
     "机关事业单位基本养老保险缴费支出": "{{ 7*7 }}机关事业单位基本养老保险缴费支出",
     "基本工资": "[x](javascript:alert(1))基本工资",
     "住房公积金": '<iframe src="javascript:alert(1)"></iframe>住房公积金',
+    "行政单位医疗": FORMULA,
 }
 
 
@@ -178,6 +192,30 @@ def test_word97_doc_with_libreoffice_offers_convert(tmp_path, monkeypatch):
     assert "budget-site convert FILE" in reason_of(write(tmp_path / "old.doc", word97_doc())).hint
 
 
+def test_convert_uses_libreoffice_and_keeps_the_original(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    # Stands in for LibreOffice: soffice --headless --convert-to docx --outdir DIR FILE.
+    fake = write(bin_dir / "soffice", '#!/bin/sh\nf=$(basename "$6"); cp "$6" "$5/${f%.*}.docx"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    source = tmp_path / "source_docs"
+    source.mkdir()
+    write(source / "old.doc", word97_doc())
+    result = CliRunner().invoke(cli, ["convert", str(source / "old.doc")])
+    assert result.exit_code == 0, result.output
+    assert (source / "old.docx").read_bytes() == word97_doc()
+    assert (source / ".converted" / "old.doc").exists()
+    assert [s.file for s in discover_sources(source)] == ["old.docx"]
+
+
+def test_convert_without_libreoffice_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = CliRunner().invoke(cli, ["convert", str(write(tmp_path / "old.doc", word97_doc()))])
+    assert result.exit_code == 1
+    assert "LibreOffice is not installed" in result.output
+
+
 def test_bare_ole2_and_encrypted_docx(tmp_path):
     bare = reason_of(write(tmp_path / "bare.docx", OLE2_MAGIC + bytes(1024)))
     assert bare.reason.startswith("legacy .doc or password-protected .docx")
@@ -197,9 +235,9 @@ def test_zip_bomb_is_refused_fast_without_inflating(tmp_path):
     stream_start = bomb.index(b"word/document.xml") + len("word/document.xml")
     assert len(zlib.decompressobj(-15).decompress(bomb[stream_start:stream_start + 4096])) >= 3 << 20
     path = write(tmp_path / "bomb.docx", bomb)
-    started = time.perf_counter()
+    started = time.process_time()
     error = reason_of(path)
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert error.reason.startswith("zip bomb refused")
     assert "would inflate to 3,221," in error.reason  # gigabytes
 
@@ -208,9 +246,9 @@ def test_zip_bomb_with_lying_directory_is_not_inflated(tmp_path):
     """Declaring a small size does not help: nothing is inflated past what is declared
     (``zipfile.read`` would inflate up to 2 GiB before cutting to the declared size)."""
     bomb = raw_zip([("word/document.xml", deflate_bomb(GIB), 1000)])
-    started = time.perf_counter()
+    started = time.process_time()
     error = reason_of(write(tmp_path / "liar.docx", bomb))
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert error.reason == ("zip bomb refused: part word/document.xml inflates past the 1,000 bytes "
                             "its directory declares")
 
@@ -302,9 +340,9 @@ def hostile_build(tmp_path_factory):
     write(source / "zip_bomb.docx", bomb_docx())
     write(source / "xxe.docx", xxe_docx(secret))
     write(source / "meeting_notice.docx", not_budget_docx())
-    write(source / "2024_hostile_单位预算.txt", hostile_text_export())
+    write(source / HOSTILE_TEXT, hostile_text_export())
     with (source / "manifest.csv").open("a", encoding="utf-8") as manifest:
-        manifest.write('2024_hostile_单位预算.txt,河北省,../../etc,<script>alert(2)</script>县,2024,单位,'
+        manifest.write(f'{HOSTILE_TEXT},河北省,../../etc,{HOSTILE_COUNTY},2024,单位,'
                        'javascript:alert(3),hostile names\n')
     before = files_under(root)
     options = BuildOptions(source, root / "datapackage", root / "site", jobs=2, cache_dir=root / "cache")
@@ -346,13 +384,14 @@ def test_build_report_records_every_unreadable_file(hostile_build):
 def test_the_good_documents_still_publish(hostile_build):
     report = json.loads((hostile_build["options"].datapackage_dir / REPORT_NAME).read_text(encoding="utf-8"))
     published = {entry["file"] for entry in report["published"]}
-    assert published == {path.name for path in CORPUS.glob("*.docx")} | {"2024_hostile_单位预算.txt"}
+    assert published == {path.name for path in CORPUS.glob("*.docx")} | {HOSTILE_TEXT}
 
 
 def test_nothing_written_outside_the_output_folders(hostile_build):
     root, options = hostile_build["root"], hostile_build["options"]
     new = files_under(root) - hostile_build["before"]
-    outputs = (options.datapackage_dir, options.site_dir, options.cache_dir)
+    # The site's Markdown is rendered into build/docs beside the site (BuildOptions.docs_dir).
+    outputs = (options.datapackage_dir, options.site_dir, options.cache_dir, root / "build")
     outside = [path for path in new if not any(path.is_relative_to(folder) for folder in outputs)]
     assert outside == []
     # The hostile unit name climbs three levels: nothing landed where it points.
@@ -372,3 +411,141 @@ def test_output_names_are_safe_slugs(hostile_build):
             relative = path.relative_to(folder)
             assert ".." not in relative.parts
             assert "evil" not in str(relative), relative
+
+
+# --- what the published data and pages make of the payloads ----------------------------------
+
+class _Elements(HTMLParser):
+    """Elements and text as a browser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, {name: value or "" for name, value in attrs}))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+
+def browser_view(page: str) -> _Elements:
+    # A browser reads <title> as text up to the first </title> (RCDATA), html.parser does not:
+    # cut the title's text so that only what escapes the title is parsed as markup.
+    parsed = _Elements()
+    parsed.feed(re.sub(r"(?is)<title>.*?</title>", "<title></title>", page, count=1))
+    return parsed
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def hostile_page(hostile_build) -> Path:
+    units = hostile_build["options"].site_dir / "units"
+    pages = [page for page in units.glob("*/index.html") if "999001" in page.parent.name]
+    assert len(pages) == 1, sorted(path.name for path in units.iterdir())
+    return pages[0]
+
+
+def test_payloads_are_kept_exactly_as_data(hostile_build):
+    with (hostile_build["options"].datapackage_dir / "expenditure_by_function.csv").open(encoding="utf-8") as file:
+        names = {row["function_name"] for row in csv.DictReader(file)}
+    for cell, payload in PAYLOADS.items():
+        if cell in ("行政运行", "网信事务", "机关事业单位基本养老保险缴费支出", "住房公积金", "行政单位医疗"):
+            assert payload in names, payload
+    with (hostile_build["options"].datapackage_dir / "units.csv").open(encoding="utf-8") as file:
+        unit = next(row for row in csv.DictReader(file) if row["unit_code"] == "999001")
+    assert unit["unit_name"] == HOSTILE_UNIT.removeprefix("999001")
+    assert unit["county"] == HOSTILE_COUNTY
+
+
+def test_no_page_runs_or_links_document_text(hostile_build):
+    pages = html_pages(hostile_build["options"].site_dir)
+    assert hostile_page(hostile_build) in pages
+    for page in pages:
+        view = browser_view(page.read_text(encoding="utf-8"))
+        assert not any("alert(" in script for script in view.scripts), page
+        for tag, attributes in view.elements:
+            assert tag != "iframe", page
+            for name, value in attributes.items():
+                assert not (name.startswith("on") and "alert" in value), (page, tag, name)
+                assert not value.strip().lower().startswith("javascript:"), (page, tag, name, value)
+
+
+def test_payloads_show_as_text_on_the_unit_page(hostile_build):
+    text = "".join(browser_view(hostile_page(hostile_build).read_text(encoding="utf-8")).text)
+    assert "<script>alert(1)</script>行政运行" in text
+    assert "{{ 7*7 }}机关事业单位基本养老保险缴费支出" in text  # shown, not evaluated by Jinja …
+    assert "49机关事业单位基本养老保险缴费支出" not in text  # … which would print 49
+    assert "../../../evil/</title><script>alert(5)</script>网信办本级" in text
+
+
+def test_charts_carry_no_markup_from_documents(hostile_build):
+    for chart in (hostile_build["options"].site_dir / "units").rglob("*.svg"):
+        tree = etree.parse(str(chart), etree.XMLParser(resolve_entities=False, no_network=True))
+        for element in tree.iter():
+            tag = etree.QName(element).localname if isinstance(element.tag, str) else ""
+            assert tag not in ("script", "foreignObject", "iframe"), chart
+            assert not any(name.lower().startswith("on") for name in element.attrib), chart
+
+
+def test_spreadsheet_cells_are_never_formulas(hostile_build):
+    workbook = openpyxl.load_workbook(hostile_build["options"].datapackage_dir / "budget-disclosures.xlsx")
+    formulas = [(sheet.title, cell.coordinate, cell.value) for sheet in workbook for row in sheet.iter_rows()
+                for cell in row if cell.data_type == "f"]
+    assert formulas == []
+
+
+# --- a build that fails midway leaves the previous outputs ---------------------------------------
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(files_under(folder))}
+
+
+def changed(before: dict[Path, dict[str, bytes]]) -> list[str]:
+    """Files added, removed or changed since ``before``, as folder/name."""
+    names = []
+    for folder, files in before.items():
+        now = snapshot(folder)
+        names += [f"{folder.name}/{name}" for name in sorted(set(files) | set(now)) if files.get(name) != now.get(name)]
+    return names
+
+
+@pytest.fixture
+def published(hostile_build, tmp_path):
+    """A copy of the hostile build's outputs, and options that rebuild them from one fewer document
+    (so that a finished rebuild would change the data package)."""
+    options = hostile_build["options"]
+    source = tmp_path / "source_docs"
+    shutil.copytree(options.source_dir, source)
+    (source / GOOD_DOCX).unlink()
+    for folder in (options.datapackage_dir, options.site_dir):
+        shutil.copytree(folder, tmp_path / folder.name)
+    rebuild = BuildOptions(source, tmp_path / "datapackage", tmp_path / "site", jobs=2,
+                           cache_dir=options.cache_dir, docs_dir=tmp_path / "docs")
+    before = {folder: snapshot(folder) for folder in (rebuild.datapackage_dir, rebuild.site_dir)}
+    return rebuild, before
+
+
+def test_failing_site_build_leaves_previous_outputs(published, monkeypatch):
+    """The data package is complete when the site fails: neither is swapped in."""
+    rebuild, before = published
+
+    def half_written_site(config):
+        (Path(config["site_dir"]) / "index.html").write_text("half", encoding="utf-8")
+        raise BuildError("the site build failed midway")
+
+    monkeypatch.setattr(generator.site, "build", half_written_site)
+    with pytest.raises(SiteBuildError):
+        build(rebuild, log=lambda line: None)
+    assert changed(before) == []
+    assert sorted(path.name for path in rebuild.site_dir.parent.iterdir() if path.name.startswith(".")) == []
+

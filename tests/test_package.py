@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from generator.package import (
     write_datapackage,
 )
 from generator.package.schema import RESOURCES
+from generator.package.writer import creation_time
 from generator.records import (
     BudgetTable,
     CheckOutcome,
@@ -72,7 +74,7 @@ def disclosure(unit: Unit = UNIT, year: int = 2022, code: str = "2013701") -> Di
 
 
 def outcome(record: Disclosure) -> CheckOutcome:
-    return CheckOutcome(record.disclosure_id, "total_equals_top_level", "expenditure_by_function", "合计",
+    return CheckOutcome(record.disclosure_id, "table.total_equals_top_level", "expenditure_by_function", "合计",
                         Decimal("3148500.00"), Decimal("3148500.00"), "pass", "")
 
 
@@ -158,11 +160,11 @@ def test_descriptor_is_data_package_v2_with_sources_and_keys(package, records):
         "economic_codes"
 
 
-def test_created_comes_from_source_date_epoch(tmp_path, monkeypatch):
+def test_created_comes_from_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    write_datapackage([disclosure()], [], tmp_path / "dp", log=lambda _: None)
-    descriptor = json.loads((tmp_path / "dp" / "datapackage.json").read_text(encoding="utf-8"))
-    assert descriptor["created"] == "2023-11-14T22:13:20Z"
+    assert creation_time([disclosure()]) == datetime(2023, 11, 14, 22, 13, 20)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert creation_time([disclosure(year=2021), disclosure(OTHER_UNIT, 2024)]) == datetime(2024, 1, 1)
 
 
 def test_two_builds_are_byte_identical(tmp_path, records, package):
@@ -208,14 +210,12 @@ def test_validation_catches_a_broken_foreign_key_and_a_wrong_type(tmp_path, pack
     assert CliRunner().invoke(cli, ["validate", str(package)]).exit_code == 0
 
 
-def test_an_invalid_package_fails_loudly_and_keeps_the_previous_one(tmp_path):
-    out = tmp_path / "dp"
-    write_datapackage([disclosure()], [], out, log=lambda _: None)
-    before = (out / "function_codes.csv").read_bytes()
+def test_an_invalid_package_fails_loudly_and_keeps_the_previous_one(package):
+    before = {path: path.read_bytes() for path in package.rglob("*") if path.is_file()}
     with pytest.raises(PackageInvalid, match="pattern"):
-        write_datapackage([disclosure(code="20137x1")], [], out, log=lambda _: None)
-    assert (out / "function_codes.csv").read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dp"]
+        write_datapackage([disclosure(code="20137x1")], [], package, log=lambda _: None)
+    assert {path: path.read_bytes() for path in package.rglob("*") if path.is_file()} == before
+    assert sorted(p.name for p in package.parent.iterdir()) == ["datapackage"]
 
 
 def test_two_documents_for_one_unit_year_are_refused():
@@ -261,3 +261,14 @@ def test_readme_documents_every_field(package):
         for field in resource.fields:
             assert f"| `{field.name}` |" in readme
     assert "GBK" in readme  # why the Excel download is a workbook
+
+
+def test_workbook_text_is_never_a_formula(tmp_path):
+    record = disclosure()
+    record.tables[TableKind.EXPENDITURE].rows[2].name = '=HYPERLINK("http://evil.example/","行政运行")\x0b'
+    write_datapackage([record], [], tmp_path / "dp", log=lambda _: None)
+    sheet = openpyxl.load_workbook(tmp_path / "dp" / "budget-disclosures.xlsx")["expenditure_by_function"]
+    cell = sheet.cell(row=5, column=4)
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil.example/","行政运行")\ufffd', "s")
+    names = [row["function_name"] for row in read_csv(tmp_path / "dp" / "expenditure_by_function.csv")]
+    assert names[2] == '=HYPERLINK("http://evil.example/","行政运行")\x0b'  # the CSV keeps the text exactly

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.check import across_tables, against_narrative, completeness, hygiene, within_tables  # noqa: F401  (register rules, in catalogue order)
+# Importing the rule modules registers their rules.
+from generator.check import (  # noqa: F401
+    across_tables,
+    across_years,
+    against_narrative,
+    completeness,
+    hygiene,
+    within_tables,
+)
 from generator.check.engine import CATEGORIES, FAIL, PASS, RULES, Rule, evaluate_rule
 from generator.records import CheckOutcome, Disclosure
 
@@ -15,14 +23,30 @@ def rules() -> list[Rule]:
     return sorted(RULES, key=lambda item: CATEGORIES.index(item.category))
 
 
-def check_disclosure(disclosure: Disclosure) -> list[CheckOutcome]:
-    return [outcome for item in rules() for outcome in evaluate_rule(item, disclosure)]
+def check_disclosure(disclosure: Disclosure, previous: Disclosure | None = None) -> list[CheckOutcome]:
+    """Every rule on one disclosure; ``previous`` is the same unit's disclosure of an earlier year."""
+    return [outcome for item in rules() for outcome in evaluate_rule(item, disclosure, previous)]
+
+
+def previous_years(disclosures: list[Disclosure]) -> dict[str, Disclosure]:
+    """disclosure_id → the same unit's disclosure of the latest earlier year."""
+    by_unit: dict[str, list[Disclosure]] = {}
+    for disclosure in disclosures:
+        by_unit.setdefault(disclosure.unit.unit_id, []).append(disclosure)
+    previous: dict[str, Disclosure] = {}
+    for items in by_unit.values():
+        items.sort(key=lambda d: d.year)
+        for before, after in zip(items, items[1:]):
+            if before.year < after.year:
+                previous[after.disclosure_id] = before
+    return previous
 
 
 def run_checks(disclosures: list[Disclosure]) -> list[CheckOutcome]:
     """Outcomes of every rule on every disclosure, by disclosure id, then rule catalogue order."""
+    previous = previous_years(disclosures)
     return [outcome for disclosure in sorted(disclosures, key=lambda d: d.disclosure_id)
-            for outcome in check_disclosure(disclosure)]
+            for outcome in check_disclosure(disclosure, previous.get(disclosure.disclosure_id))]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from generator.check.view import (
     grand_total_row,
     has_amounts,
     location,
+    main_column,
     plain,
     row_by_code,
     side,
@@ -23,10 +24,6 @@ from generator.check.view import (
 from generator.records import BudgetTable, Disclosure, TableKind, TableRow
 
 _NUMBERING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-
-
-def main_column(table: BudgetTable) -> str:
-    return "total" if "total" in table.columns else (table.columns[0] if table.columns else "total")
 
 
 def grand_value(table: BudgetTable | None, column: str = "total") -> tuple[TableRow, Decimal | None] | None:

@@ -25,11 +25,20 @@ from generator.check.engine import (
     total,
     yuan,
 )
-from generator.check.view import grand_total_row, location, plain, three_public_item, two_sided_total, value
+from generator.check.view import (
+    grand_total_row,
+    location,
+    main_column,
+    plain,
+    three_public_item,
+    two_sided_total,
+    value,
+)
 from generator.extract.money import YUAN_PER_UNIT, normalise_number_text
 from generator.records import BudgetTable, Disclosure, NarrativeFact, ProcurementItem, TableKind, TableRow
 
 FACTS = "narrative_facts"
+ROUNDED = Decimal(100)
 _FIGURE = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(亿元|万元|万|元)")
 
 
@@ -43,7 +52,9 @@ def stated_quantum(fact: NarrativeFact) -> Decimal:
         if number * factor == abs(fact.amount):
             decimals = max(0, -int(number.as_tuple().exponent))
             quanta.append(max(factor / (Decimal(10) ** decimals), CENT))
-    return min(quanta) if quanta else CENT
+    quantum = min(quanta) if quanta else CENT
+    # Up to 0.01万元 is the precision the tables publish: only coarser figures are rounded ones.
+    return quantum if quantum > ROUNDED else CENT
 
 
 def fact_location(fact: NarrativeFact) -> str:
@@ -78,7 +89,7 @@ def two_sided_cell(disclosure: Disclosure, kind: TableKind, side_name: str) -> t
     if found is None:
         return None
     table, row = found
-    column = "total" if "total" in table.columns else table.columns[0]
+    column = main_column(table)
     return value(row, column), f"{kind.value} {location(row, column)}"
 
 
@@ -87,12 +98,13 @@ def compare_facts(disclosure: Disclosure, names: Iterable[str],
     """Each statement of the named facts against the first table figure that is published."""
     source = next((found for found in sources if found is not None), None)
     for name in names:
-        for fact in facts(disclosure, name):
-            if source is None:
-                yield Result(FACTS, fact_location(fact), None, fact.amount, NOT_APPLICABLE,
-                             "the table this figure is checked against is not published")
-            else:
-                yield against(fact, source[0], source[1])
+        stated = facts(disclosure, name)
+        if source is None and stated:
+            yield Result(FACTS, name, None, None, NOT_APPLICABLE,
+                         f"{len(stated)} statement(s) of {name} not checked: the table is not published")
+            continue
+        for fact in stated:
+            yield against(fact, source[0], source[1])
 
 
 def income_line(disclosure: Disclosure, pattern: str) -> tuple[Decimal | None, str] | None:
@@ -101,7 +113,7 @@ def income_line(disclosure: Disclosure, pattern: str) -> tuple[Decimal | None, s
         return None
     for row in table.rows:
         if row.side == "income" and re.search(pattern, plain(row.name)):
-            return value(row, table.columns[0]), f"{table.kind.value} {location(row)}"
+            return value(row, main_column(table)), f"{table.kind.value} {location(row)}"
     return Decimal(0), f"{table.kind.value} (no line for it: 0)"
 
 
@@ -298,9 +310,10 @@ def projects(disclosure: Disclosure) -> Iterator[Result]:
     if budgets and ceiling is not None and ceiling[0] is not None:
         budget_sum = total(p.amount for p in budgets)
         status = PASS if budget_sum <= ceiling[0] else FAIL
+        verdict = "within" if status == PASS else "exceed"
         yield Result("projects", f"{len(budgets)} performance tables", ceiling[0], budget_sum, status,
-                     f"performance-table budgets {yuan(budget_sum)} "
-                     f"{'within' if status == PASS else 'exceed'} project expenditure {yuan(ceiling[0])} ({ceiling[1]})")
+                     f"performance-table budgets {yuan(budget_sum)} {verdict} project expenditure "
+                     f"{yuan(ceiling[0])} ({ceiling[1]})")
 
 
 def within(table: str, where: str, expected: Decimal | None, actual: Decimal | None, tolerance: Decimal,
@@ -360,6 +373,8 @@ def consistent(disclosure: Disclosure) -> Iterator[Result]:
     groups: dict[tuple[str, str], list[NarrativeFact]] = defaultdict(list)
     for fact in disclosure.narrative.facts:
         groups[(fact.fact, fact.qualifier)].append(fact)
+    if groups and all(len(stated) < 2 for stated in groups.values()):
+        yield Result(FACTS, "", None, None, PASS, f"each of {len(groups)} figures is stated once")
     for (name, qualifier), stated in groups.items():
         if len(stated) < 2:
             continue

@@ -22,9 +22,10 @@ STATUSES = (PASS, FAIL, NOT_APPLICABLE)
 WITHIN_TABLE = "within_table"
 ACROSS_TABLES = "across_tables"
 NARRATIVE = "narrative"
+ACROSS_YEARS = "across_years"
 COMPLETENESS = "completeness"
 HYGIENE = "hygiene"
-CATEGORIES = (WITHIN_TABLE, ACROSS_TABLES, NARRATIVE, COMPLETENESS, HYGIENE)
+CATEGORIES = (WITHIN_TABLE, ACROSS_TABLES, NARRATIVE, ACROSS_YEARS, COMPLETENESS, HYGIENE)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Result:
 
 
 Evaluate = Callable[[Disclosure], Iterable[Result]]
+# A rule across years also reads the unit's disclosure of the year before (None when absent).
+EvaluateAcrossYears = Callable[[Disclosure, "Disclosure | None"], Iterable[Result]]
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,8 @@ class Rule:
     description_en: str
     reads: tuple[str, ...]  # resources the rule reads: table kinds' values, narrative_facts, projects …
     covers: tuple[str, ...]  # GovBudgetChecker rules it is the counterpart of (also named in the descriptions)
-    evaluate: Evaluate
+    evaluate: Evaluate | EvaluateAcrossYears
+    across_years: bool = False
 
 
 RULES: list[Rule] = []
@@ -65,22 +69,25 @@ def rule(
     description: tuple[str, str],
     reads: tuple[str, ...],
     covers: tuple[str, ...] = (),
+    across_years: bool = False,
 ) -> Callable[[Evaluate], Evaluate]:
-    """Register a rule; ``title`` and ``description`` are (Chinese, English)."""
+    """Register a rule; ``title`` and ``description`` are (Chinese, English). A rule
+    ``across_years`` is called with the disclosure and the same unit's previous one."""
 
     def register(evaluate: Evaluate) -> Evaluate:
         if any(existing.rule_id == rule_id for existing in RULES):
             raise ValueError(f"rule {rule_id} registered twice")
         RULES.append(Rule(rule_id, category, title[0], title[1], description[0], description[1], reads, covers,
-                          evaluate))
+                          evaluate, across_years))
         return evaluate
 
     return register
 
 
-def evaluate_rule(item: Rule, disclosure: Disclosure) -> Iterator[CheckOutcome]:
+def evaluate_rule(item: Rule, disclosure: Disclosure, previous: Disclosure | None = None) -> Iterator[CheckOutcome]:
     found = False
-    for result in item.evaluate(disclosure):
+    results = item.evaluate(disclosure, previous) if item.across_years else item.evaluate(disclosure)
+    for result in results:
         found = True
         yield CheckOutcome(disclosure.disclosure_id, item.rule_id, result.table, result.location, result.expected,
                            result.actual, result.status, result.message)

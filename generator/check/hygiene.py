@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from typing import Iterator
 
-from generator.check.engine import FAIL, HYGIENE, PASS, Result, rule
+from generator.check.engine import FAIL, HYGIENE, NOT_APPLICABLE, PASS, Result, rule
 from generator.check.view import location, plain
 from generator.records import Disclosure, TableKind
 
@@ -27,6 +27,7 @@ def sentences(disclosure: Disclosure) -> list[tuple[int, str]]:
 
 
 def where(number: int, sentence: str) -> str:
+    sentence = re.sub(r"\s+", " ", sentence)  # the .docx and its text export space words differently
     shown = sentence if len(sentence) <= _SHOWN else sentence[:_SHOWN] + "…"
     return f"paragraph {number}: {shown}"
 
@@ -39,10 +40,12 @@ _TEMPLATE = re.compile(r"目标内容\s*\d*|指标内容\s*\d*|有则写|无则�
     "hygiene.template_text", HYGIENE,
     ("模板文字未替换", "Template text left in place"),
     ("正文、项目绩效目标（目标、用途）和绩效指标中残留模板占位文字，如“1.目标内容1”“（有则写，无则填0万元）”“XX”"
-     "“请填写”（对应 GovBudgetChecker BUD-F001、BUD-007 模板占位符检查）。每处一条不通过。",
+     "“请填写”，以及三级指标照抄模板的二级指标类别名（数量指标/数量指标）（对应 GovBudgetChecker BUD-F001、BUD-007 "
+     "模板占位符检查）。每处一条不通过。",
      "Template placeholders left in the text, in project goals and purposes, and in performance indicators, such as "
-     "1.目标内容1, （有则写，无则填0万元）, XX, 请填写 (counterpart of GovBudgetChecker BUD-F001 and BUD-007, "
-     "placeholder checks). One failure per place."),
+     "1.目标内容1, （有则写，无则填0万元）, XX, 请填写, and a 三级指标 that only repeats the template's category name "
+     "(数量指标 under 数量指标) (counterpart of GovBudgetChecker BUD-F001 and BUD-007, placeholder checks). One "
+     "failure per place."),
     (PARAGRAPHS, "projects", "performance_indicators"),
     ("BUD-F001", "BUD-007"),
 )
@@ -62,13 +65,18 @@ def template_text(disclosure: Disclosure) -> Iterator[Result]:
                              getattr(project, field_name), FAIL,
                              f"template text {match.group()!r} as the project's {field_name}")
     for indicator in disclosure.narrative.indicators:
+        if indicator.level3 == indicator.level2 and indicator.level3.endswith("指标"):
+            found = True
+            yield Result("performance_indicators", f"project {indicator.project_name}, {indicator.level2}", None,
+                         indicator.level3, FAIL, "the 三级指标 repeats the template's category name "
+                                                 f"{indicator.level2}: the indicator was not filled in")
         for field_name in ("level3", "description", "target"):
             match = _TEMPLATE.search(getattr(indicator, field_name))
             if match:
                 found = True
-                yield Result("performance_indicators", f"project {indicator.project_name}, "
-                             f"{indicator.level2}/{indicator.level3}, {field_name}", None, getattr(indicator, field_name),
-                             FAIL, f"template text {match.group()!r} in a performance indicator")
+                where_found = f"project {indicator.project_name}, {indicator.level2}/{indicator.level3}, {field_name}"
+                yield Result("performance_indicators", where_found, None, getattr(indicator, field_name), FAIL,
+                             f"template text {match.group()!r} in a performance indicator")
     if not found and (disclosure.paragraphs or disclosure.narrative.projects):
         yield Result(PARAGRAPHS, "", None, None, PASS,
                      f"no template text in {len(disclosure.paragraphs)} paragraphs, "
@@ -100,7 +108,7 @@ def indicator_targets(disclosure: Disclosure) -> Iterator[Result]:
 _CHANGE = re.compile(r"(?:增加|减少|增长|下降|上升)\s*(\d[\d,.]*)")
 _COMPARED = re.compile(r"较|比上年|与.{0,10}相比|同比")
 _NO_CHANGE = re.compile(r"持平|没有增减|无增减|未发生变化|没有变化")
-_REASON = re.compile(r"原因|由于|因为|因|主要|用于|系")
+_REASON = re.compile(r"原因|由于|因为|因(?!公)|主要|用于|系")
 
 
 @rule(
@@ -291,7 +299,10 @@ _COVERAGE = re.compile(r"收支包含在部门预算中|所属(?:事业)?单位|
     ("BUD-D002",),
 )
 def coverage_statement(disclosure: Disclosure) -> Iterator[Result]:
-    if disclosure.scope != "部门" or not disclosure.paragraphs:
+    if not disclosure.paragraphs:
+        return
+    if disclosure.scope != "部门":
+        yield Result(PARAGRAPHS, "", None, None, NOT_APPLICABLE, f"a {disclosure.scope or 'scope-less'} budget")
         return
     for number, sentence in sentences(disclosure):
         if _COVERAGE.search(sentence):

@@ -27,6 +27,11 @@ def value(row: TableRow, column: str) -> Decimal | None:
     return row.amounts.get(column)
 
 
+def main_column(table: BudgetTable) -> str:
+    """The amount a line of the table is read by: total, or the one amount of table 1."""
+    return "total" if "total" in table.columns or not table.columns else table.columns[0]
+
+
 def has_amounts(row: TableRow) -> bool:
     return any(amount is not None for amount in row.amounts.values())
 

@@ -35,12 +35,24 @@ def inspect_command(file: Path, as_json: bool, tables_only: bool) -> None:
             click.echo(f"[{index}] table {block.n_rows}×{block.n_cols}")
             for warning in block.warnings:
                 click.echo(f"    warning: {warning}")
-            for r, row in enumerate(block.rows()):
-                cells = " | ".join(
-                    cell.text.replace("\n", "⏎") + (f" ⟨{cell.rowspan}×{cell.colspan}⟩"
-                                                    if cell.rowspan > 1 or cell.colspan > 1 else "")
-                    for cell in row)
-                click.echo(f"    {r}: {cells}")
+            for r, row in enumerate(_grid_rows(block)):
+                click.echo(f"    {r}: {' | '.join(row)}")
     for warning in document.warnings:
         click.echo(f"warning: {warning}")
     click.echo("\n".join(describe_tables(document)))
+
+
+def _grid_rows(table: Table) -> list[list[str]]:
+    """Each grid row as shown: a cell's text where it starts (with its span), ↑ where a cell
+    from a row above continues, · for a grid position no cell covers (gridBefore/gridAfter)."""
+    rows: list[list[str | None]] = [["·"] * table.n_cols for _ in range(table.n_rows)]
+    for cell in table.cells:
+        span = f" ⟨{cell.rowspan}×{cell.colspan}⟩" if cell.rowspan > 1 or cell.colspan > 1 else ""
+        nested = f" [+{len(cell.tables)} nested table]" if cell.tables else ""
+        rows[cell.row][cell.col] = cell.text.replace("\n", "⏎") + span + nested
+        for below in range(cell.row + 1, min(cell.row + cell.rowspan, table.n_rows)):
+            rows[below][cell.col] = "↑"
+        for r in range(cell.row, min(cell.row + cell.rowspan, table.n_rows)):
+            for col in range(cell.col + 1, min(cell.col + cell.colspan, table.n_cols)):
+                rows[r][col] = None  # covered by the cell to its left
+    return [[text for text in row if text is not None] for row in rows]

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.extract.layout import layout_row
 from generator.extract.money import AmountError, parse_amount, parse_number
-from generator.extract.sections import Row, Section, compact
+from generator.extract.sections import Row, Section, compact, stated_money_unit
 from generator.records import Finding, FixedAsset
 
 _AS_OF = re.compile(r"截止(?:时间|日期)?[:：]\s*(\S.*)")
@@ -32,21 +31,24 @@ def extract_assets(sections: list[Section], money_unit: str) -> AssetResult:
         as_of = next((iso_date(m.group(1)) for row in rows for cell in row.cells if (m := _AS_OF.search(cell))), "")
         unit, reading = money_unit, False
         for row in rows:
-            stated = layout_row(list(row.cells))
-            value_unit = next((m.group(1) for cell in row.cells if (m := _VALUE_UNIT.search(cell))), None)
             if compact(row.cell(0)) == _HEADER:
-                unit, reading = value_unit or (stated.money_unit if stated else None) or unit, True
+                value_unit = next((m.group(1) for cell in row.cells if (m := _VALUE_UNIT.search(cell))), None)
+                unit, reading = value_unit or unit, True
                 continue
-            if stated is not None and stated.money_unit:
-                unit = stated.money_unit
-            if not reading or not row.cell(0):
+            unit = stated_money_unit(row) or unit
+            if not reading or row.blank:
                 continue
             try:
+                if not row.cell(0):
+                    raise AmountError("no item name")
                 result.assets.append(FixedAsset(item=row.cell(0), quantity=parse_number(row.cell(1)),
                                                 value=parse_amount(row.cell(2), unit), as_of=as_of))
             except AmountError as error:
                 result.findings.append(Finding("extract", row.location, f"a fixed-asset row that does not read "
                                                f"({error}): {' | '.join(row.cells)}"))
+        if rows and not reading:
+            result.findings.append(Finding("extract", rows[0].location, "a table in the 国有资产 section without the "
+                                           "项目 | 数量 | 价值 header of the fixed-asset table"))
     return result
 
 

@@ -1,7 +1,7 @@
 """Amounts stated in the sentences of the explanation part (narrative_facts).
 
 Each amount takes its money unit from the text right after the number (003 writes 元 and
-some sentences mix 元 and 万元); its meaning from the words before it (its label), read
+some sentences mix 元 and 万元; 000 writes 6万 for 6万元); its meaning from the words before it (its label), read
 against the section and sub-section it stands in. A figure that looks like an amount but
 has no unit, or an amount whose label means nothing known, becomes a finding.
 """

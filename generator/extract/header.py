@@ -85,9 +85,6 @@ class Header:
     def leaf(self, col: int) -> str:
         return self.labels[col][-1] if self.labels[col] else ""
 
-    def groups(self, col: int) -> list[str]:
-        return self.labels[col][:-1]
-
     def signatures(self, table: Table) -> set[str]:
         """The header rows' texts, to recognise a header repeated after a page break."""
         grid = table.grid()

@@ -60,7 +60,6 @@ def extract_performance(sections: list[Section], money_unit: str) -> Performance
 
 class _Reader:
     def __init__(self, money_unit: str) -> None:
-        self.default_unit = money_unit
         self.unit = money_unit  # the last layout row's unit, for a project whose table comes after it
         self.current: _Open | None = None
         self.result = PerformanceResult()
@@ -119,11 +118,7 @@ class _Reader:
         current = self.current
         if current is None:
             return
-        if current.pending:
-            self._emit(current, current.pending + [""] * (_GRID_WIDTH - len(current.pending)))
-            self.result.findings.append(Finding("extract", current.pending_location, f"{current.project.project_name}:"
-                                                f" an indicator row with {len(current.pending)} of {_GRID_WIDTH} cells"))
-            current.pending = []
+        self._flush_incomplete(current)
         if not current.project.project_name:
             self.result.findings.append(Finding("extract", current.location, "a 绩效目标表 without a project name"))
         self.result.projects.append(current.project)
@@ -156,11 +151,8 @@ class _Reader:
         if row.blank:
             return
         cells = list(row.cells)
-        if current.pending and len(cells) >= _GRID_WIDTH:
-            self.result.findings.append(Finding("extract", current.pending_location, f"{current.project.project_name}:"
-                                                f" an indicator row with {len(current.pending)} of {_GRID_WIDTH} cells"))
-            self._emit(current, current.pending + [""] * (_GRID_WIDTH - len(current.pending)))
-            current.pending = []
+        if len(cells) >= _GRID_WIDTH:
+            self._flush_incomplete(current)
         if not current.pending:
             current.pending_location = row.location
         current.pending += cells
@@ -171,6 +163,15 @@ class _Reader:
             self.result.findings.append(Finding("extract", row.location, f"{current.project.project_name}: cells "
                                                 f"beyond the indicator grid: {' | '.join(extra)}"))
         self._emit(current, current.pending[:_GRID_WIDTH])
+        current.pending = []
+
+    def _flush_incomplete(self, current: _Open) -> None:
+        """An indicator row left short of six cells is kept, padded with blanks, and reported."""
+        if not current.pending:
+            return
+        self.result.findings.append(Finding("extract", current.pending_location, f"{current.project.project_name}:"
+                                            f" an indicator row with {len(current.pending)} of {_GRID_WIDTH} cells"))
+        self._emit(current, current.pending + [""] * (_GRID_WIDTH - len(current.pending)))
         current.pending = []
 
     def _emit(self, current: _Open, cells: list[str]) -> None:

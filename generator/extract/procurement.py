@@ -2,8 +2,8 @@
 
 Every layout in the corpus puts, left to right: 项目名称, 预算资金, 采购物品名称, 政府采购目录序号,
 计量单位, 数量, 单价, then the procurement amount (总计 or 合计) and its split by fund.
-合计 and 小计 rows are kept and flagged as totals. Blank template rows (an empty table
-published as 注：无政府采购预算，空表列示) hold nothing and are skipped.
+合计 and 小计 rows are kept and flagged as totals. Header rows, and blank template rows (an
+empty table published as 注：无政府采购预算，空表列示), hold no item and are skipped.
 """
 
 from __future__ import annotations
@@ -38,15 +38,27 @@ def extract_procurement(sections: list[Section], money_unit: str) -> Procurement
                 unit = stated
                 continue
             first = compact(row.cell(0))
-            if not first or first in _HEADER_WORDS:
+            if first in _HEADER_WORDS or (not first and not _is_number(row.cell(_AMOUNT_COLUMN))):
                 headers.update((index, compact(text)) for index, text in enumerate(row.cells) if text)
                 continue
             try:
-                result.items.append(_item(row, first, unit, headers))
+                item = _item(row, first, unit, headers)
             except AmountError as error:
                 result.findings.append(Finding("extract", row.location, f"a procurement row that does not read "
                                                f"({error}): {' | '.join(row.cells)}"))
+                continue
+            if not first and result.items:
+                # A project name merged down over its items leaves the cell empty below.
+                item.project_name = result.items[-1].project_name
+            result.items.append(item)
     return result
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return parse_number(text) is not None
+    except AmountError:
+        return False
 
 
 def _item(row: Row, first: str, unit: str, headers: dict[int, str]) -> ProcurementItem:

@@ -180,8 +180,6 @@ def _recognise(document: Document) -> tuple[list[_Found], list[Recognition], lis
     return sorted(found.values(), key=lambda f: f.spec.number), report, findings
 
 
-
-
 def _header_rows(grid: list[list[str]], start: int) -> tuple[list[int], int]:
     """The header rows from ``start`` on, and the first body row (after 栏次)."""
     rows: list[int] = []
@@ -197,13 +195,16 @@ def _header_rows(grid: list[list[str]], start: int) -> tuple[list[int], int]:
     return rows, r
 
 
-def _map_columns(spec: TableSpec, header: Header) -> tuple[list[_Side], list[tuple[int, str]]]:
+def _map_columns(spec: TableSpec, header: Header) -> tuple[list[_Side], list[tuple[int, str]], set[int]]:
+    """The sides of the table (one unless two-sided), its unknown columns and its 序号 columns."""
     label_field = {label: column.field for column in spec.columns for label in column.labels}
     sides = [_Side(None)]
     extras: list[tuple[int, str]] = []
+    sequence: set[int] = set()
     for col in range(len(header.labels)):
         leaf = header.leaf(col)
         if is_sequence_label(leaf) or (col == 0 and not leaf):
+            sequence.add(col)
             continue
         side = sides[-1]
         descriptor = is_code_label(leaf) or is_name_label(leaf)
@@ -223,7 +224,7 @@ def _map_columns(spec: TableSpec, header: Header) -> tuple[list[_Side], list[tup
             labels = "".join(header.labels[side.name_col]) if side.name_col is not None else ""
             side.side = ("income" if "收入" in labels else "expenditure" if "支出" in labels
                          else ("income", "expenditure")[min(number, 1)])
-    return sides, extras
+    return sides, extras, sequence
 
 
 def _clean(text: str) -> str:
@@ -238,7 +239,7 @@ def _read_table(found: _Found, money_unit: str) -> tuple[BudgetTable, list[Findi
     header_rows, body_start = _header_rows(first.table.grid(), first.start)
     header = read_header(first.table, header_rows)
     findings += [Finding("extract", where, warning) for warning in header.warnings]
-    sides, extras = _map_columns(spec, header)
+    sides, extras, sequence = _map_columns(spec, header)
     for col, label in extras:
         findings.append(Finding("extract", where, f"column {col + 1} {label!r} is not a known column of "
                                 f"table {spec.number}; its values are kept as published (TableRow.extra)"))
@@ -259,11 +260,12 @@ def _read_table(found: _Found, money_unit: str) -> tuple[BudgetTable, list[Findi
         grid = part.table.grid()
         for r in range(body_start if part is first else part.start, len(grid)):
             texts = grid[r]
-            filled = [t.strip() for c, t in enumerate(texts) if t.strip() and c != 0]
-            if not filled or is_column_number_row(texts) or row_key(texts) in signatures:
+            published = {t.strip() for t in texts if t.strip()}
+            if len(published) == 1 and compact(next(iter(published))).startswith("注"):
+                notes.append(next(iter(published)))
                 continue
-            if len(set(filled)) == 1 and compact(filled[0]).startswith("注"):
-                notes.append(filled[0])
+            if (not any(t.strip() for c, t in enumerate(texts) if c not in sequence)
+                    or is_column_number_row(texts) or row_key(texts) in signatures):
                 continue
             location = found.place(part.block, r)
             extra = {label: texts[col].strip() for col, label in extras if texts[col].strip()}
@@ -275,6 +277,9 @@ def _read_table(found: _Found, money_unit: str) -> tuple[BudgetTable, list[Findi
                 row.line, row.source_row, row.extra = counts[number], r, extra
                 extra = {}
                 lines.append((number, len(lines), row))
+            if extra:
+                findings.append(Finding("extract", location, f"values in unknown columns on a line without an "
+                                        f"item are not kept: {extra}"))
     rows = [row for _, _, row in sorted(lines)]
     columns = list(dict.fromkeys(name for side in sides for _, name in side.amounts))
     table = BudgetTable(kind=spec.kind, title=found.title, status=TableStatus.PRESENT if rows else TableStatus.EMPTY,

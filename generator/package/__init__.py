@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.package.rows import PackageDataError
-from generator.package.schema import PANDAS_DTYPES, RESOURCE_BY_NAME
+from generator.package.schema import PANDAS_DTYPES
 from generator.package.validation import ValidationReport, validate_package
 from generator.package.writer import (
     PackageInvalid,
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PackageDataError", "PackageInvalid", "ValidationReport", "disclosure_download", "PANDAS_DTYPES",
-    "read_resource", "unit_download", "validate_package", "write_datapackage", "RESOURCE_BY_NAME",
+    "read_resource", "unit_download", "validate_package", "write_datapackage",
 ]
 
 

@@ -10,6 +10,8 @@ from decimal import Decimal
 from enum import Enum
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.packaging.core import DocumentProperties
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
@@ -18,6 +20,7 @@ from generator.package.schema import Field, ResourceSchema
 
 CENT = Decimal("0.01")
 XLSX_CORE_PROPERTIES = "docProps/core.xml"
+EXCEL_CELL_LIMIT = 32767  # characters
 
 
 def decimal_text(value: Decimal, money: bool) -> str:
@@ -50,40 +53,46 @@ def csv_bytes(resource: ResourceSchema, rows: list[dict[str, object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _excel_value(field: Field, value: object) -> object:
+def _excel_cell(sheet: object, field: Field, value: object) -> object:
     if value is None or isinstance(value, bool):
         return value
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal) and field.type == "number":
         # openpyxl writes Decimal as its exact text: no float rounding.
-        return value if field.type == "number" else decimal_text(value, field.money)
+        if not field.money:
+            return value
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "#,##0.00"
+        return cell
     if isinstance(value, int) and field.type == "integer":
         return value
-    return cell_text(field, value)
+    # Document text stays text: openpyxl would make "=…" a formula, control characters are not
+    # allowed in the XML of a sheet, and Excel refuses cells over its length limit (the CSV has it all).
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell_text(field, value))
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[:EXCEL_CELL_LIMIT - 1] + "…"
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"
+    return cell
 
 
 def xlsx_bytes(readme_rows: list[tuple[str, str, str]], tables: list[tuple[ResourceSchema, list[dict]]],
                timestamp: datetime) -> bytes:
     """One sheet per resource: Chinese titles, then field names, then the rows. Codes are text
     cells, so Excel keeps 2013701 and long project codes as written; amounts are numbers."""
-    workbook = Workbook()
-    about = workbook.active
-    about.title = "说明"
+    workbook = Workbook(write_only=True)  # streams rows: several times faster than the full model
+    about = workbook.create_sheet("说明")
     about.append(["工作表 (sheet)", "名称 (title)", "说明 (description)"])
     for row in readme_rows:
         about.append(list(row))
     for resource, rows in tables:
         sheet = workbook.create_sheet(resource.name)
+        for index in range(1, len(resource.fields) + 1):
+            sheet.column_dimensions[get_column_letter(index)].width = 16
+        sheet.freeze_panes = "A3"
         sheet.append([f.title for f in resource.fields])
         sheet.append(resource.field_names)
         for row in rows:
-            sheet.append([_excel_value(f, row.get(f.name)) for f in resource.fields])
-        for index, f in enumerate(resource.fields, start=1):
-            style = "#,##0.00" if f.money else "@" if f.type in ("string", "date", "object") else None
-            if style:
-                for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
-                    cell.number_format = style
-            sheet.column_dimensions[get_column_letter(index)].width = 16
-        sheet.freeze_panes = "A3"
+            sheet.append([_excel_cell(sheet, f, row.get(f.name)) for f in resource.fields])
     workbook.properties = DocumentProperties(creator="budget-site", created=timestamp, modified=timestamp)
     buffer = io.BytesIO()
     workbook.save(buffer)

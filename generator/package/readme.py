@@ -46,7 +46,9 @@ def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -
         "",
         f"- name: `{descriptor['name']}`, version {descriptor['version']}"
         + (f", created {descriptor['created']}" if "created" in descriptor else ""),
-        "- licence: " + ", ".join(f"{item['title']} ({item['path']})" for item in descriptor["licenses"]),
+        "- licence: " + ", ".join(" ".join(filter(None, (item.get("title") or item.get("name"),
+                                                          item.get("path") and f"({item['path']})")))
+                                  for item in descriptor["licenses"]),
         "- standard: Frictionless Data Package v2 (`$schema` in datapackage.json); each resource is one CSV "
         "with an inline Table Schema.",
         "",
@@ -84,7 +86,8 @@ def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -
         "garbled, and it turns code columns into numbers (long project codes lose digits). A UTF-8-with-BOM "
         "copy fixes the first problem only. The workbook fixes both: one sheet per resource, code and text "
         "columns stored as text, amounts as exact numbers in yuan, Chinese column titles in the first row and "
-        "field names in the second. The CSV files stay the reference.",
+        "field names in the second. The CSV files stay the reference: the workbook replaces control characters "
+        "and cuts a text longer than Excel's 32,767-character cell limit.",
         "",
         "## Reading with pandas",
         "",

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
+from generator.check import rule_catalogue
 from generator.extract.facts import FACTS
-from generator.package.schema import CODE_LEVELS, RESOURCES, TABLE_RESOURCES
+from generator.package.schema import CODE_LEVELS, RESOURCES
 from generator.records import CheckOutcome, Disclosure, TableKind, TableStatus
 from generator.table_specs import SPEC_BY_KIND
 
@@ -72,6 +73,7 @@ def _table_status(disclosure: Disclosure) -> list[Row]:
             "row_count": len(table.rows) if table and table.status is not TableStatus.MISSING else 0,
             "money_unit": table.money_unit if table and table.status is not TableStatus.MISSING else None,
             "location": table.location if table else "",
+            "columns": " ".join(table.columns) if table else "",
             "extra_columns": "；".join(table.extra_columns) if table else "",
             "note": table.note if table else "",
         })
@@ -163,7 +165,7 @@ def package_rows(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutc
             "source_url": disclosure.source_url})
         rows["table_status"].extend(_table_status(disclosure))
         for kind in TableKind:
-            rows[TABLE_RESOURCES[kind].name].extend(_table_rows(disclosure, kind))
+            rows[kind.value].extend(_table_rows(disclosure, kind))
         for name, narrative_rows in _narrative_rows(disclosure).items():
             rows[name].extend(narrative_rows)
         rows["checks"].extend(_numbered(disclosure.disclosure_id, (
@@ -176,6 +178,7 @@ def package_rows(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutc
     rows["units"] = list(units.values())
     rows["function_codes"] = _code_list("function", rows)
     rows["economic_codes"] = _code_list("economic", rows)
+    rows["check_rules"] = [asdict(entry) for entry in rule_catalogue()]
     rows["fact_definitions"] = [{"fact": fact, "title": title, "description": description}
                                 for fact, (description, title) in FACTS.items()]
     return PackageRows(ordered, [o for d in ordered for o in outcomes_by_disclosure.get(d.disclosure_id, [])], rows)

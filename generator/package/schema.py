@@ -229,6 +229,8 @@ TABLE_STATUS = ResourceSchema(
               minimum=0),
         MONEY_UNIT,
         _text("location", "位置", "Where the table stands in the document."),
+        _text("columns", "已发布列", "Amount fields the published table has, in published order, separated by "
+              "spaces; a field of the table's resource that is not listed was not published (its cells are blank)."),
         _text("extra_columns", "未识别列", "Header labels not recognised as a known column, separated by ；. Their "
               "figures are not in the table's resource."),
         _text("note", "说明", "Statement published with the table, e.g. why it is empty."),
@@ -335,7 +337,7 @@ CHECKS = _listed(
     "checks", "一致性检查", "One row per data-quality rule applied to a disclosure: figures that must agree "
     "within a table, across tables, and between the explanation and the tables.",
     (
-        _text("rule", "规则", "Identifier of the rule.", required=True),
+        _text("rule", "规则", "Identifier of the rule; see check_rules.", required=True),
         _text("table", "表格", "Table or part the rule looks at."),
         _text("location", "位置", "Row, code or sentence the outcome is about."),
         _text("expected", "应为", "Expected value (yuan as a plain decimal, or text)."),
@@ -344,6 +346,22 @@ CHECKS = _listed(
               required=True, enum=("pass", "fail", "not_applicable")),
         _text("message", "说明", "Explanation."),
     ),
+    ForeignKey(("rule",), "check_rules", ("rule",)),
+)
+
+CHECK_RULES = ResourceSchema(
+    "check_rules", "检查规则", "The catalogue of data-quality rules that checks applies.",
+    (
+        _text("rule", "规则", "Identifier of the rule.", required=True),
+        _text("category", "类别", "within_table, across_tables, narrative, completeness or hygiene.", required=True),
+        _text("title_zh", "规则名称", "Title in Chinese."),
+        _text("title_en", "英文名称", "Title in English."),
+        _text("description_zh", "规则说明", "What the rule compares, in Chinese."),
+        _text("description_en", "英文说明", "What the rule compares, in English."),
+        _text("reads", "读取资源", "Resources the rule reads, separated by spaces."),
+        _text("covers", "对应规则", "GovBudgetChecker rules it is the counterpart of, separated by spaces."),
+    ),
+    ("rule",),
 )
 
 FINDINGS = _listed(
@@ -360,15 +378,12 @@ FINDINGS = _listed(
 FUNCTION_CODES = _code_list("function", "功能分类科目", FUNCTION_CODE_PATTERN, "1 类 (3 digits), 2 款 (5), 3 项 (7)")
 ECONOMIC_CODES = _code_list("economic", "经济分类科目", ECONOMIC_CODE_PATTERN, "1 类 (3 digits), 2 款 (5)")
 
-TABLE_RESOURCES: dict[TableKind, ResourceSchema] = {spec.kind: table_resource(spec) for spec in SPECS}
-
 # Published order: who and what first, then the nine tables, the explanation, checks, code lists.
 RESOURCES: tuple[ResourceSchema, ...] = (
-    UNITS, DISCLOSURES, TABLE_STATUS, *TABLE_RESOURCES.values(), ORGANIZATIONS, NARRATIVE_FACTS, PROJECTS,
-    PERFORMANCE_INDICATORS, PROCUREMENT_ITEMS, FIXED_ASSETS, CHECKS, FINDINGS, FUNCTION_CODES, ECONOMIC_CODES,
-    FACT_DEFINITIONS,
+    UNITS, DISCLOSURES, TABLE_STATUS, *(table_resource(spec) for spec in SPECS),
+    ORGANIZATIONS, NARRATIVE_FACTS, PROJECTS, PERFORMANCE_INDICATORS, PROCUREMENT_ITEMS, FIXED_ASSETS,
+    CHECKS, CHECK_RULES, FINDINGS, FUNCTION_CODES, ECONOMIC_CODES, FACT_DEFINITIONS,
 )
-RESOURCE_BY_NAME: dict[str, ResourceSchema] = {resource.name: resource for resource in RESOURCES}
 
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "boolean": "boolean",
                  "date": "string", "object": "string"}

@@ -27,11 +27,13 @@ class ValidationReport:
     errors: list[str] = field(default_factory=list)  # the first SHOWN_ERRORS, one line each
     error_count: int = 0
 
-    def summary(self) -> str:
+    def headline(self) -> str:
         rows = sum(resource.rows for resource in self.resources)
-        head = (f"{self.path}: {'valid' if self.valid else 'INVALID'} — {len(self.resources)} resources, "
-                f"{rows} rows, {self.error_count} errors")
-        lines = [head]
+        return (f"{'valid' if self.valid else 'INVALID'} — {len(self.resources)} resources, {rows} rows, "
+                f"{self.error_count} errors")
+
+    def summary(self) -> str:
+        lines = [f"{self.path}: {self.headline()}"]
         lines += [f"  {r.name}: {r.rows} rows" + (f", {r.errors} errors" if r.errors else "")
                   for r in self.resources]
         lines += [f"  error: {error}" for error in self.errors]

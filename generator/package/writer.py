@@ -163,5 +163,5 @@ def write_datapackage(disclosures: Iterable[Disclosure], outcomes: Iterable[Chec
         report.path = Path(out_dir)
         if not report.valid:
             raise PackageInvalid(report)
-    log(report.summary().splitlines()[0])
+    log(f"data package: {report.headline()}")
     return report

@@ -21,6 +21,7 @@ from typing import IO
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.pkgreader import PackageReader
+from docx.styles import BabelFish
 from lxml import etree
 
 from generator.document import Block, Cell, Document, Paragraph, Table
@@ -80,17 +81,21 @@ def _main_parts(source: str | Path | IO[bytes]) -> tuple[bytes, bytes | None]:
 
 
 def _style_names(styles_xml: bytes | None) -> dict[str, tuple[str, int | None]]:
-    """Style id → (name, heading level); outline levels count as headings too."""
+    """Style id → (name as Word shows it, heading level); outline levels count as headings too.
+
+    The key "" holds the default paragraph style, the style of a paragraph that names none.
+    """
     names: dict[str, tuple[str, int | None]] = {}
     if styles_xml is None:
         return names
     for style in etree.fromstring(styles_xml, PARSER).iter(W + "style"):
         style_id = style.get(W + "styleId") or ""
         name_el = style.find(W + "name")
-        name = (name_el.get(VAL) if name_el is not None else None) or style_id
+        name = BabelFish.internal2ui((name_el.get(VAL) if name_el is not None else None) or style_id)
         match = HEADING_STYLE.match(name)
-        level = int(match.group(1)) if match else _outline_level(style.find(PPR))
-        names[style_id] = (name, level)
+        names[style_id] = (name, int(match.group(1)) if match else _outline_level(style.find(PPR)))
+        if style.get(W + "type") == "paragraph" and style.get(W + "default") in ("1", "true", "on"):
+            names[""] = names[style_id]
     return names
 
 

@@ -8,7 +8,7 @@ Geometry is computed with Decimal and written with fixed precision: same data, s
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from generator.render.figures import Bar
 from generator.render.markup import amount
@@ -42,6 +42,7 @@ def _shorten(label: str) -> str:
 
 def bar_chart(title: str, bars: list[Bar], money_unit: str = "万元", legend: tuple[str, ...] = ()) -> str:
     """One bar per item, in the order given, each with its figure written next to it."""
+    unit = escape(money_unit)
     labels = [_shorten(bar.label) for bar in bars]
     label_width = min(max((_text_width(label) for label in labels), default=Decimal(0)) + 12, Decimal(WIDTH) / 2)
     top = TITLE_HEIGHT + (LEGEND_HEIGHT if legend else 0)
@@ -53,7 +54,7 @@ def bar_chart(title: str, bars: list[Bar], money_unit: str = "万元", legend: t
         f'viewBox="0 0 {WIDTH} {height}" role="img" font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}">',
         f"<title>{escape(title)}</title>",
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>',
-        f'<text x="0" y="20" font-size="15" font-weight="bold" fill="#222222">{escape(title)}（{money_unit}）</text>',
+        f'<text x="0" y="20" font-size="15" font-weight="bold" fill="#222222">{escape(title)}（{unit}）</text>',
     ]
     for index, name in enumerate(legend):
         x = index * 150
@@ -63,11 +64,11 @@ def bar_chart(title: str, bars: list[Bar], money_unit: str = "万元", legend: t
         y = top + ROW_HEIGHT * index
         length = plot_width * bar.yuan / largest if largest and bar.yuan > 0 else Decimal(0)
         text_y = _px(y + ROW_HEIGHT / Decimal(2) + FONT_SIZE / Decimal(3))
-        lines.append(f"<g><title>{escape(bar.label)}：{amount(bar.yuan, money_unit)} {money_unit}</title>")
+        lines.append(f"<g><title>{escape(bar.label)}：{amount(bar.yuan, money_unit)} {unit}</title>")
         lines.append(f'<text x="{_px(label_width - 8)}" y="{text_y}" text-anchor="end" fill="#222222">'
                      f"{escape(label)}</text>")
         lines.append(f'<rect x="{_px(label_width)}" y="{_px(y + (ROW_HEIGHT - BAR_HEIGHT) / Decimal(2))}" '
-                     f'width="{_px(length)}" height="{BAR_HEIGHT}" fill={quoteattr(COLOURS[bar.series % len(COLOURS)])}/>')
+                     f'width="{_px(length)}" height="{BAR_HEIGHT}" fill="{COLOURS[bar.series % len(COLOURS)]}"/>')
         lines.append(f'<text x="{_px(label_width + length + 6)}" y="{text_y}" fill="#222222">'
                      f"{amount(bar.yuan, money_unit)}</text></g>")
     lines.append("</svg>")

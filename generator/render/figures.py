@@ -22,22 +22,22 @@ class Figure:
     source: str  # where it was read: 表3 支出总表, 情况说明 …
 
 
-# key → (label, table, column, narrative facts that state it)
-_KEY_FIGURES: tuple[tuple[str, str, TableKind, str, tuple[str, ...]], ...] = (
+# key, label, the table and column of its total line (None: stated in the explanation only),
+# and the narrative facts that state it
+_KEY_FIGURES: tuple[tuple[str, str, TableKind | None, str, tuple[str, ...]], ...] = (
     ("total", "支出合计", TableKind.EXPENDITURE, "total", ("expenditure_total", "income_total")),
     ("basic", "基本支出", TableKind.EXPENDITURE, "basic", ("basic",)),
     ("project", "项目支出", TableKind.EXPENDITURE, "project", ("project",)),
     ("personnel", "人员经费", TableKind.BASIC_BY_ECONOMIC, "personnel", ("personnel",)),
     ("public", "公用经费", TableKind.BASIC_BY_ECONOMIC, "public", ("public",)),
     ("three_public", "“三公”经费", TableKind.THREE_PUBLIC, "total", ("three_public",)),
-    ("operating_expenses", "机关运行经费", TableKind.EXPENDITURE, "", ("operating_expenses",)),
+    ("operating_expenses", "机关运行经费", None, "", ("operating_expenses",)),
 )
-KEY_FIGURE_LABELS = {key: label for key, label, *_ in _KEY_FIGURES}
 
 
-def total_row(table: BudgetTable, side: str | None = None) -> TableRow | None:
-    """The table's first total line (合计, 支出总计 …) on ``side``."""
-    return next((row for row in table.rows if row.is_total and row.side == side), None)
+def total_row(table: BudgetTable) -> TableRow | None:
+    """The first total line (合计) of a one-sided table."""
+    return next((row for row in table.rows if row.is_total and row.side is None), None)
 
 
 def table_label(kind: TableKind) -> str:
@@ -47,10 +47,10 @@ def table_label(kind: TableKind) -> str:
 def key_figures(disclosure: Disclosure) -> list[Figure]:
     figures = []
     for key, label, kind, column, facts in _KEY_FIGURES:
-        table = disclosure.table(kind)
-        row = total_row(table) if table is not None and column else None
+        table = disclosure.table(kind) if kind is not None else None
+        row = total_row(table) if table is not None else None
         if row is not None and row.amounts.get(column) is not None:
-            figures.append(Figure(key, label, row.amounts[column], table_label(kind)))
+            figures.append(Figure(key, label, row.amounts[column], table_label(table.kind)))
             continue
         stated = next((fact for name in facts for fact in disclosure.narrative.facts
                        if fact.fact == name and not fact.qualifier), None)
@@ -82,13 +82,33 @@ def expenditure_by_function(disclosure: Disclosure) -> tuple[str, list[Bar]]:
     return "", []
 
 
+def composition(disclosure: Disclosure) -> tuple[str, list[Bar]]:
+    """Basic and project, personnel and public, as the explanation states them: the picture of a
+    disclosure that published no tables."""
+    if disclosure.table(TableKind.EXPENDITURE) or disclosure.table(TableKind.GENERAL_BUDGET):
+        return "", []
+    bars = [Bar(figure.label, figure.yuan, series) for series, keys in enumerate((("basic", "project"),
+                                                                                   ("personnel", "public")))
+            for figure in key_figures(disclosure) if figure.key in keys and figure.yuan is not None]
+    return ("情况说明" if bars else ""), bars
+
+
 def basic_by_economic(disclosure: Disclosure) -> tuple[str, list[Bar]]:
     table = disclosure.table(TableKind.BASIC_BY_ECONOMIC)
     return (table_label(TableKind.BASIC_BY_ECONOMIC), _leaves(table, "total")) if table is not None else ("", [])
 
 
+# Income by source as the explanation states it (收入说明), for disclosures without tables.
+_INCOME_FACTS = {
+    "income_general_budget": "一般公共预算拨款收入", "income_government_fund": "政府性基金预算拨款收入",
+    "income_state_capital": "国有资本经营预算拨款收入", "income_special_account": "财政专户管理资金收入",
+    "income_unit_funds": "单位资金收入", "income_other": "其他收入", "income_carryover": "上年结转",
+}
+
+
 def income_by_source(disclosure: Disclosure) -> tuple[str, list[Bar]]:
-    """Income lines of 收支总表 (by source, as published), else the 合计 line of 收入总表 by column."""
+    """Income lines of 收支总表 (by source, as published), else the 合计 line of 收入总表 by column,
+    else the sources the explanation states."""
     summary = disclosure.table(TableKind.SUMMARY)
     if summary is not None:
         bars = [Bar(row.name, row.amounts["amount"]) for row in summary.rows
@@ -98,7 +118,9 @@ def income_by_source(disclosure: Disclosure) -> tuple[str, list[Bar]]:
     income = disclosure.table(TableKind.INCOME)
     row = total_row(income) if income is not None else None
     if row is None:
-        return "", []
+        stated = [Bar(_INCOME_FACTS[fact.fact], fact.amount) for fact in disclosure.narrative.facts
+                  if fact.fact in _INCOME_FACTS and not fact.qualifier and fact.amount]
+        return ("情况说明" if stated else ""), stated
     titles = {column.field: column.title for column in SPEC_BY_KIND[TableKind.INCOME].columns}
     skip = {"total", "current_year_subtotal"}
     return table_label(TableKind.INCOME), [Bar(titles.get(column, column), row.amounts[column])
@@ -107,9 +129,13 @@ def income_by_source(disclosure: Disclosure) -> tuple[str, list[Bar]]:
 
 
 def projects(disclosure: Disclosure) -> tuple[str, list[Bar]]:
-    bars = [Bar(project.project_name, project.amount) for project in disclosure.narrative.projects
-            if project.amount is not None]
-    return ("情况说明" if bars else ""), bars
+    """Projects as 支出说明 lists them (they add up to 项目支出), else as the performance tables give them."""
+    for source, label in (("narrative", "情况说明 支出说明"), ("performance_table", "情况说明 绩效目标表")):
+        bars = [Bar(project.project_name, project.amount) for project in disclosure.narrative.projects
+                if project.source == source and project.amount is not None]
+        if bars:
+            return label, bars
+    return "", []
 
 
 def years_side_by_side(disclosures: list[Disclosure]) -> list[Bar]:

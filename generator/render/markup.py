@@ -56,7 +56,7 @@ def amount(yuan: Decimal | None, money_unit: str = "万元") -> Markup:
 
 
 def amount_with_unit(yuan: Decimal | None, money_unit: str = "万元") -> Markup:
-    return Markup("—") if yuan is None else Markup(f"{amount(yuan, money_unit)} {money_unit}")
+    return Markup("—") if yuan is None else Markup(f"{amount(yuan, money_unit)} {md(money_unit)}")
 
 
 def href(path: str, root: str = "") -> Markup:

@@ -16,14 +16,15 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
-from generator.records import CheckOutcome, Disclosure, TableKind
 from generator.package.writer import creation_time
+from generator.records import CheckOutcome, Disclosure, TableKind
 from generator.render import charts, figures, views
 from generator.render.downloads import Download, DataPackage, read_datapackage, source_date_epoch
 from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 SITE_STATE = ".site.json"  # nav and SOURCE_DATE_EPOCH for build_site; dot files are not published
+STATUS_ORDER = {"fail": 0, "pass": 1, "not_applicable": 2}
 _SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 
@@ -40,7 +41,7 @@ class Chart:
 @dataclass
 class YearView:
     disclosure: Disclosure
-    figures: list[figures.Figure]
+    key_figures: list[figures.Figure]
     charts: list[Chart]
     outcomes: list[CheckOutcome]
     source: Download
@@ -66,9 +67,10 @@ def environment() -> Environment:
 
 
 def unit_title(disclosure: Disclosure) -> str:
+    """The unit's name, led by its county or city unless the name says it (中共晋州市委…)."""
     unit = disclosure.unit
     place = unit.county or unit.city or unit.province
-    return f"{place} {unit.unit_name}".strip()
+    return unit.unit_name if place and place in unit.unit_name else f"{place} {unit.unit_name}".strip()
 
 
 def region_label(disclosure: Disclosure) -> str:
@@ -89,6 +91,7 @@ def _chart(directory: Path, docs_dir: Path, file: str, title: str, source: str, 
 
 _CHARTS = (
     ("expenditure-by-function", "支出按功能分类", figures.expenditure_by_function),
+    ("expenditure-composition", "支出构成", figures.composition),
     ("basic-by-economic", "基本支出按经济分类", figures.basic_by_economic),
     ("income-by-source", "收入按来源", figures.income_by_source),
     ("projects", "项目支出按项目", figures.projects),
@@ -190,7 +193,8 @@ def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], dat
     for disclosure in sorted(disclosures, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
         by_unit[_safe_id(disclosure.unit.unit_id)].append(disclosure)
     outcomes_of: dict[str, list[CheckOutcome]] = defaultdict(list)
-    for outcome in outcomes:
+    # failures first: they are what a reader of the page needs to see
+    for outcome in sorted(outcomes, key=lambda o: STATUS_ORDER.get(o.status, len(STATUS_ORDER))):
         outcomes_of[outcome.disclosure_id].append(outcome)
 
     units = sorted((_unit_view(unit_id, unit_disclosures, outcomes_of, package, docs_dir, source_dir)

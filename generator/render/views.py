@@ -61,13 +61,24 @@ def table_status(table: BudgetTable | None) -> str:
     return "空表" if table.status is TableStatus.EMPTY else "已公开"
 
 
+PROJECT_SOURCES = {"narrative": "支出说明", "performance_table": "绩效目标表"}
+
+
 def projects_grid(narrative: Narrative, money_unit: str) -> Grid:
-    grid = Grid(["项目名称", "项目编码", f"金额（{money_unit}）", f"其中财政资金（{money_unit}）", "资金用途"],
-                [False, False, True, True, False])
+    grid = Grid(["项目名称", "项目编码", f"金额（{money_unit}）", f"其中财政资金（{money_unit}）", "资金用途", "出处"],
+                [False, False, True, True, False, False])
     for project in narrative.projects:
         grid.rows.append([md(project.project_name), md(project.project_code), amount(project.amount, money_unit),
-                          amount(project.fiscal_amount, money_unit), md(project.purpose)])
+                          amount(project.fiscal_amount, money_unit), md(project.purpose),
+                          md(PROJECT_SOURCES.get(project.source, project.source))])
     return grid
+
+
+def performance_projects(narrative: Narrative) -> list:
+    """Projects with a performance table (goal or indicators): each gets its own section."""
+    with_indicators = {indicator.project_name for indicator in narrative.indicators}
+    return [project for project in narrative.projects
+            if project.source != "narrative" or project.goal or project.project_name in with_indicators]
 
 
 def indicator_grid(narrative: Narrative, project_name: str) -> Grid:
@@ -109,25 +120,16 @@ def organizations_grid(narrative: Narrative) -> Grid:
 
 
 def _checked_value(value: Decimal | str | None, money_unit: str) -> Markup:
-    if isinstance(value, Decimal):
-        return Markup(f"{amount(value, money_unit)} {money_unit}")
-    return md(value or "")
+    return amount_with_unit(value, money_unit) if isinstance(value, Decimal) else md(value or "")
 
 
-def checks_grid(outcomes: list[CheckOutcome], money_unit: str, with_disclosure: bool = False) -> Grid:
-    header = ["结果", "规则", "表", "位置", "应为", "实为", "说明"]
-    grid = Grid((["公开"] if with_disclosure else []) + header,
-                [False] * (len(header) + with_disclosure))
+def checks_grid(outcomes: list[CheckOutcome], money_unit: str) -> Grid:
+    grid = Grid(["结果", "规则", "表", "位置", "应为", "实为", "说明"], [False] * 7)
     for outcome in outcomes:
-        cells = [md(STATUS_LABELS.get(outcome.status, outcome.status)), md(outcome.rule), md(outcome.table),
-                 md(outcome.location), _checked_value(outcome.expected, money_unit),
-                 _checked_value(outcome.actual, money_unit), md(outcome.message)]
-        grid.rows.append(([md(outcome.disclosure_id)] if with_disclosure else []) + cells)
+        grid.rows.append([md(STATUS_LABELS.get(outcome.status, outcome.status)), md(outcome.rule),
+                          md(outcome.table), md(outcome.location), _checked_value(outcome.expected, money_unit),
+                          _checked_value(outcome.actual, money_unit), md(outcome.message)])
     return grid
-
-
-def disclosure_label(disclosure: Disclosure) -> str:
-    return f"{disclosure.year}年{disclosure.scope}预算"
 
 
 def figures_grid(key_figures: list[Figure], money_unit: str) -> Grid:
@@ -195,7 +197,7 @@ def units_grid(entries: list, with_year: bool = True) -> Grid:
         f"{figure}（万元）" for figure in ("支出合计", "基本支出", "项目支出", "“三公”经费")]
     grid = Grid(header, [False, False] + ([False] if with_year else []) + [True] * 4)
     for unit, view in entries:
-        shown = {figure.key: figure.yuan for figure in view.figures}
+        shown = {figure.key: figure.yuan for figure in view.key_figures}
         grid.rows.append([link(unit.title, f"units/{unit.unit_id}/index.md"), md(unit.region),
                           *([md(view.disclosure.year)] if with_year else []),
                           *(amount(shown.get(key)) for key in _LISTED_FIGURES)])

@@ -1,0 +1,291 @@
+"""Benchmark the whole build on synthetic corpora (generator.corpus) against issue 8's targets.
+
+    python benchmarks/run.py                 # N = 100 and 1,000
+    python benchmarks/run.py --sizes 100     # just 100
+    python benchmarks/run.py --10k           # also 10,000
+
+For each N: a cold build (empty cache) timed stage by stage with the peak RSS of the whole
+process tree (the build process and its workers) during each stage; documents per second;
+the size of site/search/search_index.json; then one document is revised and the build run
+again with the cache, which is the incremental rebuild. Each build runs in its own process
+so that one build's memory does not count in the next. Finally the extraction of one
+disclosure of 30+ Word tables on one core (the real 2024 corpus document and a synthetic one).
+
+The stages are the functions generator.build.build calls, found and timed where they are
+called: a stage that build() does not call yet is reported as missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# What the issue's targets call each stage, by the function build() calls for it.
+STAGE_NAMES = {
+    "discover_sources": "discover",
+    "map_cached": "extract",
+    "write_datapackage": "package+validate",
+    "write_report": "report",
+    "render_site": "render",
+    "build_site": "mkdocs build",
+}
+EXPECTED_STAGES = ("extract", "check", "package+validate", "render", "mkdocs build")
+# Called once per document inside the workers: timing them in the parent would see nothing.
+PER_DOCUMENT = {"read_document", "extract_disclosure"}
+STAGE_MARK = "stage: "
+TARGETS = {"one_disclosure_ms": 70, "build_1000_s": 90, "build_10000_s": 600, "rss_10000_mb": 2048,
+           "incremental_share": 0.10, "search_index_10000_mb": 5}
+
+
+class TreeMemory:
+    """Samples the resident memory of this process and all its descendants (the workers)."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def reset(self) -> int:
+        peak, self.peak = self.peak, self.tree_rss()
+        return peak
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.peak = max(self.peak, self.tree_rss())
+
+    @staticmethod
+    def tree_rss() -> int:
+        total, pending, seen = 0, [os.getpid()], set()
+        while pending:
+            pid = pending.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            try:
+                with open(f"/proc/{pid}/status") as status:
+                    total += next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children") as children:
+                        pending.extend(int(child) for child in children.read().split())
+            except (OSError, StopIteration, ValueError):
+                continue  # the process ended while we looked
+        return total
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the workers of past pools):
+    unlike wall time, it does not grow when other programs share the machine."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed_build(work: Path, jobs: int | None) -> dict[str, Any]:
+    """One build in this process, each stage timed; returns the figures as a dict."""
+    import generator.build as pipeline
+
+    memory = TreeMemory()
+    stages: list[dict[str, Any]] = []
+
+    def wrap(name: str, func: Callable) -> Callable:
+        def timed(*args, **kwargs):
+            memory.reset()
+            started, cpu = time.perf_counter(), cpu_seconds()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                stages.append({"stage": STAGE_NAMES.get(name, "check" if "check" in name else name),
+                               "function": name, "seconds": time.perf_counter() - started,
+                               "cpu_seconds": cpu_seconds() - cpu,
+                               "peak_rss_mb": max(memory.reset(), TreeMemory.tree_rss()) / 2 ** 20})
+                # As it happens, so that a build stopped by the timeout still reports its stages.
+                print(STAGE_MARK + json.dumps(stages[-1]), file=sys.stderr, flush=True)
+        return timed
+
+    for name, value in list(vars(pipeline).items()):
+        if (inspect.isfunction(value) and value.__module__.startswith("generator.")
+                and value.__module__ != pipeline.__name__ and name not in PER_DOCUMENT):
+            setattr(pipeline, name, wrap(name, value))
+    options = pipeline.BuildOptions(source_dir=work / "docs", datapackage_dir=work / "datapackage",
+                                    site_dir=work / "site", docs_dir=work / "build" / "docs",
+                                    cache_dir=work / "cache", jobs=jobs)
+    lines: list[str] = []
+    memory.start()
+    started, cpu = time.perf_counter(), cpu_seconds()
+    error = ""
+    try:
+        result = pipeline.build(options, log=lines.append)
+        documents = len(result.disclosures) + len(result.unreadable)
+        unreadable = len(result.unreadable)
+    except Exception as failure:  # report what ran before the failing stage
+        error, documents, unreadable = f"{type(failure).__name__}: {str(failure)[:300]}", 0, 0
+    total, total_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    memory.stop()
+    index = work / "site" / "search" / "search_index.json"
+    return {"total_seconds": total, "cpu_seconds": total_cpu, "stages": stages, "documents": documents, "unreadable": unreadable,
+            "peak_rss_mb": memory.peak / 2 ** 20,
+            "max_process_rss_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
+            "search_index_bytes": index.stat().st_size if index.exists() else None,
+            "cache_line": next((line for line in lines if line.startswith("cache:")), ""), "error": error}
+
+
+def _build_in_child(work: Path, jobs: int | None, timeout: float) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child-build", str(work)]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    try:
+        completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as expired:
+        stderr = expired.stderr.decode() if isinstance(expired.stderr, bytes) else expired.stderr or ""
+        stages = [json.loads(line[len(STAGE_MARK):]) for line in stderr.splitlines() if line.startswith(STAGE_MARK)]
+        return {"total_seconds": timeout, "cpu_seconds": float("nan"), "stages": stages, "documents": 0,
+                "unreadable": 0, "peak_rss_mb": max((s["peak_rss_mb"] for s in stages), default=0),
+                "max_process_rss_mb": float("nan"), "search_index_bytes": None, "cache_line": "",
+                "error": f"stopped by the {timeout:g} s timeout"}
+    if completed.returncode != 0:
+        raise RuntimeError(f"build of {work} failed:\n{completed.stderr[-2000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def one_disclosure_ms(repeat: int = 15) -> list[dict[str, Any]]:
+    """read + extract of one disclosure with 30 or more Word tables, on one core."""
+    from generator.corpus import DEFAULT_TEMPLATE, Package, plan_corpus, render_file
+    from generator.extract import extract_disclosure
+    from generator.read import read_document
+    from generator.sources import discover_sources
+
+    candidates = [source for source in discover_sources(ROOT / "source_docs")
+                  if source.file.startswith("2024_邯郸市_馆陶县")]
+    synthetic_dir = ROOT / ".cache" / "benchmark-one"
+    synthetic_dir.mkdir(parents=True, exist_ok=True)
+    package = Package(DEFAULT_TEMPLATE)
+    for generated in plan_corpus(200, 1):
+        path = synthetic_dir / generated.file
+        path.write_bytes(render_file(generated, 1, package))
+        if sum(1 for _ in read_document(path).tables()) >= 30:
+            candidates += [source for source in discover_sources(synthetic_dir) if source.file == generated.file]
+            break
+    figures = []
+    for source in candidates:
+        document = read_document(source.path)
+        times, cpu_times = [], []
+        for _ in range(repeat):
+            started, cpu = time.perf_counter(), time.process_time()
+            extract_disclosure(read_document(source.path), source)
+            times.append((time.perf_counter() - started) * 1000)
+            cpu_times.append((time.process_time() - cpu) * 1000)
+        figures.append({"file": source.file, "word_tables": sum(1 for _ in document.tables()),
+                        "median_ms": statistics.median(times), "min_ms": min(times),
+                        "median_cpu_ms": statistics.median(cpu_times)})
+    shutil.rmtree(synthetic_dir, ignore_errors=True)
+    return figures
+
+
+def bench_size(count: int, work_root: Path, seed: int, jobs: int | None, timeout: float) -> dict[str, Any]:
+    from generator.corpus import generate_corpus, revise_file
+
+    work = work_root / f"n{count}"
+    shutil.rmtree(work, ignore_errors=True)
+    started = time.perf_counter()
+    files = generate_corpus(count, seed, work / "docs")
+    generate_seconds = time.perf_counter() - started
+    cold = _build_in_child(work, jobs, timeout)
+    revise_file(work / "docs", files[count // 2], seed, revision=1)
+    incremental = _build_in_child(work, jobs, timeout)
+    return {"n": count, "generate_seconds": generate_seconds, "cold": cold, "incremental": incremental}
+
+
+def report_size(item: dict[str, Any]) -> str:
+    cold, incremental = item["cold"], item["incremental"]
+    n = item["n"]
+    lines = [f"N = {n}  (corpus generated in {item['generate_seconds']:.1f} s; load average "
+             + " ".join(f"{load:.1f}" for load in os.getloadavg()) + ")"]
+    for name, run in (("cold", cold), ("incremental", incremental)):
+        if run["error"]:
+            lines.append(f"  {name} build did not finish: {run['error']}")
+    lines.append(f"  {'stage':<18}{'cold s':>9}{'cold CPU s':>12}{'peak RSS MB':>13}{'incremental s':>15}")
+    seen = []
+    for stage in cold["stages"]:
+        again = next((s for s in incremental["stages"] if s["function"] == stage["function"]), None)
+        lines.append(f"  {stage['stage']:<18}{stage['seconds']:>9.2f}{stage['cpu_seconds']:>12.2f}"
+                     f"{stage['peak_rss_mb']:>13.0f}{again['seconds'] if again else float('nan'):>15.2f}")
+        seen.append(stage["stage"])
+    lines.append(f"  {'total':<18}{cold['total_seconds']:>9.2f}{cold['cpu_seconds']:>12.2f}"
+                 f"{cold['peak_rss_mb']:>13.0f}{incremental['total_seconds']:>15.2f}")
+    missing = [stage for stage in EXPECTED_STAGES if stage not in seen]
+    if missing:
+        lines.append(f"  stages not run: {', '.join(missing)}")
+    extract = next((s["seconds"] for s in cold["stages"] if s["stage"] == "extract"), None)
+    if extract:
+        lines.append(f"  documents/s: {n / extract:.1f} extraction, {n / cold['total_seconds']:.2f} whole build")
+    size = cold["search_index_bytes"]
+    lines.append("  search index: " + (f"{size / 2 ** 20:.2f} MB ({size / n / 1024:.1f} KB per document)"
+                                       if size else "none (no site built)"))
+    lines.append(f"  incremental rebuild after one change: {incremental['total_seconds']:.2f} s = "
+                 f"{100 * incremental['total_seconds'] / cold['total_seconds']:.0f}% of the cold build; "
+                 f"{incremental['cache_line']}")
+    lines.append(f"  largest single process: {cold['max_process_rss_mb']:.0f} MB; unreadable: {cold['unreadable']}")
+    return "\n".join(lines)
+
+
+def report_one(one: list[dict[str, Any]]) -> str:
+    lines = ["read+extract of one disclosure, one core:"]
+    for figure in one:
+        lines.append(f"  {figure['file']} ({figure['word_tables']} Word tables): median {figure['median_ms']:.0f} ms, "
+                     f"best {figure['min_ms']:.0f} ms, median CPU {figure['median_cpu_ms']:.0f} ms "
+                     f"(target ≤ {TARGETS['one_disclosure_ms']} ms)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--10k", dest="ten_thousand", action="store_true", help="also N = 10,000")
+    parser.add_argument("--jobs", type=int, default=None, help="build worker processes [default: CPU count]")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "benchmark")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed per build")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--child-build", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_build:
+        print(json.dumps(_timed_build(args.child_build, args.jobs)))
+        return
+    sizes = sorted(set(args.sizes + ([10000] if args.ten_thousand else [])))
+    print(f"machine: {os.cpu_count()} CPUs, build jobs = {args.jobs or os.cpu_count()}", flush=True)
+    figures: dict[str, Any] = {"sizes": []}
+    for count in sizes:
+        figures["sizes"].append(bench_size(count, args.work, args.seed, args.jobs, args.timeout))
+        print("\n" + report_size(figures["sizes"][-1]), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    figures["one_disclosure"] = one_disclosure_ms()
+    print("\n" + report_one(figures["one_disclosure"]), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

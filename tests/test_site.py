@@ -1,0 +1,207 @@
+"""The static site: a page per unit from the corpus, strict MkDocs build, escaping, byte-stable output."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import html
+import json
+import re
+import shutil
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator.records import (
+    BudgetTable, CheckOutcome, Disclosure, Narrative, Organization, PerformanceIndicator, Project, TableKind,
+    TableRow, TableStatus, Unit,
+)
+from generator.render import render_site
+from generator.render.charts import bar_chart
+from generator.render.figures import Bar
+from generator.render.markup import amount, md
+from generator.site import SiteBuildError, build_site
+
+from conftest import SOURCE_DOCS
+
+LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def _unit_page(built_site, unit_id: str) -> str:
+    return (built_site.options.site_dir / "units" / unit_id / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_for_each_of_the_five_units(built_site):
+    unit_ids = {d.unit.unit_id for d in built_site.result.disclosures}
+    assert len(unit_ids) == 5 and LUANCHENG in unit_ids
+    for unit_id in unit_ids:
+        page = _unit_page(built_site, unit_id)
+        assert "<h1" in page and "数据核对" in page
+    site = built_site.options.site_dir
+    for page in ("index.html", "years/index.html", "regions/index.html", "data/index.html", "quality/index.html"):
+        assert (site / page).exists(), page
+
+
+def test_the_known_figures_are_on_the_unit_page(built_site):
+    page = _unit_page(built_site, LUANCHENG)
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert "2013701 行政运行 68.56 万元" in text  # the searchable summary
+    assert re.search(r"<td>2013701</td>\s*<td>行政运行</td>\s*<td[^>]*>68\.56</td>", page)  # table 3 as published
+    assert "支出合计 314.85 万元" in text
+    for chart in ("expenditure-by-function-2022.svg", "basic-by-economic-2022.svg", "income-by-source-2022.svg"):
+        assert f'src="{chart}"' in page
+    # the source document under an ASCII name, and the unit's data package
+    assert 'href="source-2022.docx"' in page
+    assert f"datapackage/downloads/units/{LUANCHENG}.zip" in page
+
+
+def test_amounts_published_in_yuan_stay_in_yuan(built_site):
+    longyao = next(d for d in built_site.result.disclosures if d.year == 2020 and d.published_unit == "元")
+    page = _unit_page(built_site, longyao.unit.unit_id)
+    assert "支出合计 477,884.00 元" in page and "金额单位按原文：元" in page
+    home = (built_site.options.site_dir / "index.html").read_text(encoding="utf-8")
+    assert ">47.7884<" in home  # the index pages compare units in 万元, converted exactly
+
+
+def test_charts_are_byte_stable_svg_with_chinese_text(built_site):
+    chart = (built_site.options.site_dir / "units" / LUANCHENG / "expenditure-by-function-2022.svg")
+    svg = chart.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "Noto Sans CJK SC" in svg and "http" not in svg.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+    assert "2013701 行政运行" in svg and "68.56" in svg
+    assert bar_chart("标题", [Bar("a", Decimal("1"))]) == bar_chart("标题", [Bar("a", Decimal("1"))])
+
+
+def test_search_index_segments_chinese_and_leaves_tables_out(built_site):
+    index = json.loads((built_site.options.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["en"] and "\\u200b" in index["config"]["separator"]
+    text = "".join(doc["text"] for doc in index["docs"])
+    assert "行政\u200b运行" in text and "网信\u200b事务" in text
+    # economic codes are only in tables and charts, which stay out of the index
+    assert "30231" not in text
+
+
+def test_no_reference_to_another_host(built_site):
+    site = built_site.options.site_dir
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+            assert not re.match(r"^(?:https?:)?//", url), f"{page}: {url}"
+
+
+def test_sizes_and_checksums_on_the_data_page(built_site):
+    page = (built_site.options.site_dir / "data" / "index.html").read_text(encoding="utf-8")
+    csv = built_site.options.datapackage_dir / "expenditure_by_function.csv"
+    assert hashlib.sha256(csv.read_bytes()).hexdigest() in page
+    assert "function_code" in page and "economic_code" in page  # the dictionary, from the schemas
+
+
+def test_same_inputs_same_bytes(built_site, tmp_path):
+    """A second render and build of the same records, in other folders, gives the same bytes."""
+    options = built_site.options
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    render_site(built_site.result.disclosures, built_site.result.outcomes, options.datapackage_dir, docs,
+                SOURCE_DOCS)
+    assert _files(docs) == _files(options.docs_dir)
+    build_site(docs, site)
+    assert _files(site) == _files(options.site_dir)
+    # the sitemap's date comes from the sources (1 January of the latest budget year), not the clock
+    state = json.loads((docs / ".site.json").read_text(encoding="utf-8"))
+    assert state["source_date_epoch"] == int(datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp())
+
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "{{ 7*7 }}", "[x](javascript:alert(1))",
+           "{% raw %}", "| a | b |", "# heading", "&lt;b&gt;"]
+
+
+def _hostile_disclosure() -> Disclosure:
+    text = " ".join(HOSTILE)
+    unit = Unit("hostile-224-abc123", "224<b>", text, "河北省", "石家庄市", "栾城区")
+    rows = [TableRow(1, "合计", {"total": Decimal("3148500"), "basic": Decimal("2148500"),
+                                 "project": Decimal("1000000")}, is_total=True),
+            TableRow(2, text, {"total": Decimal("685600"), "basic": Decimal("685600"), "project": None},
+                     code="2013701")]
+    table = BudgetTable(TableKind.EXPENDITURE, text, TableStatus.PRESENT, ["total", "basic", "project"], rows)
+    narrative = Narrative(duties=text, organizations=[Organization(text, text)],
+                          projects=[Project(text, amount=Decimal("1000000"), purpose=text, goal=text)],
+                          indicators=[PerformanceIndicator(text, text, text, text, text, text, text)])
+    return Disclosure("hostile-224-abc123-2022", unit, 2022, "部门", "万元", "<img src=x onerror=alert(1)>.docx",
+                      "0" * 64, tables={TableKind.EXPENDITURE: table}, narrative=narrative)
+
+
+def test_document_text_renders_inert(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    disclosure = _hostile_disclosure()
+    shutil.copyfile(SOURCE_DOCS / "2022_石家庄市_栾城区_网信办_部门预算.docx", source / disclosure.source_file)
+    outcome = CheckOutcome(disclosure.disclosure_id, "rule", " ".join(HOSTILE), "x", Decimal("1"), "<b>", "fail",
+                           " ".join(HOSTILE))
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    render_site([disclosure], [outcome], tmp_path / "no-package", docs, source)
+    build_site(docs, site)
+    for page in [*site.rglob("*.html"), *site.rglob("*.svg"), site / "search" / "search_index.json"]:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text and "<b>" not in text, page
+        assert not re.search(r"<[a-z][^>]*\son[a-z]+=|(?:href|src)=[\"']?\s*javascript:", text, re.I), page
+    unit_page = (site / "units" / "hostile-224-abc123" / "index.html").read_text(encoding="utf-8")
+    shown = html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<script.*?</script>", "", unit_page, flags=re.S)))
+    # shown as written, never evaluated: the template syntax stays, 7*7 never becomes 49
+    assert shown.count("{{ 7*7 }}") >= 5 and "49" not in shown
+    assert "[x](javascript:alert(1))" in shown and "<script>alert(1)</script>" in shown
+    assert (site / "units" / "hostile-224-abc123" / "source-2022.docx").exists()
+
+
+def test_unsafe_ids_never_become_paths(tmp_path):
+    disclosure = _hostile_disclosure()
+    disclosure.unit = Unit("../../escape", "224", "x", "河北省", "石家庄市", "栾城区")
+    with pytest.raises(ValueError):
+        render_site([disclosure], [], tmp_path / "no-package", tmp_path / "docs", SOURCE_DOCS)
+
+
+def test_render_refuses_to_wipe_a_folder_it_did_not_write(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(ValueError):
+        render_site([], [], tmp_path / "no-package", tmp_path, SOURCE_DOCS)
+    assert (tmp_path / "precious.txt").exists()
+
+
+def test_escaping_and_amounts():
+    assert md("<b>[x](y)</b>") == "&#60;b&#62;&#91;x&#93;&#40;y&#41;&#60;/b&#62;"
+    assert md("a\n\tb") == "a b"
+    assert amount(Decimal("3148500.00")) == "314.85"
+    assert amount(Decimal("12338000")) == "1,233.80"
+    assert amount(Decimal("477884"), "万元") == "47.7884"  # exact: never rounded away
+    assert amount(Decimal("477884"), "元") == "477,884.00"
+    assert amount(None) == "" and amount(Decimal("0")) == "0.00"
+
+
+def test_years_side_by_side_when_a_unit_has_several(built_site, tmp_path):
+    luancheng = next(d for d in built_site.result.disclosures if d.unit.unit_id == LUANCHENG)
+    later = copy.deepcopy(luancheng)
+    later.year, later.disclosure_id = 2023, f"{LUANCHENG}-2023"
+    docs = tmp_path / "docs"
+    render_site([luancheng, later], [], tmp_path / "no-package", docs, SOURCE_DOCS)
+    unit = docs / "units" / LUANCHENG
+    page = (unit / "index.md").read_text(encoding="utf-8")
+    assert "## 历年对比" in page and page.index("## 2023年") < page.index("## 2022年")  # newest first
+    svg = (unit / "years.svg").read_text(encoding="utf-8")
+    for label in ("2022 支出合计", "2023 支出合计", "2022 基本支出", "2023 项目支出"):
+        assert label in svg
+    assert (unit / "source-2022.docx").exists() and (unit / "source-2023.docx").exists()
+
+
+def test_an_external_asset_fails_the_build(built_site, tmp_path):
+    """The privacy plugin guards the pages: an image from another host is a warning, so strict fails."""
+    docs = tmp_path / "docs"
+    shutil.copytree(built_site.options.docs_dir, docs)
+    with (docs / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\n![x](https://example.org/tracker.png)\n")
+    with pytest.raises(SiteBuildError, match="example.org"):
+        build_site(docs, tmp_path / "site")
