@@ -56,6 +56,8 @@ def build_site(docs_dir: Path, site_dir: Path) -> None:
     state = json.loads((docs_dir / SITE_STATE).read_text(encoding="utf-8"))
     config = load_config(str(CONFIG_FILE), docs_dir=str(docs_dir.resolve()), site_dir=str(site_dir.resolve()),
                          nav=state["nav"], strict=True)
+    # jieba announces loading its dictionary on every build; only its warnings matter here.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)

@@ -33,5 +33,5 @@ def unit_id(province: str, city: str, county: str, unit_code: str, unit_name: st
     full identity (region, code, name), since the same code in another county is another unit."""
     # A name with no Chinese (pinyin drops ASCII) slugs to "": skipped, not an empty segment.
     region = [slug for part in (city, county) if (slug := region_slug(part))] or ["unknown"]
-    code = _NOT_SAFE.sub("", unit_code.lower()) or "x"
-    return "-".join([*region, code, short_hash(province, city, county, unit_code, unit_name)])
+    code = _NOT_SAFE.sub("", unit_code.lower())
+    return "-".join([*region, *([code] if code else []), short_hash(province, city, county, unit_code, unit_name)])

@@ -163,3 +163,22 @@ def test_next_year_change_is_checked_against_the_previous_disclosure(history):
     assert by_year["2023"]["status"] == "fail"
     assert (by_year["2023"]["expected"], by_year["2023"]["actual"]) == ("0.00", "-475900.00")
     assert "shijiazhuang-luancheng-224-6c407b-2022" in by_year["2023"]["message"]
+
+
+def test_bulk_download_carries_the_package_licence_and_checksums(history):
+    import hashlib
+    import zipfile
+
+    from generator.package import bulk_download
+
+    path = history["project"] / "datapackage" / bulk_download("budget-disclosures")
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        assert {"datapackage.json", "README.md", "LICENSE.txt", "SHA256SUMS", "units.csv", "checks.csv"} <= names
+        assert not any(name.startswith("downloads/") for name in names)
+        sums = archive.read("SHA256SUMS").decode("utf-8").splitlines()
+        assert len(sums) == len(names) - 1
+        for line in sums:
+            digest, name = line.split("  ", 1)
+            assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+        assert "version 2024.1" in archive.read("LICENSE.txt").decode("utf-8")

@@ -11,6 +11,7 @@ from generator.package.schema import PANDAS_DTYPES
 from generator.package.validation import ValidationReport, validate_package
 from generator.package.writer import (
     PackageInvalid,
+    bulk_download,
     disclosure_download,
     unit_download,
     write_datapackage,
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     import pandas
 
 __all__ = [
-    "PackageDataError", "PackageInvalid", "ValidationReport", "disclosure_download", "PANDAS_DTYPES",
+    "PackageDataError", "PackageInvalid", "ValidationReport", "bulk_download", "disclosure_download", "PANDAS_DTYPES",
     "read_resource", "unit_download", "validate_package", "write_datapackage",
 ]
 

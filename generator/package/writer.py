@@ -113,7 +113,26 @@ def package_files(rows: PackageRows, meta: PackageMeta, downloads: bool) -> dict
         [(resource, rows.rows[resource.name]) for resource in RESOURCES], meta.created)
     if downloads:
         files.update(_downloads(rows, meta))
+        files[bulk_download(meta.name)] = _bulk_zip(files, meta)
     return files
+
+
+def bulk_download(name: str) -> str:
+    """The whole package as one zip, at the same name in every snapshot."""
+    return f"downloads/{name}.zip"
+
+
+def _bulk_zip(files: dict[str, bytes], meta: PackageMeta) -> bytes:
+    """The package files with a licence note and a SHA256SUMS file to verify them."""
+    members = {path: content for path, content in files.items() if not path.startswith("downloads/")}
+    license_note = (f"{meta.title} — version {meta.version}\n\n"
+                    f"Licensed under {meta.license.get('title', meta.license['name'])} "
+                    f"({meta.license['name']}): {meta.license.get('path', '')}\n"
+                    "The source documents are public budget disclosures of the units named in units.csv.\n")
+    members["LICENSE.txt"] = license_note.encode("utf-8")
+    sums = "".join(f"{hashlib.sha256(content).hexdigest()}  {path}\n" for path, content in sorted(members.items()))
+    members["SHA256SUMS"] = sums.encode("utf-8")
+    return zip_bytes(members, meta.created)
 
 
 def _downloads(rows: PackageRows, meta: PackageMeta) -> dict[str, bytes]:
