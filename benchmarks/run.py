@@ -143,8 +143,8 @@ def _timed_build(work: Path, jobs: int | None) -> dict[str, Any]:
     total, total_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     memory.stop()
     index = work / "site" / "search" / "search_index.json"
-    return {"total_seconds": total, "cpu_seconds": total_cpu, "stages": stages, "documents": documents, "unreadable": unreadable,
-            "peak_rss_mb": memory.peak / 2 ** 20,
+    return {"total_seconds": total, "cpu_seconds": total_cpu, "stages": stages, "documents": documents,
+            "unreadable": unreadable, "peak_rss_mb": memory.peak / 2 ** 20,
             "max_process_rss_mb": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
             "search_index_bytes": index.stat().st_size if index.exists() else None,

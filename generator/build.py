@@ -104,7 +104,8 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
         write_report(result, options.strict, staged[0])
         if options.with_site:
             docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
-            render_site(result.disclosures, result.outcomes, staged[0], docs_dir, options.source_dir)
+            render_site(result.disclosures, result.outcomes, staged[0], docs_dir, options.source_dir,
+                        options.changelog)
             build_site(docs_dir, staged[1])
     if options.with_site:
         log(f"site: {options.site_dir}")

@@ -5,12 +5,15 @@ nothing is injected. All hostile inputs are generated here; the good ones are th
 from __future__ import annotations
 
 import csv
+import functools
+import http.server
 import io
 import json
 import os
 import re
 import shutil
 import struct
+import threading
 import time
 import zipfile
 import zlib
@@ -34,6 +37,7 @@ from generator.read.safety import OLE2_MAGIC, Limits
 from generator.site import SiteBuildError
 from generator.slugs import unit_id
 from generator.sources import discover_sources
+from test_browser import _QuietHandler, browser  # noqa: F401 (browser is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "source_docs"
@@ -549,3 +553,35 @@ def test_failing_site_build_leaves_previous_outputs(published, monkeypatch):
     assert changed(before) == []
     assert sorted(path.name for path in rebuild.site_dir.parent.iterdir() if path.name.startswith(".")) == []
 
+
+
+# --- the same pages in a real browser ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_server(hostile_build):
+    handler = functools.partial(_QuietHandler, directory=str(hostile_build["options"].site_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_no_payload_runs_in_a_browser(browser, hostile_server, hostile_build):
+    """Every payload would call alert(); no page, nor a search for the hostile unit, opens a dialog."""
+    unit = hostile_page(hostile_build).parent.name
+    dialogs: list[str] = []
+    for path in (f"units/{unit}/", "regions/", "years/", "quality/", ""):
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(f"{path}: {dialog.message}"), dialog.dismiss()))
+        page.goto(f"{hostile_server}/{path}", wait_until="networkidle")
+        if path.startswith("units/"):
+            assert "</title><script>alert(5)</script>网信办本级" in page.title()  # shown as text
+        if path == "":
+            page.keyboard.press("s")  # the theme's shortcut focuses the search box
+            search = page.locator("input.md-search__input")
+            search.press_sequentially("本级")  # both 本级 units, the hostile one among them
+            search.press("End")  # the theme searches on key-up
+            page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=10_000)
+            assert "<script>alert(5)</script>" in page.locator(".md-search-result").inner_text()
+        page.close()
+    assert dialogs == []

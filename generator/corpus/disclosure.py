@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.corpus.docx import Cell, DocumentXml, cell, head
+from generator.corpus.docx import Cell, DocumentXml, head
 from generator.corpus.figures import (ECONOMIC_CLASSES, FUNCTION_CLASSES, Budget, FunctionItem, format_amount,
                                       format_compact)
 from generator.corpus.regions import Department, Region
@@ -76,7 +76,7 @@ class _Writer:
 
     def cell_money(self, value: int | None) -> Cell:
         """Blank for zero, as the templates print empty amounts."""
-        return cell(self.money(value) if value else "")
+        return Cell(self.money(value) if value else "")
 
     def stated(self, value: int) -> str:
         return self.money(value) + self.spec.money_unit
@@ -85,8 +85,8 @@ class _Writer:
 
     def budget_table(self, title: str, rows: list[list[Cell]], widths: list[int], note: str = "") -> None:
         self.doc.heading(f"{self.spec.scope}预算{title}", 3)
-        self.doc.table([[cell(self.unit_label), cell(f"预算年度：{self.spec.year}"),
-                         cell(f"单位：{self.spec.money_unit}")]], [6, 2, 1.5], layout=True)
+        self.doc.table([[Cell(self.unit_label), Cell(f"预算年度：{self.spec.year}"),
+                         Cell(f"单位：{self.spec.money_unit}")]], [6, 2, 1.5], layout=True)
         self.doc.table(rows, widths)
         if note:
             self.doc.paragraph(note)
@@ -106,8 +106,8 @@ class _Writer:
         return rows
 
     def numbered(self, rows: list[tuple[str, str, list[int]]], blanks: int = 0) -> list[list[Cell]]:
-        return [[cell(str(n)), cell(code), cell(name), *(self.cell_money(v) for v in values),
-                 *(cell() for _ in range(blanks))]
+        return [[Cell(str(n)), Cell(code), Cell(name), *(self.cell_money(v) for v in values),
+                 *(Cell() for _ in range(blanks))]
                 for n, (code, name, values) in enumerate(rows, start=1)]
 
     def class_amounts(self) -> dict[str, int]:
@@ -119,17 +119,18 @@ class _Writer:
         by_class = self.class_amounts()
         rows = [[head("序号", vmerge="restart"), head("收入", 2), head("支出", 2)],
                 [head(vmerge="continue"), head("项 目"), head("预算数"), head("项 目"), head("预算数")],
-                [cell("栏次"), *(cell(str(n)) for n in range(1, 5))]]
+                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 5))]]
         for n, (code, name) in enumerate(SUMMARY_CLASSES, start=1):
-            income = (cell(f"{chinese_number(n)}、{SUMMARY_INCOME[n - 1]}"), self.cell_money(total if n == 1 else 0)) \
-                if n <= len(SUMMARY_INCOME) else (cell(), cell())
-            rows.append([cell(str(n)), *income, cell(f"{chinese_number(n)}、{name}"),
+            income = (Cell(f"{chinese_number(n)}、{SUMMARY_INCOME[n - 1]}"), self.cell_money(total if n == 1 else 0)) \
+                if n <= len(SUMMARY_INCOME) else (Cell(), Cell())
+            rows.append([Cell(str(n)), *income, Cell(f"{chinese_number(n)}、{name}"),
                          self.cell_money(by_class.get(code, 0))])
         n = len(SUMMARY_CLASSES)
         for offset, (left, right, value) in enumerate((("本年收入合计", "本年支出合计", total),
                                                        ("上年结转结余", "年终结转结余", 0),
                                                        ("收入总计", "支出总计", total)), start=1):
-            rows.append([cell(str(n + offset)), cell(left), self.cell_money(value), cell(right), self.cell_money(value)])
+            rows.append([Cell(str(n + offset)), Cell(left), self.cell_money(value), Cell(right),
+                         self.cell_money(value)])
         self.budget_table("收支总表", rows, [1, 5, 1.5, 5, 1.5])
 
     def income_table(self) -> None:
@@ -138,7 +139,7 @@ class _Writer:
                 [head(vmerge="continue"), head("科目编码"), head("科目名称"), head(vmerge="continue"), head("小计"),
                  head("财政拨款收入"), head("财政专户收入"), head("事业收入"), head("经营收入"), head("上级补助收入"),
                  head("附属单位上缴收入"), head("其他收入"), head(vmerge="continue")],
-                [cell("栏次"), *(cell(str(n)) for n in range(1, 13))]]
+                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 13))]]
         body = self.function_rows(lambda item: [item.total, item.total, item.total])
         rows.extend(self.numbered(body, blanks=7))
         self.budget_table("收入总表", rows, [1, 1.5, 3, *[1.2] * 10])
@@ -147,7 +148,7 @@ class _Writer:
         labels = ("合计", "基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出")
         rows = [[head("序号", vmerge="restart"), head("功能分类科目", 2), *(head(l, vmerge="restart") for l in labels)],
                 [head(vmerge="continue"), head("科目编码"), head("科目名称"), *(head(vmerge="continue") for _ in labels)],
-                [cell("栏次"), *(cell(str(n)) for n in range(1, 9))]]
+                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 9))]]
         body = self.function_rows(lambda item: [item.total, item.basic, item.project])
         rows.extend(self.numbered(body, blanks=3))
         self.budget_table("支出总表", rows, [1, 1.5, 3.5, 1.5, 1.5, 1.5, 1.2, 1.2, 1.2])
@@ -158,21 +159,21 @@ class _Writer:
         rows = [[head("序号", vmerge="restart"), head("收入", 2), head("支出", 5)],
                 [head(vmerge="continue"), head("项 目"), head("金额"), head("项 目"), head("合计"),
                  head("一般公共预算财政拨款"), head("政府性基金预算财政拨款"), head("国有资本经营预算财政拨款")],
-                [cell("栏次"), *(cell(str(n)) for n in range(1, 8))]]
+                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 8))]]
         funds = ("一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款")
         for n, (code, name) in enumerate(SUMMARY_CLASSES, start=1):
-            income = (cell(f"{chinese_number(n)}、{funds[n - 1]}"), self.cell_money(total if n == 1 else 0)) \
-                if n <= len(funds) else (cell(), cell())
+            income = (Cell(f"{chinese_number(n)}、{funds[n - 1]}"), self.cell_money(total if n == 1 else 0)) \
+                if n <= len(funds) else (Cell(), Cell())
             amount = by_class.get(code, 0)
-            rows.append([cell(str(n)), *income, cell(f"{chinese_number(n)}、{name}"), self.cell_money(amount),
-                         self.cell_money(amount), cell(), cell()])
+            rows.append([Cell(str(n)), *income, Cell(f"{chinese_number(n)}、{name}"), self.cell_money(amount),
+                         self.cell_money(amount), Cell(), Cell()])
         closing = [("本年收入合计", total, "本年支出合计", total), ("年初财政拨款结转和结余", 0, "年末财政拨款结转和结余", 0),
                    *((f"{chinese_number(i)}、{fund}", 0, "", 0) for i, fund in enumerate(funds, start=1)),
                    ("收入总计", total, "支出总计", total)]
         n = len(SUMMARY_CLASSES)
         for offset, (left, left_value, right, right_value) in enumerate(closing, start=1):
-            rows.append([cell(str(n + offset)), cell(left), self.cell_money(left_value), cell(right),
-                         self.cell_money(right_value), self.cell_money(right_value), cell(), cell()])
+            rows.append([Cell(str(n + offset)), Cell(left), self.cell_money(left_value), Cell(right),
+                         self.cell_money(right_value), self.cell_money(right_value), Cell(), Cell()])
         self.budget_table("财政拨款收支总表", rows, [1, 4, 1.5, 4, 1.5, 1.5, 1.5, 1.5])
 
     def by_function_header(self) -> list[list[Cell]]:
@@ -180,7 +181,7 @@ class _Writer:
                  head("基本支出", vmerge="restart"), head("项目支出", vmerge="restart")],
                 [head(vmerge="continue"), head("科目编码"), head("科目名称"), head(vmerge="continue"),
                  head(vmerge="continue"), head(vmerge="continue")],
-                [cell("栏次"), *(cell(str(n)) for n in range(1, 6))]]
+                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 6))]]
 
     def general_budget_table(self) -> None:
         rows = self.by_function_header()
@@ -192,7 +193,7 @@ class _Writer:
         rows = [[head("序号", vmerge="restart"), head("支出部门经济分类科目", 2), head("一般公共预算基本支出", 3)],
                 [head(vmerge="continue"), head("科目编码"), head("科目名称"), head("合计"), head("人员经费"),
                  head("公用经费")],
-                [cell("栏次"), *(cell(str(n)) for n in range(1, 6))]]
+                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 6))]]
         body = [("", "合计", [budget.basic, budget.personnel_total, budget.public_total])]
         for class_code, class_name in ECONOMIC_CLASSES.items():
             personnel = [line for line in budget.personnel if line.code.startswith(class_code)]
@@ -207,7 +208,7 @@ class _Writer:
         self.budget_table("一般公共预算财政拨款基本支出表", rows, [1, 1.5, 4, 1.5, 1.5, 1.5])
 
     def empty_fund_table(self, title: str, fund: str) -> None:
-        rows = self.by_function_header() + [[cell() for _ in range(6)]]
+        rows = self.by_function_header() + [[Cell() for _ in range(6)]]
         self.budget_table(title, rows, [1, 1.5, 4, 1.5, 1.5, 1.5], note=f"注：无{fund}预算财政拨款预算，空表列示。")
 
     def three_public_table(self) -> None:
@@ -215,10 +216,10 @@ class _Writer:
         rows = [[head("序号", vmerge="restart"), head("项 目", vmerge="restart"), head("资 金 性 质", 4)],
                 [head(vmerge="continue"), head(vmerge="continue"), head("合计"), head("一般公共预算财政拨款"),
                  head("政府性基金预算拨款"), head("国有资本经营预算财政拨款")],
-                [cell("栏次"), *(cell(str(n)) for n in range(1, 6))]]
+                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 6))]]
         title = "财政拨款“三公”经费支出表"
         if not budget.three_public:
-            rows.append([cell() for _ in range(6)])
+            rows.append([Cell() for _ in range(6)])
             self.budget_table(title, rows, [1, 5, 1.5, 1.5, 1.5, 1.5], note="注：无财政拨款“三公”经费支出表预算，空表列示。")
             return
         if self.new_layout:
@@ -232,8 +233,8 @@ class _Writer:
                      ("公务用车运行维护费", budget.car_running), ("三、公务接待费", budget.reception)]
         for n, (name, value) in enumerate(lines, start=1):
             # The older template prints 0 where the newer one leaves the cell blank.
-            shown = self.cell_money(value) if self.new_layout else cell(self.money(value))
-            rows.append([cell(str(n)), cell(name), shown, shown, cell(), cell()])
+            shown = self.cell_money(value) if self.new_layout else Cell(self.money(value))
+            rows.append([Cell(str(n)), Cell(name), shown, shown, Cell(), Cell()])
         self.budget_table(title, rows, [1, 5, 1.5, 1.5, 1.5, 1.5])
 
     # Part two: the explanation.
@@ -260,7 +261,7 @@ class _Writer:
         doc.paragraph("机构设置：")
         doc.paragraph(f"{scope}机构设置情况")
         doc.table([[head("单位名称"), head("单位性质"), head("单位规格"), head("经费保障形式")],
-                   *([cell(o.name), cell(o.nature), cell(o.rank), cell("财政拨款")] for o in budget.organizations)],
+                   *([Cell(o.name), Cell(o.nature), Cell(o.rank), Cell("财政拨款")] for o in budget.organizations)],
                   [5, 1.5, 1.5, 2])
 
         section(f"{scope}预算安排的总体情况")
@@ -306,7 +307,7 @@ class _Writer:
         section(f"{scope}项目预算安排情况及绩效目标")
         for n, project in enumerate(budget.projects, start=1):
             doc.heading(f"{n}、{project.name}绩效目标表", 3)
-            doc.table([[cell("单位：万元")]], layout=True)
+            doc.table([[Cell("单位：万元")]], layout=True)
             self.performance_table(project)
 
         section("政府采购预算情况")
@@ -327,29 +328,29 @@ class _Writer:
 
     def performance_table(self, project) -> None:
         amount = format_amount(project.amount)
-        rows = [[cell("项目编码"), cell(project.code), cell("项目名称"), cell(project.name, 4)],
-                [cell("预算规模及资金用途", vmerge="restart"), cell("预算数"), cell(amount), cell("其中：财政资金"),
-                 cell(amount), cell("其他资金"), cell()],
-                [cell(vmerge="continue"), cell(project.purpose, 6)],
-                [cell("资金支出计划（%）", vmerge="restart"), cell("3月底"), cell("6月底"), cell("10月底"), cell("12月底", 3)],
-                [cell(vmerge="continue"), *(cell(share) for share in project.plan[:3]), cell(project.plan[3], 3)],
-                [cell("绩效目标"), cell(f"1.{project.purpose}", 6)],
+        rows = [[Cell("项目编码"), Cell(project.code), Cell("项目名称"), Cell(project.name, 4)],
+                [Cell("预算规模及资金用途", vmerge="restart"), Cell("预算数"), Cell(amount), Cell("其中：财政资金"),
+                 Cell(amount), Cell("其他资金"), Cell()],
+                [Cell(vmerge="continue"), Cell(project.purpose, 6)],
+                [Cell("资金支出计划（%）", vmerge="restart"), Cell("3月底"), Cell("6月底"), Cell("10月底"), Cell("12月底", 3)],
+                [Cell(vmerge="continue"), *(Cell(share) for share in project.plan[:3]), Cell(project.plan[3], 3)],
+                [Cell("绩效目标"), Cell(f"1.{project.purpose}", 6)],
                 [head("一级指标"), head("二级指标"), head("三级指标"), head("绩效指标描述"), head("指标值"),
                  head("指标值确定依据", 2)]]
         previous = ""
         for indicator in project.indicators:
-            first = cell(indicator.level1, vmerge="restart") if indicator.level1 != previous \
-                else cell(vmerge="continue")
+            first = Cell(indicator.level1, vmerge="restart") if indicator.level1 != previous \
+                else Cell(vmerge="continue")
             previous = indicator.level1
-            rows.append([first, cell(indicator.level2), cell(indicator.level3), cell(indicator.description),
-                         cell(indicator.target), cell(indicator.basis, 2)])
+            rows.append([first, Cell(indicator.level2), Cell(indicator.level3), Cell(indicator.description),
+                         Cell(indicator.target), Cell(indicator.basis, 2)])
         self.doc.table(rows, [1.5, 1.5, 2, 3, 1.2, 1, 1])
 
     def procurement(self) -> None:
         spec, budget, doc = self.spec, self.budget, self.doc
         doc.paragraph(f"{spec.year}年，我{spec.scope}安排政府采购预算{self.stated(budget.procurement_total)}。具体内容见下表。")
         doc.paragraph(f"{spec.scope}政府采购预算")
-        doc.table([[cell(self.unit_label), cell(f"单位：{spec.money_unit}")]], [8, 2], layout=True)
+        doc.table([[Cell(self.unit_label), Cell(f"单位：{spec.money_unit}")]], [8, 2], layout=True)
         sources = ["一般公共预算拨款", "基金预算拨款", "国有资本经营预算拨款", "财政专户核拨", "单位资金"]
         sources += ["财政拨款结转", "非财政拨款结余"] if self.new_layout else ["上年结转结余"]
         width = 7 + len(sources) + 2  # the source, budget, item … price columns, 合计, sources, SME share
@@ -360,18 +361,18 @@ class _Writer:
                 [head("项目名称"), head("预算资金"), *(head(vmerge="continue") for _ in range(5)), head("合计"),
                  *(head(source) for source in sources), head(vmerge="continue")]]
         if not budget.procurement:
-            rows.append([cell() for _ in range(width)])
+            rows.append([Cell() for _ in range(width)])
         else:
             total = budget.procurement_total
-            blanks = [cell() for _ in sources[1:]]
+            blanks = [Cell() for _ in sources[1:]]
             for label in ("合 计", f"{spec.unit_name}小计"):
-                rows.append([cell(label), *(cell() for _ in range(6)), self.cell_money(total), self.cell_money(total),
-                             *blanks, cell()])
+                rows.append([Cell(label), *(Cell() for _ in range(6)), self.cell_money(total), self.cell_money(total),
+                             *blanks, Cell()])
             for line in budget.procurement:
-                rows.append([cell(line.project), self.cell_money(line.project_amount), cell(line.item),
-                             cell(line.catalogue_code), cell(line.unit), cell(str(line.quantity)),
+                rows.append([Cell(line.project), self.cell_money(line.project_amount), Cell(line.item),
+                             Cell(line.catalogue_code), Cell(line.unit), Cell(str(line.quantity)),
                              self.cell_money(line.unit_price), self.cell_money(line.amount),
-                             self.cell_money(line.amount), *blanks, cell()])
+                             self.cell_money(line.amount), *blanks, Cell()])
         doc.table(rows, [3, 1.2, 2, 1.5, 0.8, 0.8, 1, *[1] * (len(sources) + 1), 1])
         doc.paragraph("注：同一采购目录序号的物品，其单价会因配置规格不同而变动，均符合资产配置标准。涉密采购事项按照相关规定执行。")
         if not budget.procurement:
@@ -383,10 +384,10 @@ class _Writer:
         doc.paragraph(f"{holder}上年末固定资产金额为{format_amount(assets.total)}万元（详见下表）。本年度拟购置固定资产总额为"
                       f"{self.stated(self.budget.asset_purchases)}，已按要求列入政府采购预算，详见政府采购预算表。")
         doc.heading(f"{spec.scope}固定资产占用情况表", 3)
-        doc.table([[cell(self.unit_label), cell(f"截止时间：{spec.year - 1}-12-31")]], [8, 2], layout=True)
+        doc.table([[Cell(self.unit_label), Cell(f"截止时间：{spec.year - 1}-12-31")]], [8, 2], layout=True)
 
         def line(label: str, quantity: int, value: int) -> list[Cell]:
-            return [cell(label), cell(str(quantity) if quantity else ""), cell(format_amount(value) if value else "")]
+            return [Cell(label), Cell(str(quantity) if quantity else ""), Cell(format_amount(value) if value else "")]
 
         doc.table([[head("项 目"), head("数量"), head("价值（金额单位：万元）")],
                    line("资产总额", 0, assets.total),

@@ -39,10 +39,6 @@ class Cell:
     header: bool = False
 
 
-def cell(text: str = "", span: int = 1, vmerge: str = "", header: bool = False) -> Cell:
-    return Cell(text, span, vmerge, header)
-
-
 def head(text: str = "", span: int = 1, vmerge: str = "") -> Cell:
     return Cell(text, span, vmerge, header=True)
 
@@ -60,7 +56,7 @@ class DocumentXml:
     def paragraph(self, text: str, style: str = "TextBody") -> None:
         self._parts.append(_paragraph(text, style))
 
-    def table(self, rows: list[list[Cell]], widths: list[int] | None = None, layout: bool = False) -> None:
+    def table(self, rows: list[list[Cell]], widths: list[float] | None = None, layout: bool = False) -> None:
         """``rows`` hold the cells each row starts or continues, left to right; every row
         must cover the whole grid. ``layout`` = the borderless row above a budget table."""
         n_cols = sum(c.span for c in rows[0])

@@ -8,7 +8,7 @@ every sum is exact: basic = personnel + public, total = basic + projects, each p
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from generator.corpus.regions import Department, Region
 
@@ -157,9 +157,6 @@ class Budget:
     previous_basic: int
     previous_project: int
     previous_three_public: int
-    staff: int
-    cars: int = 0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def personnel_total(self) -> int:
@@ -285,7 +282,7 @@ def plan_budget(rng: random.Random, department: Department, region: Region, year
         reception=reception, car_running=car_running,
         previous_basic=max(1, round((sum(l.amount for l in personnel + public)) * rng.uniform(0.85, 1.12))),
         previous_project=max(0, round(sum(p.amount for p in projects) * rng.uniform(0.6, 1.3))),
-        previous_three_public=max(0, car_running + reception + rng.randint(-50, 80)), staff=staff, cars=cars,
+        previous_three_public=max(0, car_running + reception + rng.randint(-50, 80)),
     )
 
 

@@ -6,16 +6,14 @@ import hashlib
 import json
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 
-from generator.package import disclosure_download, unit_download
-from generator.package.formats import zip_bytes
+from generator.package import bulk_download, disclosure_download, unit_download
 from generator.package.writer import creation_time
 from generator.records import Disclosure
 
 PACKAGE_FOLDER = "datapackage"  # inside the docs folder
-BULK_ZIP = "downloads/budget-disclosures-datapackage.zip"  # inside the docs folder
 # The package's README is generated from the same schemas as the data page, which shows it
 # on the site; copied as a page it would claim the folder's URL. It ships in the bulk zip.
 NOT_COPIED = {"README.md"}
@@ -46,7 +44,6 @@ class Download:
 class DataPackage:
     descriptor: dict = field(default_factory=dict)
     files: list[Download] = field(default_factory=list)
-    bulk: Download | None = None
 
     @property
     def resources(self) -> list[dict]:
@@ -63,33 +60,34 @@ class DataPackage:
         return self._file(disclosure_download(disclosure_id), "本年数据（zip：CSV、Excel 和数据字典）")
 
     @property
+    def bulk(self) -> Download | None:
+        """The package's own zip of everything, with its licence and SHA256SUMS, at a stable name."""
+        name = self.descriptor.get("name")
+        found = self._file(bulk_download(name), "全部数据（zip：数据包、CSV、说明、许可证和 SHA256SUMS 校验文件）") \
+            if name else []
+        return found[0] if found else None
+
+    @property
     def descriptor_file(self) -> Download | None:
         return next((file for file in self.files if file.path.endswith("/datapackage.json")), None)
 
 
-def read_datapackage(datapackage_dir: Path, docs_dir: Path, created: datetime) -> DataPackage:
-    """Copy the package into the docs folder, zip it whole for the bulk download, and list its
-    files with sizes and checksums."""
+def read_datapackage(datapackage_dir: Path, docs_dir: Path) -> DataPackage:
+    """Copy the package into the docs folder and list its files with sizes and checksums."""
     if not (datapackage_dir / "datapackage.json").exists():
         return DataPackage()
-    files, members = [], {}
+    files = []
     for source in sorted(p for p in datapackage_dir.rglob("*") if p.is_file()):
         relative = source.relative_to(datapackage_dir).as_posix()
         if relative.startswith(".") or "/." in relative:
             continue
-        if not relative.startswith("downloads/"):
-            members[relative] = source.read_bytes()
         if relative in NOT_COPIED:
             continue
         destination = docs_dir / PACKAGE_FOLDER / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
         files.append(Download.of(destination, f"{PACKAGE_FOLDER}/{relative}", relative))
-    bulk = docs_dir / BULK_ZIP
-    bulk.parent.mkdir(parents=True, exist_ok=True)
-    bulk.write_bytes(zip_bytes(members, created))
-    descriptor = json.loads(members["datapackage.json"])
-    return DataPackage(descriptor, files, Download.of(bulk, BULK_ZIP, "全部数据（zip：数据包、CSV、Excel 和说明）"))
+    return DataPackage(json.loads((datapackage_dir / "datapackage.json").read_text(encoding="utf-8")), files)
 
 
 def source_date_epoch(disclosures: list[Disclosure]) -> int:

@@ -16,15 +16,17 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
-from generator.package.writer import creation_time
+from generator.history.year_over_year import YearComparison, unit_histories
 from generator.records import CheckOutcome, Disclosure, TableKind
 from generator.render import charts, figures, views
+from generator.render.changelog import changelog_blocks
 from generator.render.downloads import Download, DataPackage, read_datapackage, source_date_epoch
 from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 SITE_STATE = ".site.json"  # nav and SOURCE_DATE_EPOCH for build_site; dot files are not published
 STATUS_ORDER = {"fail": 0, "pass": 1, "not_applicable": 2}
+CHANGE_RULE = "years.change_vs_last_year"
 _SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 
@@ -132,12 +134,23 @@ def _clean(docs_dir: Path) -> None:
 
 
 @dataclass
+class ComparisonView:
+    """A year against the unit's previous published year, with the check of the change it states."""
+
+    comparison: YearComparison
+    grids: list[views.Grid]
+    checks: list[CheckOutcome]  # years.change_vs_last_year on the later year
+    money_unit: str  # what both years are shown in
+
+
+@dataclass
 class UnitView:
     unit_id: str
     title: str
     region: str
     years: list[YearView]  # newest first
     comparison: Chart | None
+    history: list[ComparisonView]  # newest first
     downloads: list[Download]
 
     @property
@@ -150,8 +163,19 @@ class UnitView:
         return unit.province, unit.city, unit.county, self.title, self.unit_id
 
 
-def _unit_view(unit_id: str, disclosures: list[Disclosure], outcomes: dict[str, list[CheckOutcome]],
-               package: DataPackage, docs_dir: Path, source_dir: Path) -> UnitView:
+def _comparison_view(comparison: YearComparison, disclosures: list[Disclosure],
+                     outcomes: dict[str, list[CheckOutcome]]) -> ComparisonView:
+    by_id = {d.disclosure_id: d for d in disclosures}
+    previous, current = by_id[comparison.previous_disclosure_id], by_id[comparison.disclosure_id]
+    # Both years in their published unit when they agree, else in 万元, to which every unit converts exactly.
+    money_unit = current.published_unit if previous.published_unit == current.published_unit else "万元"
+    checks = [outcome for outcome in outcomes[current.disclosure_id] if outcome.rule == CHANGE_RULE]
+    return ComparisonView(comparison, views.comparison_grids(comparison, money_unit), checks, money_unit)
+
+
+def _unit_view(unit_id: str, disclosures: list[Disclosure], history: list[YearComparison],
+               outcomes: dict[str, list[CheckOutcome]], package: DataPackage, docs_dir: Path,
+               source_dir: Path) -> UnitView:
     directory = docs_dir / "units" / unit_id
     directory.mkdir(parents=True)
     years = [YearView(d, figures.key_figures(d), _year_charts(directory, docs_dir, d), outcomes[d.disclosure_id],
@@ -163,6 +187,7 @@ def _unit_view(unit_id: str, disclosures: list[Disclosure], outcomes: dict[str, 
                             figures.years_side_by_side(disclosures), disclosures[0].published_unit,
                             legend=("支出合计", "基本支出", "项目支出"))
     return UnitView(unit_id, unit_title(disclosures[0]), region_label(disclosures[0]), years, comparison,
+                    [_comparison_view(pair, disclosures, outcomes) for pair in reversed(history)],
                     package.unit_downloads(unit_id))
 
 
@@ -184,11 +209,12 @@ def region_entries(units: list[UnitView]) -> list[tuple[str, list[tuple[UnitView
 
 
 def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], datapackage_dir: Path,
-                docs_dir: Path, source_dir: Path) -> None:
-    """Write the docs folder for ``build_site``: one page per unit, the index pages, charts and downloads."""
+                docs_dir: Path, source_dir: Path, changelog: Path | None = None) -> None:
+    """Write the docs folder for ``build_site``: one page per unit, the index pages, the data
+    changelog (``changelog``, the snapshots' CHANGELOG.md, when it exists), charts and downloads."""
     _clean(docs_dir)
     env = environment()
-    package = read_datapackage(datapackage_dir, docs_dir, creation_time(disclosures))
+    package = read_datapackage(datapackage_dir, docs_dir)
     by_unit: dict[str, list[Disclosure]] = defaultdict(list)
     for disclosure in sorted(disclosures, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
         by_unit[_safe_id(disclosure.unit.unit_id)].append(disclosure)
@@ -197,19 +223,21 @@ def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], dat
     for outcome in sorted(outcomes, key=lambda o: STATUS_ORDER.get(o.status, len(STATUS_ORDER))):
         outcomes_of[outcome.disclosure_id].append(outcome)
 
-    units = sorted((_unit_view(unit_id, unit_disclosures, outcomes_of, package, docs_dir, source_dir)
+    histories = unit_histories(disclosures)
+    units = sorted((_unit_view(unit_id, unit_disclosures, histories.get(unit_id, []), outcomes_of, package,
+                               docs_dir, source_dir)
                     for unit_id, unit_disclosures in by_unit.items()), key=lambda unit: unit.order)
     for unit in units:
         _write(docs_dir / "units" / unit.unit_id / "index.md",
                env.get_template("unit.md.j2").render(unit=unit, package=package, views=views))
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
-               "outcomes": outcomes,
+               "outcomes": outcomes, "changelog": changelog_blocks(changelog),
                "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None)}
-    for page in ("index", "years", "regions", "data", "quality"):
+    for page in ("index", "years", "regions", "data", "quality", "changelog"):
         _write(docs_dir / f"{page}.md", env.get_template(f"{page}.md.j2").render(**context))
     shutil.copytree(TEMPLATES_DIR / "assets", docs_dir / "assets")
     nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"},
            {"单位": [{str(escape(unit.title)): f"units/{unit.unit_id}/index.md"} for unit in units]},
-           {"数据下载": "data.md"}, {"数据质量": "quality.md"}]
+           {"数据下载": "data.md"}, {"数据质量": "quality.md"}, {"数据更新记录": "changelog.md"}]
     state = {"nav": nav, "source_date_epoch": source_date_epoch(disclosures)}
     _write(docs_dir / SITE_STATE, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
+from generator.history.year_over_year import YearComparison
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind, TableStatus
 from generator.render.figures import Figure, expenditure_by_function
 from generator.render.markup import amount, amount_with_unit, href, md, number
@@ -130,6 +131,46 @@ def checks_grid(outcomes: list[CheckOutcome], money_unit: str) -> Grid:
                           md(outcome.table), md(outcome.location), _checked_value(outcome.expected, money_unit),
                           _checked_value(outcome.actual, money_unit), md(outcome.message)])
     return grid
+
+
+def checked_sentence(outcome: CheckOutcome, money_unit: str) -> Markup:
+    """A check's result as prose (the grids stay out of the search index)."""
+    return Markup(f"{md(STATUS_LABELS.get(outcome.status, outcome.status))}：应为 "
+                  f"{_checked_value(outcome.expected, money_unit)}，实为 {_checked_value(outcome.actual, money_unit)}。")
+
+
+COMPARED_KINDS = {"total": "主要数字", "function": "支出按功能分类（类级科目，表3）",
+                  "economic": "基本支出按经济分类（类级科目，表6）"}
+
+
+def signed(yuan: Decimal | None, money_unit: str) -> Markup:
+    """A change with its sign: +12.00, -47.59, 0.00; blank when either year is blank."""
+    if yuan is None:
+        return Markup("")
+    return Markup(f"+{amount(yuan, money_unit)}") if yuan > 0 else amount(yuan, money_unit)
+
+
+def comparison_summary(comparison: YearComparison, money_unit: str) -> Markup:
+    """The totals of a comparison as prose: what search finds and a screen reader reads."""
+    stated = [f"{md(line.name)} {amount_with_unit(line.previous, money_unit)} → "
+              f"{amount_with_unit(line.current, money_unit)}（{signed(line.change, money_unit)}）"
+              for line in comparison.lines if line.kind == "total" and line.change is not None]
+    return Markup(f"{comparison.previous_year}年 → {comparison.year}年：{'，'.join(stated)}。" if stated else "")
+
+
+def comparison_grids(comparison: YearComparison, money_unit: str) -> list[Grid]:
+    """One grid per kind of line (totals, functional classes, economic classes), in the comparison's order."""
+    grids = []
+    for kind in dict.fromkeys(line.kind for line in comparison.lines):
+        grid = Grid(["项目", f"{comparison.previous_year}年（{money_unit}）", f"{comparison.year}年（{money_unit}）",
+                     f"增减（{money_unit}）"], [False, True, True, True], caption=COMPARED_KINDS.get(kind, kind))
+        for line in comparison.lines:
+            if line.kind == kind:
+                label = md(line.name) if kind == "total" else md(f"{line.code} {line.name}")
+                grid.rows.append([label, amount(line.previous, money_unit), amount(line.current, money_unit),
+                                  signed(line.change, money_unit)])
+        grids.append(grid)
+    return grids
 
 
 def figures_grid(key_figures: list[Figure], money_unit: str) -> Grid:
