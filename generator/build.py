@@ -43,6 +43,11 @@ class BuildOptions:
     """The data changelog; its newest snapshot version is stamped into the package."""
 
 
+def printable(text: str) -> str:
+    """Control characters from file names shown as escapes, so a name cannot drive the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 @dataclass(frozen=True)
 class Unreadable:
     file: str
@@ -88,7 +93,8 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
             outcome = _failed(source, outcome)
         if isinstance(outcome, Unreadable):
             result.unreadable.append(outcome)
-            log(f"unreadable: {outcome.file}: {outcome.reason}" + (f" ({outcome.hint})" if outcome.hint else ""))
+            line = f"unreadable: {outcome.file}: {outcome.reason}" + (f" ({outcome.hint})" if outcome.hint else "")
+            log(printable(line))
         else:
             result.disclosures.append(outcome)
     log(f"read {len(result.disclosures)} disclosures, {len(result.unreadable)} unreadable")

@@ -8,6 +8,7 @@ import click
 from generator.build import BuildOptions, build
 from generator.build_report import EXIT_CHECKS_FAILED, EXIT_UNREADABLE, exit_code
 from generator.cache import DEFAULT_CACHE_DIR
+from generator.package import PackageInvalid
 
 __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
 
@@ -29,10 +30,14 @@ def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, stric
                   cache_dir: Path, no_cache: bool) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
-    Exit codes: 0 all inputs read; 2 some input was unreadable (everything readable is
+    Exit codes: 0 all inputs read; 1 the data package did not validate (the previous
+    package and site are kept); 2 some input was unreadable (everything readable is
     still published); 3 with --strict, some consistency check failed. Unreadable files
     are listed in DATAPACKAGE/build_report.json.
     """
-    result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
-                                cache_dir=None if no_cache else cache_dir))
+    try:
+        result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
+                                    cache_dir=None if no_cache else cache_dir))
+    except PackageInvalid as error:
+        raise click.ClickException(str(error)) from error
     sys.exit(exit_code(result, strict))

@@ -76,10 +76,16 @@ def projects_grid(narrative: Narrative, money_unit: str) -> Grid:
 
 
 def performance_projects(narrative: Narrative) -> list:
-    """Projects with a performance table (goal or indicators): each gets its own section."""
+    """Projects with a performance table (goal or indicators): each gets its own section.
+
+    A project listed in 支出说明 under the same name as a performance table's is the same
+    project: its indicators are shown once, in the table's section.
+    """
     with_indicators = {indicator.project_name for indicator in narrative.indicators}
+    with_table = {project.project_name for project in narrative.projects if project.source != "narrative"}
     return [project for project in narrative.projects
-            if project.source != "narrative" or project.goal or project.project_name in with_indicators]
+            if project.source != "narrative"
+            or (project.goal or project.project_name in with_indicators) and project.project_name not in with_table]
 
 
 def indicator_grid(narrative: Narrative, project_name: str) -> Grid:
