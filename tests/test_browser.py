@@ -149,6 +149,18 @@ def test_chinese_search_finds_results(browser, server, word):
     page.close()
 
 
+def test_a_browser_without_resize_observer_uses_the_local_polyfill(browser, server):
+    # The theme would fetch the polyfill from a CDN here; the site ships its own copy.
+    page = browser.new_page()
+    page.add_init_script("delete window.ResizeObserver")
+    watch = Watch(page, server)
+    page.goto(f"{server}/units/{LUANCHENG}/", wait_until="networkidle")
+    assert any(url.endswith("/assets/resize-observer-polyfill.js") for url in watch.requests)
+    assert page.evaluate("typeof ResizeObserver") == "function"
+    _assert_clean(watch, "without ResizeObserver")
+    page.close()
+
+
 def test_no_browser_under_ci_fails_rather_than_skips(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception):

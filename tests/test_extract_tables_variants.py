@@ -15,6 +15,7 @@ from conftest import SEEDS, TEXT_FIXTURES, seed_document
 from generator.document import Cell, Document, Paragraph, Table
 from generator.extract.codes import CodeEntry, code_level, collect_codes, parent_code
 from generator.extract.header import read_header
+from generator.extract.money import AmountError, parse_amount
 from generator.extract.tables import extract_tables
 from generator.read.text_reader import parse_text
 from generator.records import TableKind, TableStatus
@@ -234,3 +235,26 @@ def test_export_header_split_where_the_amounts_begin() -> None:
     assert header.labels[1:] == [["支出部门经济分类科目", "科目编码"], ["支出部门经济分类科目", "科目名称"],
                                  ["一般公共预算基本支出", "合计"], ["一般公共预算基本支出", "人员经费"],
                                  ["一般公共预算基本支出", "公用经费"]]
+
+
+@pytest.mark.parametrize(("text", "money_unit", "yuan"), [
+    ("68.56", "万元", Decimal("685600.00")),
+    ("1.385", "万元", Decimal("13850.00")),  # 001's fixed assets: exact, no float rounding
+    ("1,167,600.00", "元", Decimal("1167600.00")),
+    ("１，１６７，６００．００", "元", Decimal("1167600.00")),
+    ("－１２．５", "万元", Decimal("-125000.00")),
+    ("0.00", "万元", Decimal("0.00")),
+    ("—", "万元", Decimal("0.00")),
+    ("--", "元", Decimal("0.00")),
+    ("", "万元", None),
+    (" \u3000", "万元", None),
+])
+def test_amount_cells_to_exact_yuan_with_blank_distinct_from_zero(text: str, money_unit: str, yuan) -> None:
+    assert parse_amount(text, money_unit) == yuan
+    assert (parse_amount(text, money_unit) is None) == (yuan is None)
+
+
+@pytest.mark.parametrize("text", ["12,34", "68.56万元", "一百", "1.2.3"])
+def test_a_cell_that_is_not_an_amount_is_an_error(text: str) -> None:
+    with pytest.raises(AmountError):
+        parse_amount(text, "万元")

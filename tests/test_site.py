@@ -62,6 +62,16 @@ def test_the_known_figures_are_on_the_unit_page(built_site):
     assert f"datapackage/downloads/units/{LUANCHENG}.zip" in page
 
 
+def test_each_project_with_a_performance_table_has_one_section(built_site):
+    # 000 lists 网络宣传管理 in 支出说明 and has a performance table of the same name: one section.
+    docs = built_site.options.docs_dir / "units"
+    for page in docs.glob("*/index.md"):
+        headings = re.findall(r"^#### (.+)$", page.read_text(encoding="utf-8"), re.MULTILINE)
+        assert len(headings) == len(set(headings)), page.parent.name
+    luancheng = (docs / LUANCHENG / "index.md").read_text(encoding="utf-8")
+    assert luancheng.count("#### 网络宣传管理\n") == 1
+
+
 def test_amounts_published_in_yuan_stay_in_yuan(built_site):
     longyao = next(d for d in built_site.result.disclosures if d.year == 2020 and d.published_unit == "元")
     page = _unit_page(built_site, longyao.unit.unit_id)
