@@ -22,6 +22,7 @@ from generator.render import render_site
 from generator.render.charts import bar_chart
 from generator.render.figures import Bar
 from generator.render.markup import amount, md
+from generator.render.names import short_name, unit_titles
 from generator.site import SiteBuildError, build_site
 
 from conftest import SOURCE_DOCS
@@ -70,6 +71,62 @@ def test_each_project_with_a_performance_table_has_one_section(built_site):
         assert len(headings) == len(set(headings)), page.parent.name
     luancheng = (docs / LUANCHENG / "index.md").read_text(encoding="utf-8")
     assert luancheng.count("#### 网络宣传管理\n") == 1
+
+
+def test_check_results_name_each_rule_in_chinese(built_site):
+    page = html.unescape(_unit_page(built_site, LUANCHENG))
+    assert "<code>hygiene.<wbr>template_<wbr>text</code>" in page  # a long id wraps at its separators
+    page = page.replace("<wbr>", "")
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "共 376 项核对（30 条规则）：305 项通过，70 项未通过，1 项不适用。" in text
+    assert "未通过的规则：模板文字未替换（68 项）、增减变化说明原因（1 项）、部门/单位称谓一致（1 项）。" in text
+    # failures grouped under the rule's Chinese title, its id beside it; the message stays the detail
+    assert "<strong>✗ 模板文字未替换 <code>hygiene.template_text</code>：68 项未通过</strong>" in page
+    assert "template text '目标内容1' as the project's goal" in text
+    assert re.search(r"<td>上级科目等于下级科目之和 <code>table\.parent_equals_children</code></td>\s*"
+                     r"<td[^>]*>52</td>\s*<td[^>]*>0</td>\s*<td[^>]*>0</td>", page)  # per rule: 通过, 未通过, 不适用
+    assert re.search(r"<td>✓ 通过</td>\s*<td>合计等于各类之和 <code>", page)
+    quality = html.unescape((built_site.options.site_dir / "quality" / "index.html").read_text(encoding="utf-8"))
+    quality = quality.replace("<wbr>", "")
+    assert "共 1057 项核对（30 条规则）：899 项通过，99 项未通过，59 项不适用。" in quality
+    assert quality.count("<code>table.parent_equals_children</code>") == 1  # the catalogue: once, with its counts
+    assert "九张预算表齐全 <code>completeness.tables</code>：9 项未通过" in quality  # 廊坊市 2020, no tables
+
+
+def test_units_are_labelled_by_their_region(built_site):
+    state = json.loads((built_site.options.docs_dir / ".site.json").read_text(encoding="utf-8"))
+    labels = {label: path for entry in state["nav"][3]["单位"] for label, path in entry.items()}
+    assert sorted(labels) == ["廊坊市 市委网信办", "晋州市 市委网信办", "栾城区 网信办", "隆尧县 县委网信办",
+                              "馆陶县 县委网信办本级"]
+    for disclosure in built_site.result.disclosures:
+        unit = disclosure.unit
+        label = next(label for label, path in labels.items() if path == f"units/{unit.unit_id}/index.md")
+        assert label.startswith(f"{unit.county or unit.city} ")
+        page = _unit_page(built_site, unit.unit_id)
+        assert f">{label}</h1>" in page and f"单位名称：{unit.unit_name}" in page  # the full name stays on the page
+    home = (built_site.options.site_dir / "index.html").read_text(encoding="utf-8")
+    assert '<a href="units/xingtai-longyao-288002-9f632e/">隆尧县 县委网信办</a>' in home
+
+
+def test_short_names_drop_only_the_region_they_start_with():
+    def unit(name: str, city: str = "邢台市", county: str = "隆尧县", unit_id: str = "u", code: str = "135") -> Unit:
+        return Unit(unit_id, code, name, "河北省", city, county)
+
+    assert short_name(unit("中共隆尧县委网络安全和信息化委员会办公室")) == "县委网信办"
+    assert short_name(unit("中共廊坊市委网络安全和信息化委员会办公室", "廊坊市", "")) == "市委网信办"
+    assert short_name(unit("河北省邢台市隆尧县统计局")) == "统计局"
+    assert short_name(unit("隆尧县委宣传部")) == "县委宣传部"
+    # not sure what the rest means, or the name is not this region's: the full name
+    for name in ("网信办", "中共河北省委网信办", "中共隆尧县纪律检查委员会", "隆尧县", "宁晋县统计局"):
+        assert short_name(unit(name)) == name
+    # two districts named 桥西区: their city tells them apart; the same name twice in one place: the code,
+    # then the id
+    units = [unit("桥西区统计局", "石家庄市", "桥西区", "a"), unit("桥西区统计局", "张家口市", "桥西区", "b"),
+             unit("隆尧县统计局", unit_id="c"), unit("统计局", unit_id="d", code="135001"),
+             unit("隆尧县审计局", unit_id="e"), unit("审计局", unit_id="f")]
+    assert unit_titles(units) == {"a": "石家庄市桥西区 统计局", "b": "张家口市桥西区 统计局",
+                                  "c": "邢台市隆尧县 统计局（135）", "d": "邢台市隆尧县 统计局（135001）",
+                                  "e": "邢台市隆尧县 审计局（e）", "f": "邢台市隆尧县 审计局（f）"}
 
 
 def test_amounts_published_in_yuan_stay_in_yuan(built_site):

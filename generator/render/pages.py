@@ -22,6 +22,7 @@ from generator.render import charts, figures, views
 from generator.render.changelog import changelog_blocks
 from generator.render.downloads import Download, DataPackage, read_datapackage, source_date_epoch
 from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
+from generator.render.names import unit_titles
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 SITE_STATE = ".site.json"  # nav and SOURCE_DATE_EPOCH for build_site; dot files are not published
@@ -66,13 +67,6 @@ def environment() -> Environment:
                        external_link=external_link, latest_entries=latest_entries, year_entries=year_entries,
                        region_entries=region_entries)
     return env
-
-
-def unit_title(disclosure: Disclosure) -> str:
-    """The unit's name, led by its county or city unless the name says it (中共晋州市委…)."""
-    unit = disclosure.unit
-    place = unit.county or unit.city or unit.province
-    return unit.unit_name if place and place in unit.unit_name else f"{place} {unit.unit_name}".strip()
 
 
 def region_label(disclosure: Disclosure) -> str:
@@ -173,7 +167,7 @@ def _comparison_view(comparison: YearComparison, disclosures: list[Disclosure],
     return ComparisonView(comparison, views.comparison_grids(comparison, money_unit), checks, money_unit)
 
 
-def _unit_view(unit_id: str, disclosures: list[Disclosure], history: list[YearComparison],
+def _unit_view(unit_id: str, title: str, disclosures: list[Disclosure], history: list[YearComparison],
                outcomes: dict[str, list[CheckOutcome]], package: DataPackage, docs_dir: Path,
                source_dir: Path) -> UnitView:
     directory = docs_dir / "units" / unit_id
@@ -186,7 +180,7 @@ def _unit_view(unit_id: str, disclosures: list[Disclosure], history: list[YearCo
         comparison = _chart(directory, docs_dir, "years.svg", "历年支出对比", "各年公开的主要数字",
                             figures.years_side_by_side(disclosures), disclosures[0].published_unit,
                             legend=("支出合计", "基本支出", "项目支出"))
-    return UnitView(unit_id, unit_title(disclosures[0]), region_label(disclosures[0]), years, comparison,
+    return UnitView(unit_id, title, region_label(disclosures[0]), years, comparison,
                     [_comparison_view(pair, disclosures, outcomes) for pair in reversed(history)],
                     package.unit_downloads(unit_id))
 
@@ -224,8 +218,9 @@ def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], dat
         outcomes_of[outcome.disclosure_id].append(outcome)
 
     histories = unit_histories(disclosures)
-    units = sorted((_unit_view(unit_id, unit_disclosures, histories.get(unit_id, []), outcomes_of, package,
-                               docs_dir, source_dir)
+    titles = unit_titles([unit_disclosures[0].unit for unit_disclosures in by_unit.values()])
+    units = sorted((_unit_view(unit_id, titles[unit_id], unit_disclosures, histories.get(unit_id, []), outcomes_of,
+                               package, docs_dir, source_dir)
                     for unit_id, unit_disclosures in by_unit.items()), key=lambda unit: unit.order)
     for unit in units:
         _write(docs_dir / "units" / unit.unit_id / "index.md",

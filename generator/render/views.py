@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
+from generator.check import rule_catalogue
 from generator.history.year_over_year import YearComparison
+from generator.package.schema import RESOURCES
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind, TableStatus
 from generator.render.figures import Figure, expenditure_by_function
 from generator.render.markup import amount, amount_with_unit, href, md, number
@@ -19,6 +21,11 @@ from generator.table_specs import SPEC_BY_KIND
 
 SIDES = {"income": "收入", "expenditure": "支出", None: ""}
 STATUS_LABELS = {"pass": "✓ 通过", "fail": "✗ 未通过", "not_applicable": "不适用"}
+RULES = {entry.rule: entry for entry in rule_catalogue()}
+RULE_ORDER = {rule: index for index, rule in enumerate(RULES)}
+# What a check read, by its Chinese name: the package's resources, and two views of the explanation's text.
+CHECKED_TABLES = {**{resource.name: resource.title for resource in RESOURCES},
+                  "narrative_sections": "情况说明各部分", "paragraphs": "情况说明正文"}
 
 
 @dataclass
@@ -130,12 +137,69 @@ def _checked_value(value: Decimal | str | None, money_unit: str) -> Markup:
     return amount_with_unit(value, money_unit) if isinstance(value, Decimal) else md(value or "")
 
 
+def rule_label(rule: str) -> Markup:
+    """The rule's Chinese title and its id (as in the data package); the id alone for a rule the catalogue lacks.
+    In a narrow column the id wraps after a dot or an underscore, not inside a word."""
+    breakable = str(md(rule)).replace("&#46;", "&#46;<wbr>").replace("&#95;", "&#95;<wbr>")
+    code = Markup(f"<code>{breakable}</code>")
+    return Markup(f"{md(RULES[rule].title_zh)} {code}") if rule in RULES else code
+
+
+def _checked_cells(outcome: CheckOutcome, money_unit: str) -> list[Markup]:
+    """Where the check looked, the two figures it compared, and its message (in English) as the detail."""
+    return [md(CHECKED_TABLES.get(outcome.table, outcome.table)), md(outcome.location),
+            _checked_value(outcome.expected, money_unit), _checked_value(outcome.actual, money_unit),
+            md(outcome.message)]
+
+
 def checks_grid(outcomes: list[CheckOutcome], money_unit: str) -> Grid:
     grid = Grid(["结果", "规则", "表", "位置", "应为", "实为", "说明"], [False] * 7)
     for outcome in outcomes:
-        grid.rows.append([md(STATUS_LABELS.get(outcome.status, outcome.status)), md(outcome.rule),
-                          md(outcome.table), md(outcome.location), _checked_value(outcome.expected, money_unit),
-                          _checked_value(outcome.actual, money_unit), md(outcome.message)])
+        grid.rows.append([md(STATUS_LABELS.get(outcome.status, outcome.status)), rule_label(outcome.rule),
+                          *_checked_cells(outcome, money_unit)])
+    return grid
+
+
+def by_rule(outcomes: list[CheckOutcome]) -> list[tuple[str, list[CheckOutcome]]]:
+    """Outcomes grouped by rule, in the catalogue's order (a rule it lacks last)."""
+    grouped: dict[str, list[CheckOutcome]] = {}
+    for outcome in outcomes:
+        grouped.setdefault(outcome.rule, []).append(outcome)
+    return sorted(grouped.items(), key=lambda item: RULE_ORDER.get(item[0], len(RULE_ORDER)))
+
+
+def _counts(outcomes: list[CheckOutcome]) -> dict[str, int]:
+    return {status: sum(1 for outcome in outcomes if outcome.status == status) for status in STATUS_LABELS}
+
+
+def checks_sentence(outcomes: list[CheckOutcome]) -> Markup:
+    """How many checks passed and failed, and the failed rules by title, as prose (what search finds)."""
+    counts = _counts(outcomes)
+    text = (f"共 {len(outcomes)} 项核对（{len(by_rule(outcomes))} 条规则）：{counts['pass']} 项通过，"
+            f"{counts['fail']} 项未通过，{counts['not_applicable']} 项不适用。")
+    failing = [f"{md(RULES[rule].title_zh if rule in RULES else rule)}（{len(found)} 项）"
+               for rule, found in by_rule(failed(outcomes))]
+    return Markup(text + (f"未通过的规则：{'、'.join(failing)}。" if failing else ""))
+
+
+def failure_grids(outcomes: list[CheckOutcome], money_unit: str) -> list[Grid]:
+    """The failed checks, one grid per rule under the rule's Chinese title."""
+    grids = []
+    for rule, found in by_rule(failed(outcomes)):
+        grid = Grid(["表", "位置", "应为", "实为", "说明"], [False] * 5,
+                    caption=Markup(f"✗ {rule_label(rule)}：{len(found)} 项未通过"))
+        grid.rows.extend(_checked_cells(outcome, money_unit) for outcome in found)
+        grids.append(grid)
+    return grids
+
+
+def rules_grid(outcomes: list[CheckOutcome], described: bool = False) -> Grid:
+    """One line per rule: how many of its checks passed, failed, did not apply; ``described``: what it checks."""
+    grid = Grid(["规则", *(["说明"] if described else []), *STATUS_LABELS.values()],
+                [False, *([False] if described else []), True, True, True])
+    for rule, found in by_rule(outcomes):
+        description = [md(RULES[rule].description_zh if rule in RULES else "")] if described else []
+        grid.rows.append([rule_label(rule), *description, *(md(count) for count in _counts(found).values())])
     return grid
 
 
