@@ -8,7 +8,7 @@ from typing import Callable
 
 from generator.atomic import replace_dirs
 from generator.build_report import write_report
-from generator.cache import DEFAULT_CACHE_DIR, ExtractionCache, map_cached
+from generator.cache import ExtractionCache, map_cached
 from generator.check import run_checks, summary_lines
 from generator.extract import extract_disclosure
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
@@ -33,8 +33,9 @@ class BuildOptions:
     """Fail the build on failed consistency checks, not only on unreadable inputs."""
     jobs: int | None = None
     """Worker processes reading documents; None = the CPU count."""
-    cache_dir: Path | None = DEFAULT_CACHE_DIR
-    """Where read+extract results are kept between builds (generator.cache); None = no cache."""
+    cache_dir: Path | None = None
+    """Where read+extract results are kept between builds (generator.cache); None = no cache.
+    ``budget-site build`` uses .cache/budget-site unless told otherwise."""
     docs_dir: Path | None = None
     """Where the site's Markdown pages are rendered (wiped on each build); None = build/docs beside the site."""
     with_site: bool = True
