@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -205,6 +207,9 @@ def test_validation_catches_a_broken_foreign_key_and_a_wrong_type(tmp_path, pack
     text = report.summary()
     assert "foreign-key" in text and "2019999" in text
     assert "type-error" in text and "field total" in text
+    # As the build validates a large package: in another process, the same report.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert validate_package(broken, pool) == report
     result = CliRunner().invoke(cli, ["validate", str(broken)])
     assert result.exit_code == 1 and "INVALID" in result.output
     assert CliRunner().invoke(cli, ["validate", str(package)]).exit_code == 0
@@ -235,7 +240,16 @@ def test_downloads_are_filtered_valid_packages(tmp_path, package, records):
         {records[0].disclosure_id}
     with zipfile.ZipFile(package / unit_download(UNIT.unit_id)) as opened:
         disclosures = read_csv_bytes(opened.read("disclosures.csv"))
+        unit_files = {name: opened.read(name) for name in opened.namelist()}
     assert [d["year"] for d in disclosures] == ["2022", "2023"]
+    # Sliced from the whole package, the data are those of a package of the unit's records alone.
+    alone = tmp_path / "alone"
+    unit_records = [r for r in records if r.unit == UNIT]
+    write_datapackage(unit_records, [outcome(r) for r in unit_records], alone, created=datetime(2024, 1, 1),
+                      log=lambda _: None)
+    for resource in RESOURCES:
+        assert unit_files[f"{resource.name}.csv"] == (alone / f"{resource.name}.csv").read_bytes()
+    assert unit_files[f"budget-disclosures-{UNIT.unit_id}.xlsx"] == (alone / "budget-disclosures.xlsx").read_bytes()
 
 
 def read_csv_bytes(data: bytes) -> list[dict[str, str]]:

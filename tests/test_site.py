@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import html
 import json
@@ -53,7 +54,7 @@ def test_a_page_for_each_of_the_five_units(built_site):
 def test_the_known_figures_are_on_the_unit_page(built_site):
     page = _unit_page(built_site, LUANCHENG)
     text = re.sub(r"<[^>]+>", " ", page)
-    assert "2013701 行政运行 68.56 万元" in text  # the searchable summary
+    assert "2013701 行政运行 68.56 万元" in text  # the summary sentence
     assert re.search(r"<td>2013701</td>\s*<td>行政运行</td>\s*<td[^>]*>68\.56</td>", page)  # table 3 as published
     assert "支出合计 314.85 万元" in text
     for chart in ("expenditure-by-function-2022.svg", "basic-by-economic-2022.svg", "income-by-source-2022.svg"):
@@ -70,7 +71,7 @@ def test_each_project_with_a_performance_table_has_one_section(built_site):
         headings = re.findall(r"^#### (.+)$", page.read_text(encoding="utf-8"), re.MULTILINE)
         assert len(headings) == len(set(headings)), page.parent.name
     luancheng = (docs / LUANCHENG / "index.md").read_text(encoding="utf-8")
-    assert luancheng.count("#### 网络宣传管理\n") == 1
+    assert luancheng.count("#### 网络宣传管理 { data-search-exclude }\n") == 1
 
 
 def test_check_results_name_each_rule_in_chinese(built_site):
@@ -93,11 +94,26 @@ def test_check_results_name_each_rule_in_chinese(built_site):
     assert "九张预算表齐全 <code>completeness.tables</code>：9 项未通过" in quality  # 廊坊市 2020, no tables
 
 
+def _nav_pages(entries: list[dict]):
+    """(label, path) of every page in a navigation list, sections walked."""
+    for entry in entries:
+        for label, value in entry.items():
+            if isinstance(value, str):
+                yield label, value
+            else:
+                yield from _nav_pages(value)
+
+
 def test_units_are_labelled_by_their_region(built_site):
     state = json.loads((built_site.options.docs_dir / ".site.json").read_text(encoding="utf-8"))
-    labels = {label: path for entry in state["nav"][3]["单位"] for label, path in entry.items()}
-    assert sorted(labels) == ["廊坊市 市委网信办", "晋州市 市委网信办", "栾城区 网信办", "隆尧县 县委网信办",
-                              "馆陶县 县委网信办本级"]
+    # units under their city, county-level units under their county
+    assert state["nav"][3]["单位"] == [
+        {"廊坊市": [{"廊坊市 市委网信办": "units/langfang-ac041e/index.md"}]},
+        {"石家庄市": [{"晋州市": [{"晋州市 市委网信办": "units/shijiazhuang-jinzhou-224-e3ae86/index.md"}]},
+                      {"栾城区": [{"栾城区 网信办": f"units/{LUANCHENG}/index.md"}]}]},
+        {"邢台市": [{"隆尧县": [{"隆尧县 县委网信办": "units/xingtai-longyao-288002-9f632e/index.md"}]}]},
+        {"邯郸市": [{"馆陶县": [{"馆陶县 县委网信办本级": "units/handan-guantao-224001-50b4ce/index.md"}]}]}]
+    labels = dict(_nav_pages(state["nav"][3]["单位"]))
     for disclosure in built_site.result.disclosures:
         unit = disclosure.unit
         label = next(label for label, path in labels.items() if path == f"units/{unit.unit_id}/index.md")
@@ -153,6 +169,41 @@ def test_search_index_segments_chinese_and_leaves_tables_out(built_site):
     assert "行政\u200b运行" in text and "网信\u200b事务" in text
     # economic codes are only in tables and charts, which stay out of the index
     assert "30231" not in text
+
+
+def test_pages_and_search_index_stay_small_as_units_grow(built_site, tmp_path):
+    """Copies of 000 as 12 units in 3 cities × 2 counties: a unit page's navigation carries its
+    own county's units, its city's counties and the cities, never every unit; the search index
+    holds one entry per unit (name, region, years, functional classes), not its tables, charts
+    and checks."""
+    luancheng = next(d for d in built_site.result.disclosures if d.unit.unit_id == LUANCHENG)
+    disclosures, outcomes = [], []
+    for city_index, city in enumerate(("石家庄市", "邯郸市", "邢台市")):
+        for county_index, county in enumerate(("甲县", "乙县")):
+            for unit_index in range(2):
+                unit_id = f"unit-{city_index}-{county_index}-{unit_index}"
+                unit = dataclasses.replace(luancheng.unit, unit_id=unit_id, city=city, county=county,
+                                           unit_name=f"{county}第{unit_index + 1}局")
+                disclosures.append(dataclasses.replace(luancheng, disclosure_id=f"{unit_id}-2022", unit=unit))
+                outcomes += [dataclasses.replace(o, disclosure_id=f"{unit_id}-2022") for o in built_site.result.outcomes
+                             if o.disclosure_id == luancheng.disclosure_id]
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    render_site(disclosures, outcomes, tmp_path / "no-package", docs, SOURCE_DOCS)
+    build_site(docs, site)
+    page = (site / "units" / "unit-0-0-0" / "index.html").read_text(encoding="utf-8")
+    linked = set(re.findall(r'href="\.\./(unit-[0-9-]+)/"', page))
+    # Its county's other unit, the other county of its city and each other city (a collapsed
+    # section links to its first page: 乙县 sorts before 甲县), and the previous page in the
+    # footer: 5 of the 11 other units.
+    assert linked == {"unit-0-0-1", "unit-0-1-0", "unit-1-1-0", "unit-2-1-0", "unit-0-1-1"}
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    entries = [doc for doc in index["docs"] if doc["location"].startswith("units/unit-0-0-0/")]
+    assert [doc["location"] for doc in entries] == ["units/unit-0-0-0/"]  # one entry, whatever the years
+    assert "行政\u200b运行" in entries[0]["text"]  # the functional classes it spends on, searchable
+    assert len(json.dumps(entries)) < 2000
+    # the index pages list units for readers, not for the search index
+    for doc in index["docs"]:
+        assert doc["location"].startswith("units/") or "甲县第" not in doc["text"].replace("\u200b", ""), doc
 
 
 def test_no_reference_to_another_host(built_site):

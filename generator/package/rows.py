@@ -17,6 +17,8 @@ from generator.records import CheckOutcome, Disclosure, TableKind, TableStatus
 from generator.table_specs import SPEC_BY_KIND
 
 Row = dict[str, object]
+# Resources whose rows each belong to one disclosure (a download takes its disclosures' rows).
+PER_DISCLOSURE = tuple(resource.name for resource in RESOURCES if resource.fields[0].name == "disclosure_id")
 
 
 class PackageDataError(ValueError):
@@ -176,9 +178,38 @@ def package_rows(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutc
             {"stage": f.stage, "severity": f.severity, "location": f.location, "message": f.message}
             for f in disclosure.findings)))
     rows["units"] = list(units.values())
+    _add_shared_rows(rows)
+    return PackageRows(ordered, [o for d in ordered for o in outcomes_by_disclosure.get(d.disclosure_id, [])], rows)
+
+
+def _add_shared_rows(rows: dict[str, list[Row]]) -> None:
+    """The resources not kept per disclosure: code lists of the codes used, rule and fact catalogues."""
     rows["function_codes"] = _code_list("function", rows)
     rows["economic_codes"] = _code_list("economic", rows)
     rows["check_rules"] = [asdict(entry) for entry in rule_catalogue()]
     rows["fact_definitions"] = [{"fact": fact, "title": title, "description": description}
                                 for fact, (description, title) in FACTS.items()]
-    return PackageRows(ordered, [o for d in ordered for o in outcomes_by_disclosure.get(d.disclosure_id, [])], rows)
+
+
+def rows_by_disclosure(rows: PackageRows) -> dict[str, dict[str, list[Row]]]:
+    """Resource name → disclosure_id → its rows, for every resource kept per disclosure; and units by unit_id."""
+    index: dict[str, dict[str, list[Row]]] = {"units": {row["unit_id"]: [row] for row in rows.rows["units"]}}
+    for name in PER_DISCLOSURE:
+        by_id = index[name] = {}
+        for row in rows.rows[name]:
+            by_id.setdefault(row["disclosure_id"], []).append(row)
+    return index
+
+
+def filtered_rows(index: dict[str, dict[str, list[Row]]],
+                  outcomes: dict[str, list[CheckOutcome]], members: list[Disclosure]) -> PackageRows:
+    """The rows package_rows(members, their outcomes) would give, sliced from the whole package's
+    (index from rows_by_disclosure, outcomes by disclosure_id) instead of made again."""
+    ordered = sorted(members, key=disclosure_order)
+    ids = [d.disclosure_id for d in ordered]
+    subset = {name: [row for disclosure_id in ids for row in index[name].get(disclosure_id, [])]
+              for name in PER_DISCLOSURE}
+    subset["units"] = [index["units"][unit_id][0] for unit_id in dict.fromkeys(d.unit.unit_id for d in ordered)]
+    _add_shared_rows(subset)
+    return PackageRows(ordered, [o for disclosure_id in ids for o in outcomes.get(disclosure_id, [])],
+                       {resource.name: subset[resource.name] for resource in RESOURCES})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,22 +55,43 @@ def _describe(resource: str, error: frictionless.Error) -> str:
     return f"{' '.join(where) or 'package'}: {error.type}: {error.message}"
 
 
-def validate_package(directory: Path) -> ValidationReport:
+def validate_package(directory: Path, pool: Executor | None = None) -> ValidationReport:
     """Every resource, its schema, types, constraints, keys and hashes, as frictionless sees them."""
-    import frictionless  # noqa: PLC0415 - a second to import: only when validating, not for every command
+    return start_validation(directory, pool)()
+
+
+def start_validation(directory: Path, pool: Executor | None = None) -> Callable[[], ValidationReport]:
+    """Start validating; the function returned waits for the report. With a (process) pool, the
+    caller is free to work meanwhile."""
     descriptor = Path(directory) / "datapackage.json"
     report = ValidationReport(Path(directory), valid=False)
     if not descriptor.is_file():
         report.errors.append(f"no datapackage.json in {directory}")
         report.error_count = 1
-        return report
-    result = frictionless.validate(str(descriptor))
+        return lambda: report
+    if pool is None:
+        result = _validate(str(descriptor))
+        return lambda: _filled(report, *result)
+    future = pool.submit(_validate, str(descriptor))
+    return lambda: _filled(report, *future.result())
+
+
+def _validate(descriptor: str) -> tuple[bool, list[str], list[ResourceResult]]:
+    """Possibly in a worker: (valid, every error described, each resource's result)."""
+    import frictionless  # noqa: PLC0415 - a second to import: only when validating, not for every command
+    result = frictionless.validate(descriptor)
     described = [_describe("", error) for error in result.errors]
+    resources = []
     for task in result.tasks:
-        report.resources.append(ResourceResult(task.name or task.place, task.stats.get("rows") or 0,
-                                               len(task.errors)))
+        resources.append(ResourceResult(task.name or task.place, task.stats.get("rows") or 0, len(task.errors)))
         described += [_describe(task.name or task.place, error) for error in task.errors]
-    report.valid = result.valid
+    return result.valid, described, resources
+
+
+def _filled(report: ValidationReport, valid: bool, described: list[str],
+            resources: list[ResourceResult]) -> ValidationReport:
+    report.valid = valid
+    report.resources = resources
     report.error_count = len(described)
     report.errors = described[:SHOWN_ERRORS]
     return report

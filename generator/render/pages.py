@@ -202,6 +202,24 @@ def region_entries(units: list[UnitView]) -> list[tuple[str, list[tuple[UnitView
     return list(grouped.items())
 
 
+def unit_nav(units: list[UnitView]) -> list[dict]:
+    """Units under their city, and county-level units under their county: with navigation.prune a
+    page carries only its own branch, so pages do not grow with the number of units."""
+    cities: dict[str, list[dict]] = {}
+    counties: dict[tuple[str, str], list[dict]] = {}
+    for unit in units:  # in the units' order: province, city, county, title
+        city = str(escape(unit.latest.unit.city or "地区不详"))
+        entries = cities.setdefault(city, [])
+        county = unit.latest.unit.county
+        if county:
+            if (city, county) not in counties:
+                counties[city, county] = []
+                entries.append({str(escape(county)): counties[city, county]})
+            entries = counties[city, county]
+        entries.append({str(escape(unit.title)): f"units/{unit.unit_id}/index.md"})
+    return [{city: entries} for city, entries in cities.items()]
+
+
 def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], datapackage_dir: Path,
                 docs_dir: Path, source_dir: Path, changelog: Path | None = None) -> None:
     """Write the docs folder for ``build_site``: one page per unit, the index pages, the data
@@ -231,8 +249,7 @@ def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], dat
     for page in ("index", "years", "regions", "data", "quality", "changelog"):
         _write(docs_dir / f"{page}.md", env.get_template(f"{page}.md.j2").render(**context))
     shutil.copytree(TEMPLATES_DIR / "assets", docs_dir / "assets")
-    nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"},
-           {"单位": [{str(escape(unit.title)): f"units/{unit.unit_id}/index.md"} for unit in units]},
+    nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"}, {"单位": unit_nav(units)},
            {"数据下载": "data.md"}, {"数据质量": "quality.md"}, {"数据更新记录": "changelog.md"}]
     state = {"nav": nav, "source_date_epoch": source_date_epoch(disclosures)}
     _write(docs_dir / SITE_STATE, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

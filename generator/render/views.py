@@ -251,7 +251,8 @@ def figures_grid(key_figures: list[Figure], money_unit: str) -> Grid:
 
 
 def summary(disclosure: Disclosure, key_figures: list[Figure]) -> Markup:
-    """The key figures and the spending by function as prose: what search finds and a screen reader reads."""
+    """The key figures and the spending by function as prose, for a screen reader (search finds
+    a unit by its function_items instead)."""
     money_unit = disclosure.published_unit
     stated = [f"{md(figure.label)} {amount_with_unit(figure.yuan, money_unit)}"
               for figure in key_figures if figure.yuan is not None]
@@ -262,6 +263,13 @@ def summary(disclosure: Disclosure, key_figures: list[Figure]) -> Markup:
         items = "；".join(f"{md(bar.label)} {amount_with_unit(bar.yuan, money_unit)}" for bar in bars)
         text += f"\n\n按功能分类的支出（{md(source)}）：{items}。"
     return Markup(text)
+
+
+def function_items(disclosures: list[Disclosure]) -> Markup:
+    """The functional classes a unit spends on, over all its years, once each: the words (行政运行,
+    网信事务) search finds a unit by, in one line whatever the number of years."""
+    labels = dict.fromkeys(bar.label for disclosure in disclosures for bar in expenditure_by_function(disclosure)[1])
+    return Markup("、".join(md(label) for label in labels))
 
 
 TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—"}
