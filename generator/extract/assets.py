@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.extract.money import AmountError, parse_amount, parse_number
-from generator.extract.sections import Row, Section, compact, stated_money_unit
+from generator.extract.sections import Section, compact, stated_money_unit
 from generator.records import Finding, FixedAsset
 
 _AS_OF = re.compile(r"截止(?:时间|日期)?[:：]\s*(\S.*)")
@@ -27,7 +27,7 @@ def extract_assets(sections: list[Section], money_unit: str) -> AssetResult:
     for section in sections:
         if section.kind != "assets":
             continue
-        rows = [item for item in section.items if isinstance(item, Row)]
+        rows = section.rows
         as_of = next((iso_date(m.group(1)) for row in rows for cell in row.cells if (m := _AS_OF.search(cell))), "")
         unit, reading = money_unit, False
         for row in rows:

@@ -32,7 +32,7 @@ def extract_procurement(sections: list[Section], money_unit: str) -> Procurement
             continue
         unit = money_unit
         headers: dict[int, str] = {}
-        for row in (item for item in section.items if isinstance(item, Row)):
+        for row in section.rows:
             stated = stated_money_unit(row)
             if stated is not None:
                 unit = stated

@@ -92,6 +92,11 @@ class Section:
     heading: str
     items: list[Item] = field(default_factory=list)
 
+    @property
+    def rows(self) -> list[Row]:
+        """The table rows of the section, in order (its paragraphs left out)."""
+        return [item for item in self.items if isinstance(item, Row)]
+
 
 def heading_kind(text: str) -> str | None:
     """The kind of section a numbered heading opens, or None if the text is not one."""
