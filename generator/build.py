@@ -9,7 +9,7 @@ from typing import Callable
 from generator.atomic import replace_dirs
 from generator.build_report import write_report
 from generator.cache import ExtractionCache, map_cached
-from generator.check import run_checks, summary_lines
+from generator.check import check_alone, run_checks, summary_lines
 from generator.extract import extract_disclosure
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure
@@ -76,6 +76,20 @@ def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
     return disclosure
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A disclosure with the outcomes of the rules that read it alone, as a worker returns it."""
+
+    disclosure: Disclosure
+    outcomes: list[CheckOutcome]
+
+
+def read_extract_and_check(source: SourceDocument) -> Checked | Unreadable:
+    """The work done per document in the workers, and cached per document."""
+    outcome = read_and_extract(source)
+    return Checked(outcome, check_alone(outcome)) if isinstance(outcome, Disclosure) else outcome
+
+
 def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
     if failure.kind == "error":
         return Unreadable(source.file, f"the generator failed on it: {failure.message}",
@@ -89,7 +103,8 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     sources = discover_sources(options.source_dir)
     # Each document in its own worker: a crash or a hang costs that document, not the build.
     cache = ExtractionCache(options.cache_dir) if options.cache_dir is not None else None
-    for source, outcome in zip(sources, map_cached(read_and_extract, sources, options.jobs, cache, log)):
+    checked_alone: dict[str, list[CheckOutcome]] = {}
+    for source, outcome in zip(sources, map_cached(read_extract_and_check, sources, options.jobs, cache, log)):
         if isinstance(outcome, Failure):
             outcome = _failed(source, outcome)
         if isinstance(outcome, Unreadable):
@@ -97,9 +112,10 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
             line = f"unreadable: {outcome.file}: {outcome.reason}" + (f" ({outcome.hint})" if outcome.hint else "")
             log(printable(line))
         else:
-            result.disclosures.append(outcome)
+            result.disclosures.append(outcome.disclosure)
+            checked_alone[outcome.disclosure.disclosure_id] = outcome.outcomes
     log(f"read {len(result.disclosures)} disclosures, {len(result.unreadable)} unreadable")
-    result.outcomes = run_checks(result.disclosures)
+    result.outcomes = run_checks(result.disclosures, checked_alone)
     for line in summary_lines(result.outcomes):
         log(line)
     outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]

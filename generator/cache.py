@@ -1,8 +1,9 @@
-"""Incremental builds: the read+extract result of each document, kept between builds.
+"""Incremental builds: the read+extract result of each document (with the checks that read it
+alone), kept between builds.
 
 An entry is keyed by everything the result depends on: the file's content hash, what the
 manifest says about it (region, year, scope, URL: they enter the records), the generator
-version and a hash of the code that reads and extracts. Change any of them and the
+version and a hash of the code that reads, extracts and checks. Change any of them and the
 document is read again; otherwise its pickled result is loaded, which takes a fraction of
 a millisecond against tens of milliseconds for reading a .docx.
 
@@ -28,8 +29,9 @@ from generator.progress import StageProgress
 from generator.sources import SourceDocument
 
 DEFAULT_CACHE_DIR = Path(".cache/budget-site")
-# The code whose output is cached: change a line in any of these and every entry is stale.
-EXTRACTION_CODE = ("read", "extract", "document.py", "records.py", "table_specs.py", "slugs.py", "sources.py",
+# The code whose output is cached (read, extract and the checks of one disclosure): change a line
+# in any of these and every entry is stale.
+EXTRACTION_CODE = ("read", "extract", "check", "document.py", "records.py", "table_specs.py", "slugs.py", "sources.py",
                    "build.py")
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.check import check_disclosure, rule_catalogue, rules, run_checks, summary_lines
+from generator.check import check_alone, check_disclosure, rule_catalogue, rules, run_checks, summary_lines
 from generator.check.against_narrative import stated_quantum
 from generator.records import (
     BudgetTable,
@@ -396,6 +396,18 @@ def test_order_is_deterministic_and_by_disclosure():
     assert outcomes[0].disclosure_id == "a-first-2026"
     lines = summary_lines(run_checks([first]))
     assert lines[0].startswith("checks: hebei-test-224-2026: ") and " 0 failed" in lines[0]
+
+
+def test_checks_run_alone_in_the_workers_merge_into_the_same_outcomes():
+    later, earlier = sample(), copy.deepcopy(sample())
+    earlier.disclosure_id, earlier.year = "hebei-test-224-2025", 2025
+    later.narrative.facts.append(fact("change_vs_last_year", "0", qualifier="2025"))
+    alone = {d.disclosure_id: check_alone(d) for d in (later, earlier)}
+    assert not any(o.rule == "years.change_vs_last_year" for found in alone.values() for o in found)
+    merged = run_checks([later, earlier], alone)
+    assert merged == run_checks([later, earlier])
+    across = [o for o in merged if o.rule == "years.change_vs_last_year" and o.disclosure_id == later.disclosure_id]
+    assert [o.status for o in across] == ["pass"]
 
 
 def test_odd_records_give_outcomes_not_errors():

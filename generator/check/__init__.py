@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # Importing the rule modules registers their rules.
@@ -28,6 +29,12 @@ def check_disclosure(disclosure: Disclosure, previous: Disclosure | None = None)
     return [outcome for item in rules() for outcome in evaluate_rule(item, disclosure, previous)]
 
 
+def check_alone(disclosure: Disclosure) -> list[CheckOutcome]:
+    """The rules that read this disclosure alone, in catalogue order: the part of the checks that can
+    run where the disclosure is extracted (in parallel, and cached with it)."""
+    return [outcome for item in rules() if not item.across_years for outcome in evaluate_rule(item, disclosure)]
+
+
 def previous_years(disclosures: list[Disclosure]) -> dict[str, Disclosure]:
     """disclosure_id → the same unit's disclosure of the latest earlier year."""
     by_unit: dict[str, list[Disclosure]] = {}
@@ -42,11 +49,26 @@ def previous_years(disclosures: list[Disclosure]) -> dict[str, Disclosure]:
     return previous
 
 
-def run_checks(disclosures: list[Disclosure]) -> list[CheckOutcome]:
-    """Outcomes of every rule on every disclosure, by disclosure id, then rule catalogue order."""
+def run_checks(disclosures: list[Disclosure],
+               checked_alone: Mapping[str, list[CheckOutcome]] | None = None) -> list[CheckOutcome]:
+    """Outcomes of every rule on every disclosure, by disclosure id, then rule catalogue order.
+
+    ``checked_alone`` holds, by disclosure id, what check_alone gave where the disclosure was
+    extracted: only the rules across years are then run here."""
     previous = previous_years(disclosures)
-    return [outcome for disclosure in sorted(disclosures, key=lambda d: d.disclosure_id)
-            for outcome in check_disclosure(disclosure, previous.get(disclosure.disclosure_id))]
+    outcomes: list[CheckOutcome] = []
+    for disclosure in sorted(disclosures, key=lambda d: d.disclosure_id):
+        before = previous.get(disclosure.disclosure_id)
+        done = checked_alone.get(disclosure.disclosure_id) if checked_alone is not None else None
+        if done is None:
+            outcomes += check_disclosure(disclosure, before)
+            continue
+        by_rule: dict[str, list[CheckOutcome]] = {}
+        for outcome in done:
+            by_rule.setdefault(outcome.rule, []).append(outcome)
+        for item in rules():
+            outcomes += evaluate_rule(item, disclosure, before) if item.across_years else by_rule[item.rule_id]
+    return outcomes
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ _INTEGER = re.compile(r"^\d{1,3}$")
 def compact(text: str) -> str:
     """Text without whitespace, full-width brackets, colons and digits folded: labels and codes
     compare equal however a template spaces or types them (项  目, 科目    编码, ２０１)."""
-    return re.sub(r"\s+", "", text).translate(_FOLD)
+    return "".join(text.split()).translate(_FOLD)
 
 
 def row_key(texts: list[str]) -> str:

@@ -43,7 +43,7 @@ def layout_row(cells: list[str]) -> LayoutRow | None:
     year = _YEAR.search(joined)
     code, name = "", ""
     for cell in cells:
-        text = re.sub(r"\s+", "", cell)
+        text = "".join(cell.split())
         if not text or _YEAR.search(cell) or _MONEY_UNIT.search(cell) or text.startswith("截止"):
             continue
         match = _UNIT.match(text)
@@ -73,7 +73,7 @@ def stated_identity(document: Document) -> StatedIdentity:
     year = years.most_common(1)[0][0] if years else None
     scope = ""
     for _, paragraph in document.paragraphs():
-        text = re.sub(r"\s+", "", paragraph.text)
+        text = "".join(paragraph.text.split())
         title = _TITLE_YEAR.search(text)
         if title and year is None:
             year = int(title.group(1))
@@ -85,7 +85,7 @@ def stated_identity(document: Document) -> StatedIdentity:
             break
     if not scope:
         for _, paragraph in document.paragraphs():
-            text = re.sub(r"\s+", "", paragraph.text)
+            text = "".join(paragraph.text.split())
             if text.startswith(("部门预算", "单位预算")):
                 scope = text[:2]
                 break

@@ -21,7 +21,7 @@ class AmountError(ValueError):
 
 
 def normalise_number_text(text: str) -> str:
-    return re.sub(r"\s+", "", text.translate(_FULL_WIDTH))
+    return "".join(text.translate(_FULL_WIDTH).split())
 
 
 def parse_number(text: str | None) -> Decimal | None:

@@ -44,13 +44,15 @@ PERFORMANCE_KINDS = ("performance", "special_funds", "project_performance")
 
 def clean_text(text: str) -> str:
     """Published text with export noise removed: field codes, runs of spaces, blank lines."""
+    if "\n" not in text and "TC" not in text:
+        return _SPACES.sub(" ", text).strip()  # most cells: one line, no field code
     lines = (_SPACES.sub(" ", _FIELD_CODE.sub("", line)).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
 def compact(text: str) -> str:
     """Text without any whitespace, for matching labels such as 合　计 or 其中：财政 资金."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 @dataclass(frozen=True)
