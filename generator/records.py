@@ -35,7 +35,7 @@ class TableStatus(str, Enum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     unit_id: str  # stable ASCII slug, safe in paths and URLs
     unit_code: str  # 224, 224001: meaningful only within its region
@@ -45,7 +45,7 @@ class Unit:
     county: str  # "" for a city-level unit
 
 
-@dataclass
+@dataclass(slots=True)
 class TableRow:
     """One data line of a standard table, in the order published.
 
@@ -64,7 +64,7 @@ class TableRow:
     extra: dict[str, str] = field(default_factory=dict)  # cells of BudgetTable.extra_columns, as published
 
 
-@dataclass
+@dataclass(slots=True)
 class BudgetTable:
     kind: TableKind
     title: str  # as published, e.g. 部门预算收支总表
@@ -77,7 +77,7 @@ class BudgetTable:
     note: str = ""  # e.g. the empty-table statement
 
 
-@dataclass
+@dataclass(slots=True)
 class NarrativeFact:
     """An amount stated in the explanation part (情况说明)."""
 
@@ -89,7 +89,7 @@ class NarrativeFact:
     qualifier: str = ""  # e.g. the item for a part (公务接待费) or the year compared with
 
 
-@dataclass
+@dataclass(slots=True)
 class Organization:
     name: str
     nature: str = ""  # 行政 / 事业 …
@@ -97,7 +97,7 @@ class Organization:
     funding_form: str = ""  # 财政拨款 …
 
 
-@dataclass
+@dataclass(slots=True)
 class Project:
     project_name: str
     project_code: str = ""
@@ -109,7 +109,7 @@ class Project:
     source: str = "performance_table"  # or "narrative" (listed in 支出说明)
 
 
-@dataclass
+@dataclass(slots=True)
 class PerformanceIndicator:
     project_name: str
     level1: str
@@ -123,7 +123,7 @@ class PerformanceIndicator:
     unit: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class ProcurementItem:
     project_name: str
     item: str
@@ -135,7 +135,7 @@ class ProcurementItem:
     is_total: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class FixedAsset:
     item: str
     quantity: Decimal | None = None
@@ -143,7 +143,7 @@ class FixedAsset:
     as_of: str = ""  # 截止时间, ISO date when readable
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """Something a stage could not read or had to guess, with where it happened."""
 
@@ -153,7 +153,7 @@ class Finding:
     severity: str = "warning"  # warning / error
 
 
-@dataclass
+@dataclass(slots=True)
 class Narrative:
     facts: list[NarrativeFact] = field(default_factory=list)
     duties: str = ""
@@ -165,7 +165,7 @@ class Narrative:
     sections: list[str] = field(default_factory=list)  # headings found, in order
 
 
-@dataclass
+@dataclass(slots=True)
 class Disclosure:
     disclosure_id: str  # f"{unit_id}-{year}"
     unit: Unit
@@ -187,7 +187,7 @@ class Disclosure:
         return table if table is not None and table.status is not TableStatus.MISSING else None
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckOutcome:
     """One row of the ``checks`` resource."""
 
