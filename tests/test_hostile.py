@@ -32,7 +32,7 @@ from generator.build import BuildOptions, Unreadable, build, read_and_extract
 from generator.build_report import EXIT_UNREADABLE, REPORT_NAME
 from generator.cli import cli
 from generator.read import UnreadableDocument, read_document
-from generator.read.docx_reader import read_docx
+from generator.read.docx_reader import read_docx, read_parts
 from generator.read.safety import OLE2_MAGIC, Limits
 from generator.site import SiteBuildError
 from generator.slugs import unit_id
@@ -289,8 +289,17 @@ def test_external_entity_is_refused(tmp_path):
 def test_external_entity_never_resolved_even_past_the_guard(tmp_path):
     """Defence in depth: the reader's own parser does not resolve the entity either."""
     secret = write(tmp_path / "secret.txt", SECRET)
-    document = read_docx(io.BytesIO(xxe_docx(secret)), name="xxe.docx")
+    with zipfile.ZipFile(io.BytesIO(xxe_docx(secret))) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    document = read_parts(parts, "xxe.docx")
     assert SECRET not in json.dumps(document.to_json(), ensure_ascii=False)
+
+
+def test_read_docx_alone_keeps_the_guards():
+    with pytest.raises(UnreadableDocument, match="zip bomb refused"):
+        read_docx(io.BytesIO(bomb_docx()))
+    with pytest.raises(UnreadableDocument, match="declares a DTD"):
+        read_docx(io.BytesIO(xxe_docx(Path("/nonexistent"))))
 
 
 def test_text_export_guards(tmp_path):

@@ -12,8 +12,10 @@ import zipfile
 
 import docx
 import pytest
+from lxml import etree
 
 from generator.document import Cell, Document, Paragraph, Table
+from generator.read import docx_reader
 from generator.read.docx_reader import read_docx
 
 NAMESPACES = (
@@ -40,14 +42,16 @@ PACKAGE_RELS = (
 SECTION = '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr>'
 
 
-def package(body: str) -> bytes:
-    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                f'<w:document {NAMESPACES}><w:body>{body}</w:body></w:document>')
+def main_part(body: str, declaration: str = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>') -> str:
+    return f'{declaration}<w:document {NAMESPACES}><w:body>{body}</w:body></w:document>'
+
+
+def package(body: str, document: str | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", PACKAGE_RELS)
-        archive.writestr("word/document.xml", document)
+        archive.writestr("word/document.xml", document or main_part(body))
     return buffer.getvalue()
 
 
@@ -285,3 +289,73 @@ def test_merges_made_with_python_docx():
         (0, 0, 2, 2), (0, 2, 1, 1), (0, 3, 1, 1), (1, 2, 1, 1)]
     assert read_back.cells[0].text == "00\n01\n10\n11"  # python-docx keeps the merged cells' paragraphs
     assert next(c for c in read_back.cells if (c.row, c.col) == (2, 3)).rowspan == 2
+
+
+# --- cell borders cut from the bytes before parsing -----------------------------------------
+
+BORDERS = '<w:tcBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="808080"/></w:tcBorders>'
+
+
+def bordered(text: str) -> str:
+    return f'<w:tc><w:tcPr><w:tcW w:w="1000" w:type="dxa"/>{BORDERS}</w:tcPr>{p(text)}</w:tc>'
+
+
+def read_both_ways(document: str, monkeypatch) -> tuple[Document, Document]:
+    """The same main part read as the reader does, then with the cut turned off."""
+    data = package("", document)
+    cut = read_docx(io.BytesIO(data), name="hand-made.docx")
+    with monkeypatch.context() as patched:
+        patched.setattr(docx_reader, "_without_cell_borders", lambda xml: xml)
+        whole = read_docx(io.BytesIO(data), name="hand-made.docx")
+    return cut, whole
+
+
+def test_cell_borders_are_cut_before_parsing_and_nothing_read_changes(monkeypatch):
+    # Text inside borders is hidden either way; borders inside a w:t do not join or split its text.
+    hidden_run = f'<w:tcBorders>{run("看不见")}</w:tcBorders>'
+    body = tbl(tr(bordered("收入"), bordered("支出")),
+               tr(f'<w:tc><w:tcPr>{BORDERS}<w:vMerge w:val="restart"/></w:tcPr>'
+                  f'<w:p><w:r><w:t>12{BORDERS}34</w:t></w:r>{hidden_run}</w:p></w:tc>', bordered("5")), cols=2)
+    document = main_part(body)
+    assert BORDERS.encode() not in docx_reader._without_cell_borders(document.encode())
+    cut, whole = read_both_ways(document, monkeypatch)
+    assert cut == whole
+    assert placed(only_table(cut)) == [(0, 0, 1, 1, "收入"), (0, 1, 1, 1, "支出"),
+                                       (1, 0, 1, 1, "1234"), (1, 1, 1, 1, "5")]
+
+
+@pytest.mark.parametrize("document", [
+    main_part(tbl(tr(bordered("a")), cols=1) + "<!-- <w:tcBorders> -->"),
+    main_part(tbl(tr(bordered("a")), cols=1) + "<?editor <w:tcBorders> ?>"),
+    main_part(tbl(tr(bordered("a")), cols=1) + p("<w:r><w:t><![CDATA[<w:tcBorders></w:tcBorders>]]></w:t></w:r>")),
+    main_part(tbl(tr(bordered("a")), cols=1), declaration='<?xml version="1.0" encoding="GBK"?>'),
+    main_part(tbl(tr(bordered("a")), cols=1), declaration=""),
+    main_part(tbl(tr(bordered("a").replace(BORDERS, f"<w:tcBorders>{BORDERS}</w:tcBorders>")), cols=1)),
+], ids=["comment", "processing instruction", "CDATA", "another encoding", "UTF-8 by default", "nested"])
+def test_cell_borders_are_kept_unless_the_bytes_show_where_each_ends(document, monkeypatch):
+    cut_off = docx_reader._without_cell_borders(document.encode()) != document.encode()
+    assert cut_off == (document.startswith("<w:document"))  # only the plain UTF-8 part is cut
+    cut, whole = read_both_ways(document, monkeypatch)
+    assert cut == whole and only_table(cut).cells[0].text == "a"
+
+
+def test_borders_under_a_rebound_w_prefix_are_not_cut(monkeypatch):
+    """Where ``w`` names another namespace, <w:tcBorders> is not Word's and its content is
+    read: the reader notices after parsing and reads the part whole."""
+    word = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    foreign = (f'<x:wrap xmlns:x="urn:example" xmlns:w="urn:example:other"><w:tcBorders>'
+               f'<y:t xmlns:y="{word}">可见</y:t></w:tcBorders></x:wrap>')
+    document = main_part(p(run("甲"), f"<w:r>{foreign}</w:r>"))
+    assert docx_reader._without_cell_borders(document.encode()) != document.encode()
+    cut, whole = read_both_ways(document, monkeypatch)
+    assert cut == whole and cut.blocks[0].text == "甲可见"
+
+
+def test_an_end_tag_written_with_a_space_fails_the_cut_and_the_part_is_read_whole(monkeypatch):
+    inner = f"<w:tcBorders>{run('看不见')}</w:tcBorders >"
+    cell = f'<w:tc><w:tcPr><w:tcBorders w:id="1">{inner}</w:tcBorders></w:tcPr>{p("a")}</w:tc>'
+    document = main_part(tbl(tr(cell), cols=1))
+    with pytest.raises(etree.XMLSyntaxError):
+        etree.fromstring(docx_reader._without_cell_borders(document.encode()))
+    cut, whole = read_both_ways(document, monkeypatch)
+    assert cut == whole and only_table(cut).cells[0].text == "a"

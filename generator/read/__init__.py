@@ -6,11 +6,10 @@ its bytes, and a Word package checked from its zip directory before anything is 
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
 
 from generator.document import Document
-from generator.read.docx_reader import read_docx
+from generator.read.docx_reader import read_docx, read_parts
 from generator.read.safety import LIMITS, Kind, Limits, UnreadableDocument, check_package, decode_text, load, sniff
 from generator.read.text_reader import parse_text, read_text
 
@@ -20,10 +19,10 @@ def read_document(path: Path, limits: Limits = LIMITS) -> Document:
     data = load(path, limits)
     if sniff(data, path.suffix) is Kind.TEXT:
         return parse_text(decode_text(data, limits), path.name)
-    check_package(data, limits)
+    parts = check_package(data, limits)
     try:
-        return read_docx(BytesIO(data), name=path.name)
-    except Exception as error:  # python-docx raises many kinds on damaged packages
+        return read_parts(parts, path.name)
+    except Exception as error:  # lxml and the package's own structure fail in many ways
         raise UnreadableDocument(f"not a readable Word document: {type(error).__name__}: {error}",
                                  "open it in Word or LibreOffice and save it again as .docx") from error
 

@@ -7,13 +7,13 @@ cap, and sniffed by its bytes, never by its name; a Word package is checked from
 zip directory before anything is inflated.
 
 A part declaring a DTD is refused outright: the package format forbids DTDs, so one is
-there to attack. The parsers behind this are safe on their own too: docx_reader parses
-with entities, DTD loading and network off, and python-docx's parser (content types,
-relationships) does not resolve entities.
+there to attack. The parser behind this is safe on its own too: docx_reader parses every
+part with entities, DTD loading and network off.
 
 The directory's sizes are checked first (so a bomb is refused without inflating it), then
 every part is inflated once with its output bounded by its declared size and checked
 against it, so a directory that lies is caught too, after at most the declared bytes.
+The reader works on these inflated parts: nothing is inflated twice.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import Enum
 from io import BytesIO
 from pathlib import Path
+from typing import IO
 
 MB = 1 << 20
 
@@ -76,14 +77,24 @@ class Kind(Enum):
 
 def load(path: Path, limits: Limits = LIMITS) -> bytes:
     """The file's bytes, refused before reading when over the size cap."""
-    size = path.stat().st_size
+    check_size(path.stat().st_size, limits)
+    with path.open("rb") as handle:
+        return handle.read(limits.max_file_bytes + 1)
+
+
+def load_stream(stream: IO[bytes], limits: Limits = LIMITS) -> bytes:
+    """A stream's bytes, read no further than one byte past the size cap."""
+    data = stream.read(limits.max_file_bytes + 1)
+    check_size(len(data), limits)
+    return data
+
+
+def check_size(size: int, limits: Limits = LIMITS) -> None:
     if size == 0:
         raise UnreadableDocument("empty file (0 bytes)", DOWNLOAD_AGAIN)
     if size > limits.max_file_bytes:
         raise UnreadableDocument(f"file is {size:,} bytes, over the {limits.max_file_bytes:,}-byte limit",
                                  "check that this is the disclosure itself, not an archive or a scan")
-    with path.open("rb") as handle:
-        return handle.read(limits.max_file_bytes + 1)
 
 
 def sniff(data: bytes, suffix: str) -> Kind:
@@ -130,8 +141,9 @@ def conversion_hint() -> str:
             "or open it in Word and save as .docx")
 
 
-def check_package(data: bytes, limits: Limits = LIMITS) -> None:
-    """Refuse a zip that is damaged, not Word, a zip bomb, or carries a DTD, before parsing it."""
+def check_package(data: bytes, limits: Limits = LIMITS) -> dict[str, bytes]:
+    """Every part by its zip name, inflated once within the caps; refuses a zip that is
+    damaged, not Word, a zip bomb, or carries a DTD."""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as error:
@@ -143,10 +155,12 @@ def check_package(data: bytes, limits: Limits = LIMITS) -> None:
         if MAIN_PART not in names:
             raise UnreadableDocument(f"a zip file without {MAIN_PART}: not a Word document",
                                      "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
+    parts = {}
     for entry in entries:
-        content = inflate_part(data, entry)
+        parts[entry.filename] = content = inflate_part(data, entry)
         if entry.filename.lower().endswith(XML_SUFFIXES):
             _check_no_dtd(entry.filename, content)
+    return parts
 
 
 def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -178,8 +192,8 @@ def inflate_part(data: bytes, entry: zipfile.ZipInfo) -> bytes:
 
     ``zipfile`` cannot be trusted with this: its ``read()`` inflates up to 2 GiB in one call
     before cutting the result to the declared size. Here a part must inflate to exactly its
-    declared size, with a matching CRC, so that the parser's later ``zipfile`` reads are
-    bounded by the caps checked on the directory.
+    declared size, with a matching CRC, so what the reader parses is bounded by the caps
+    checked on the directory.
     """
     start = entry.header_offset
     if data[start:start + 4] != ZIP_MAGIC[0]:
@@ -212,7 +226,9 @@ def _damaged(entry: zipfile.ZipInfo, detail: str) -> UnreadableDocument:
 
 def _check_no_dtd(name: str, data: bytes) -> None:
     """The package format forbids DTDs in its XML (ECMA-376 Part 2); one is there to attack."""
-    if any(mark in data for mark in DOCTYPE_MARKS):
+    # Every mark holds the byte "!": a part without one (most parts) holds none, and that
+    # one-byte search is many times faster than the three searches for the marks.
+    if b"!" in data and any(mark in data for mark in DOCTYPE_MARKS):
         raise UnreadableDocument(f"XML part {name} declares a DTD, which Word documents never do "
                                  "(an XML entity attack?)", DO_NOT_OPEN)
 
