@@ -1,8 +1,10 @@
 """Site stage: the rendered docs folder → the static site, built by MkDocs (mkdocs-material).
 
 The build runs in strict mode: a warning (a broken link, an external asset caught by the
-privacy plugin) fails it. Same docs folder, same bytes: the sitemap's date comes from the
-sources (SOURCE_DATE_EPOCH), and nothing else in the output depends on the clock.
+privacy plugin) fails it. The hooks in generator/site_hooks.py put each page's tables (HTML
+fragments from the render stage) in after the search plugin has indexed the page. Same docs
+folder, same bytes: the sitemap's date comes from the sources (SOURCE_DATE_EPOCH), and nothing
+else in the output depends on the clock.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from markupsafe import Markup
 # HTML specials, Markdown inline and block markers, table pipes, attribute lists ({: }),
 # and the markers of optional pymdown extensions, so that enabling one later stays safe.
 _SPECIAL = set("&<>\"'\\`*_{}[]()#+-.!|~^=$:%")
+_INERT = str.maketrans({char: f"&#{ord(char)};" for char in _SPECIAL})
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
 _WHITESPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
@@ -28,7 +29,7 @@ def md(value: object) -> Markup:
     if isinstance(value, Markup):
         return value
     text = _WHITESPACE.sub(" ", _CONTROL.sub("", "" if value is None else str(value))).strip()
-    return Markup("".join(f"&#{ord(char)};" if char in _SPECIAL else char for char in text))
+    return Markup(text.translate(_INERT))
 
 
 def escape_unless_markup(value: object) -> object:

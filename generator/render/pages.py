@@ -21,6 +21,7 @@ from generator.records import CheckOutcome, Disclosure, TableKind
 from generator.render import charts, figures, views
 from generator.render.changelog import changelog_blocks
 from generator.render.downloads import Download, DataPackage, read_datapackage, source_date_epoch
+from generator.render.fragments import Fragments
 from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
 from generator.render.names import unit_titles
 
@@ -65,7 +66,7 @@ def environment() -> Environment:
     env.globals.update(table_status=views.table_status, table_label=figures.table_label, TableKind=TableKind,
                        summary=views.summary, figures_grid=views.figures_grid, href=href,
                        external_link=external_link, latest_entries=latest_entries, year_entries=year_entries,
-                       region_entries=region_entries)
+                       region_entries=region_entries, zip=zip)
     return env
 
 
@@ -115,6 +116,13 @@ def _copy_source(directory: Path, docs_dir: Path, disclosure: Disclosure, source
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def _write_page(env: Environment, template: str, path: Path, **context) -> None:
+    """A page's Markdown, and its tables as fragments beside it."""
+    fragments = Fragments(env.get_template("_grid.html.j2"))
+    _write(path, env.get_template(template).render(fragments=fragments, **context))
+    fragments.write(path)
 
 
 def _clean(docs_dir: Path) -> None:
@@ -241,13 +249,13 @@ def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], dat
                                package, docs_dir, source_dir)
                     for unit_id, unit_disclosures in by_unit.items()), key=lambda unit: unit.order)
     for unit in units:
-        _write(docs_dir / "units" / unit.unit_id / "index.md",
-               env.get_template("unit.md.j2").render(unit=unit, package=package, views=views))
+        _write_page(env, "unit.md.j2", docs_dir / "units" / unit.unit_id / "index.md", unit=unit, package=package,
+                    views=views)
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
                "outcomes": outcomes, "changelog": changelog_blocks(changelog),
                "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None)}
     for page in ("index", "years", "regions", "data", "quality", "changelog"):
-        _write(docs_dir / f"{page}.md", env.get_template(f"{page}.md.j2").render(**context))
+        _write_page(env, f"{page}.md.j2", docs_dir / f"{page}.md", **context)
     shutil.copytree(TEMPLATES_DIR / "assets", docs_dir / "assets")
     nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"}, {"单位": unit_nav(units)},
            {"数据下载": "data.md"}, {"数据质量": "quality.md"}, {"数据更新记录": "changelog.md"}]

@@ -56,7 +56,7 @@ def budget_grids(table: BudgetTable) -> list[Grid]:
         for row in table.rows:
             if row.side != side:
                 continue
-            name = Markup(f"**{md(row.name)}**") if row.is_total else md(row.name)
+            name = Markup(f"<strong>{md(row.name)}</strong>") if row.is_total else md(row.name)
             cells = [md(row.code or ""), name] if spec.codes else [name]
             grid.rows.append(cells + [amount(row.amounts.get(c), table.money_unit) for c in columns])
         grids.append(grid)
@@ -108,7 +108,7 @@ def procurement_grid(narrative: Narrative, money_unit: str) -> Grid:
     grid = Grid(["项目", "采购品目", "目录编码", "计量单位", "数量", f"单价（{money_unit}）", f"金额（{money_unit}）"],
                 [False, False, False, False, True, True, True])
     for item in narrative.procurement:
-        name = Markup(f"**{md(item.item)}**") if item.is_total else md(item.item)
+        name = Markup(f"<strong>{md(item.item)}</strong>") if item.is_total else md(item.item)
         grid.rows.append([md(item.project_name), name, md(item.catalogue_code), md(item.unit),
                           _plain(item.quantity), amount(item.unit_price, money_unit), amount(item.amount, money_unit)])
     return grid
@@ -267,9 +267,19 @@ def summary(disclosure: Disclosure, key_figures: list[Figure]) -> Markup:
 
 def function_items(disclosures: list[Disclosure]) -> Markup:
     """The functional classes a unit spends on, over all its years, once each: the words (行政运行,
-    网信事务) search finds a unit by, in one line whatever the number of years."""
+    网信事务) search finds a unit by, in one line whatever the number of years. Their codes are
+    shown but not indexed: a code names the same class in every unit."""
     labels = dict.fromkeys(bar.label for disclosure in disclosures for bar in expenditure_by_function(disclosure)[1])
-    return Markup("、".join(md(label) for label in labels))
+    items = []
+    for label in labels:  # "code name", as figures._leaves writes it
+        code, _, name = label.partition(" ")
+        items.append(Markup(f"{not_searched(md(code) + Markup(' '))}{md(name)}"))
+    return Markup("、".join(items))
+
+
+def not_searched(shown: str) -> Markup:
+    """Text a reader sees that the search index leaves out (material's search skips the element)."""
+    return Markup(f"<span data-search-exclude>{md(shown)}</span>")
 
 
 TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—"}
@@ -277,6 +287,12 @@ TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—"}
 
 def link(text: str, path: str, root: str = "") -> Markup:
     return Markup(f"[{md(text)}]({href(path, root)})")
+
+
+def table_link(text: str, path: str) -> Markup:
+    """A link in a table (an HTML fragment) to a page named from the docs folder's root; the site's
+    hook makes it relative to the page, as MkDocs does for a Markdown link."""
+    return Markup(f'<a href="{href(path)}">{md(text)}</a>')
 
 
 def coverage_grid(units: list, years: list[int]) -> Grid:
@@ -294,7 +310,7 @@ def coverage_grid(units: list, years: list[int]) -> Grid:
             empty = [kind.number for kind in TableKind if table_status(disclosure.tables.get(kind)) == "空表"]
             text = f"表{'、'.join(map(str, present))}" if present else "仅情况说明，无预算表"
             cells.append(md(text + (f"（表{'、'.join(map(str, empty))}为空表）" if empty else "")))
-        grid.rows.append([link(unit.title, f"units/{unit.unit_id}/index.md"), md(unit.region), *cells])
+        grid.rows.append([table_link(unit.title, f"units/{unit.unit_id}/index.md"), md(unit.region), *cells])
     return grid
 
 
@@ -303,7 +319,7 @@ def tables_grid(units: list) -> Grid:
     for unit in units:
         for view in unit.years:
             marks = [md(TABLE_MARKS[table_status(view.disclosure.tables.get(kind))]) for kind in TableKind]
-            grid.rows.append([link(unit.title, f"units/{unit.unit_id}/index.md"), md(view.disclosure.year), *marks])
+            grid.rows.append([table_link(unit.title, f"units/{unit.unit_id}/index.md"), md(view.disclosure.year), *marks])
     return grid
 
 
@@ -317,7 +333,7 @@ def units_grid(entries: list, with_year: bool = True) -> Grid:
     grid = Grid(header, [False, False] + ([False] if with_year else []) + [True] * 4)
     for unit, view in entries:
         shown = {figure.key: figure.yuan for figure in view.key_figures}
-        grid.rows.append([link(unit.title, f"units/{unit.unit_id}/index.md"), md(unit.region),
+        grid.rows.append([table_link(unit.title, f"units/{unit.unit_id}/index.md"), md(unit.region),
                           *([md(view.disclosure.year)] if with_year else []),
                           *(amount(shown.get(key)) for key in _LISTED_FIGURES)])
     return grid

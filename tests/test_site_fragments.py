@@ -1,0 +1,100 @@
+"""Tables as HTML fragments beside the Markdown, put in by the site's hook after the search plugin
+has indexed the page; the search index written as compact UTF-8."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from generator.render.fragments import PLACEHOLDER, fragments_file
+from generator.site import SiteBuildError, build_site
+from generator.site_hooks import compact_search_index
+
+LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
+SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"  # material's for zh
+
+
+def test_tables_are_fragments_beside_the_markdown_and_not_published(built_site):
+    docs, site = built_site.options.docs_dir, built_site.options.site_dir
+    markdown = (docs / "units" / LUANCHENG / "index.md").read_text(encoding="utf-8")
+    fragments = json.loads(fragments_file(docs / "units" / LUANCHENG / "index.md").read_text(encoding="utf-8"))
+    # one placeholder per table, in order; no table row left in the Markdown
+    assert [int(index) for index in PLACEHOLDER.findall(markdown)] == list(range(len(fragments)))
+    assert not re.search(r"^\|", markdown, re.MULTILINE)
+    assert any(re.search(r"<td>2013701</td>\s*<td>行政运行</td>", fragment) for fragment in fragments)
+    assert not list(site.rglob("*.fragments.json"))
+    page = (site / "units" / LUANCHENG / "index.html").read_text(encoding="utf-8")
+    assert "<!-- fragment" not in page and page.count("<table>") == len(fragments)
+    # a link in a table is made relative to its page, as MkDocs does for a Markdown link
+    assert f'<td><a href="units/{LUANCHENG}/">栾城区 网信办</a></td>' in (site / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="../units/{LUANCHENG}/">栾城区 网信办</a>' in (site / "regions" / "index.html").read_text(
+        encoding="utf-8")
+
+
+def test_search_index_is_utf8_without_labels_codes_or_tables(built_site):
+    raw = (built_site.options.site_dir / "search" / "search_index.json").read_bytes()
+    assert "行政".encode() in raw and b"\\u884c" not in raw  # 行 as UTF-8, not as a \u escape
+    index = json.loads(raw)
+    entry = next(doc for doc in index["docs"] if doc["location"] == f"units/{LUANCHENG}/")
+    assert "行政\u200b运行" in entry["text"] and "石家庄市" in entry["text"]
+    # labels and codes are on the page, the same in every unit: not in its entry
+    for shown_only in ("地区", "单位名称", "支出\u200b科目", "2013701", "68.56"):
+        assert shown_only not in entry["text"], shown_only
+    assert len(json.dumps(entry, ensure_ascii=False).encode()) < 600
+
+
+def _tokens(text: str) -> list[str]:
+    """What material's search worker indexes: text split at tags and at runs of separators."""
+    return [token for part in re.split(r"<[^>]*>", text) for token in re.split(SEPARATOR, part) if token]
+
+
+def test_compacting_the_index_keeps_every_word():
+    text = "<ul> <li>\u200b地区\u200b：\u200b河北省\u200b \u200b保定市\u200b</li> <li>\u200b行政\u200b运行\u200b、\u200b网信</li> </ul>"
+    index = {"config": {"separator": SEPARATOR}, "docs": [{"location": "", "title": "a\u200b b", "text": text}]}
+    compact = json.loads(compact_search_index(json.dumps(index)))["docs"][0]
+    assert compact["text"] == "<ul> <li>地区\u200b：\u200b河北省 保定市</li> <li>行政\u200b运行、网信</li> </ul>"
+    assert _tokens(compact["text"]) == _tokens(text) and compact["title"] == "a b"
+    # a separator without the zero-width space: every one is kept
+    index["config"]["separator"] = r"[\s\-]+"
+    assert json.loads(compact_search_index(json.dumps(index)))["docs"][0]["text"] == text
+
+
+def _docs_copy(built_site, tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(built_site.options.docs_dir, docs)
+    return docs, fragments_file(docs / "units" / LUANCHENG / "index.md")
+
+
+def test_an_external_asset_in_a_table_fails_the_build(built_site, tmp_path):
+    """The privacy plugin checks each page's final HTML, the tables in it."""
+    docs, stored = _docs_copy(built_site, tmp_path)
+    fragments = json.loads(stored.read_text(encoding="utf-8"))
+    fragments[0] = fragments[0].replace("<td>", '<td><img src="https://example.org/t.png">', 1)
+    stored.write_text(json.dumps(fragments), encoding="utf-8")
+    with pytest.raises(SiteBuildError, match="example.org"):
+        build_site(docs, tmp_path / "site")
+
+
+@pytest.mark.parametrize("change", ["drop a table", "link to a missing page"])
+def test_tables_that_do_not_match_the_page_fail_the_build(built_site, tmp_path, change):
+    docs, stored = _docs_copy(built_site, tmp_path)
+    fragments = json.loads(stored.read_text(encoding="utf-8"))
+    if change == "drop a table":
+        fragments.pop()
+    else:
+        fragments[0] = fragments[0].replace("<td>", '<td><a href="units/missing/index.md">x</a>', 1)
+    stored.write_text(json.dumps(fragments), encoding="utf-8")
+    with pytest.raises(SiteBuildError, match=LUANCHENG):
+        build_site(docs, tmp_path / "site")
+
+
+def test_a_link_to_a_missing_heading_still_fails_the_build(built_site, tmp_path):
+    """Headings stay Markdown, so MkDocs still checks links to anchors (validation.anchors)."""
+    docs, _ = _docs_copy(built_site, tmp_path)
+    with (docs / "units" / LUANCHENG / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\n[x](#no-such-heading)\n")
+    with pytest.raises(SiteBuildError, match="no-such-heading"):
+        build_site(docs, tmp_path / "site")
