@@ -13,7 +13,7 @@ from generator.check import check_alone, run_checks, summary_lines
 from generator.extract import extract_disclosure
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure
-from generator.package import write_datapackage
+from generator.package import start_datapackage
 from generator.read import UnreadableDocument, read_document
 from generator.records import CheckOutcome, Disclosure, TableKind
 from generator.render import render_site
@@ -122,14 +122,18 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
     # that fails midway leaves the previous data package and site as they were.
     with replace_dirs(*outputs) as staged:
-        write_datapackage(result.disclosures, result.outcomes, staged[0],
-                          version=current_data_version(options.changelog), log=log)
-        write_report(result, options.strict, staged[0])
-        if options.with_site:
-            docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
-            render_site(result.disclosures, result.outcomes, staged[0], docs_dir, options.source_dir,
-                        options.changelog)
-            build_site(docs_dir, staged[1])
+        # Frictionless validates the package on the other core while the site is built; an invalid
+        # package raises PackageInvalid at wait(), and replace_dirs then keeps the previous outputs.
+        with start_datapackage(result.disclosures, result.outcomes, staged[0],
+                               version=current_data_version(options.changelog), cache_dir=options.cache_dir,
+                               log=log) as package:
+            write_report(result, options.strict, staged[0])
+            if options.with_site:
+                docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
+                render_site(result.disclosures, result.outcomes, staged[0], docs_dir, options.source_dir,
+                            options.changelog)
+                build_site(docs_dir, staged[1])
+            package.wait()
     if options.with_site:
         log(f"site: {options.site_dir}")
     return result

@@ -11,8 +11,10 @@ from generator.package.schema import PANDAS_DTYPES
 from generator.package.validation import ValidationReport, validate_package
 from generator.package.writer import (
     PackageInvalid,
+    PendingPackage,
     bulk_download,
     disclosure_download,
+    start_datapackage,
     unit_download,
     write_datapackage,
 )
@@ -21,8 +23,8 @@ if TYPE_CHECKING:
     import pandas
 
 __all__ = [
-    "PackageDataError", "PackageInvalid", "ValidationReport", "bulk_download", "disclosure_download", "PANDAS_DTYPES",
-    "read_resource", "unit_download", "validate_package", "write_datapackage",
+    "PackageDataError", "PackageInvalid", "PendingPackage", "ValidationReport", "bulk_download", "disclosure_download",
+    "PANDAS_DTYPES", "read_resource", "start_datapackage", "unit_download", "validate_package", "write_datapackage",
 ]
 
 

@@ -1,13 +1,22 @@
-"""Byte-stable file formats: CSV (UTF-8, LF, two-decimal yuan), XLSX and zip with fixed timestamps."""
+"""Byte-stable file formats: CSV (UTF-8, LF, two-decimal yuan), XLSX and zip with fixed timestamps.
+
+The stage makes hundreds of archives from the same rows, so the expensive work is done once per
+disclosure: its CSV text, the sheet XML made from that text, and the deflated form of both
+(a `Piece`). An archive member is a list of pieces: raw deflate streams flushed to a byte
+boundary concatenate into one valid stream, and the member's CRC-32 combines from theirs.
+"""
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
-import zipfile
-from collections.abc import Iterable
+import struct
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -17,14 +26,17 @@ from generator.package.schema import Field, ResourceSchema
 CENT = Decimal("0.01")
 XLSX_CORE_PROPERTIES = "docProps/core.xml"
 EXCEL_CELL_LIMIT = 32767  # characters
+EXCEL_ROW_LIMIT = 1_048_576
+# Level 1 deflates text 3-4 times faster than the default 6; the downloads grow by about a tenth.
+DEFLATE_LEVEL = 1
 
 
 def decimal_text(value: Decimal, money: bool) -> str:
-    if value == 0:
-        value = abs(value)  # no "-0.00"
-    if money and value == value.quantize(CENT):
-        return format(value.quantize(CENT), "f")
-    return format(value, "f")
+    if money:
+        rounded = value.quantize(CENT)
+        if rounded == value:
+            return format(rounded, "f") if rounded else "0.00"  # no "-0.00"
+    return format(value if value else abs(value), "f")
 
 
 def cell_text(field: Field, value: object) -> str:
@@ -42,15 +54,34 @@ def cell_text(field: Field, value: object) -> str:
     return cell_text(field, str(value))
 
 
+# Values the csv module writes as cell_text would: a text as it is, None as "", an int in digits.
+PLAIN = {str, type(None), int}
+WITH_DECIMALS = PLAIN | {Decimal}
+
+
+def _column(field: Field, values: list) -> list:
+    types = set(map(type, values))
+    if types <= PLAIN:
+        return values
+    if types <= WITH_DECIMALS:  # amounts, and the expected/actual figures of checks: one call each
+        return [decimal_text(value, field.money) if value.__class__ is Decimal else value for value in values]
+    return [value if value.__class__ is str else cell_text(field, value) for value in values]
+
+
 def csv_bytes(resource: ResourceSchema, rows: list[dict[str, object]], header: bool = True) -> bytes:
-    """The CSV of rows; without its header row, a part that joins with others under one header."""
+    """The CSV of rows; without its header row, a part that joins with others under one header.
+    Made column by column: most columns need no conversion at all (texts, blanks, integers)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if header:
         writer.writerow(resource.field_names)
-    for row in rows:
-        writer.writerow([cell_text(f, row.get(f.name)) for f in resource.fields])
-    return buffer.getvalue().encode("utf-8")
+    if rows:
+        writer.writerows(zip(*(_column(field, list(map(dict.get, rows, itertools.repeat(field.name))))
+                               for field in resource.fields)))
+    text = buffer.getvalue()
+    if "\r" in text:  # line ends inside a cell follow the file's: LF only (such a cell is quoted either way)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.encode("utf-8")
 
 
 # Characters XML 1.0 does not allow in a sheet.
@@ -70,74 +101,176 @@ XLSX_STYLES = (
     '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+BLANK_CELL = "<c/>"
+TEXT_CELL = '<c t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
+MONEY_CELL = f'<c s="{MONEY_STYLE}"><v>{{}}</v></c>'
+NUMBER_CELL = "<c><v>{}</v></c>"
+BOOLEAN_CELL = '<c t="b"><v>{}</v></c>'
+# Made from a template per row, a blank cell first holds an empty value; these fix it (and write
+# booleans as Excel's 1/0) over a whole part at once. No cell with a value matches them.
+CELL_FIXES = [(cell.format(""), BLANK_CELL) for cell in (TEXT_CELL, MONEY_CELL, NUMBER_CELL, BOOLEAN_CELL)] + [
+    (BOOLEAN_CELL.format("true"), BOOLEAN_CELL.format(1)), (BOOLEAN_CELL.format("false"), BOOLEAN_CELL.format(0))]
+CONTROL_BYTES = bytes(c for c in range(32) if chr(c) not in "\t\n\r")
 
 
-class _SharedStrings:
-    """The workbook's string table, in order of first use (deterministic)."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}  # cell text → its number
-        self.seen: dict[str, int] = {}  # value as given → the number of its cell text
-        self.count = 0
-
-    def cell(self, reference: str, text: str) -> str:
-        number = self.seen.get(text)
-        if number is None:
-            # Document text stays text (never a formula); control characters are not allowed in the
-            # XML of a sheet, and Excel refuses cells over its length limit (the CSV has it all).
-            cleaned = ILLEGAL_XML_RE.sub("\ufffd", cell_text(TEXT, text))
-            if len(cleaned) > EXCEL_CELL_LIMIT:
-                cleaned = cleaned[:EXCEL_CELL_LIMIT - 1] + "…"
-            number = self.seen[text] = self.index.setdefault(cleaned, len(self.index))
-        self.count += 1
-        return f'<c r="{reference}" t="s"><v>{number}</v></c>'
-
-    def xml(self) -> str:
-        items = "".join(f'<si><t xml:space="preserve">{text.translate(XML_ESCAPES)}</t></si>' for text in self.index)
-        return f'<sst xmlns="{XLSX_NAMESPACE}" count="{self.count}" uniqueCount="{len(self.index)}">{items}</sst>'
+@functools.cache
+def _row_template(fields: tuple[Field, ...]) -> str:
+    return "<row>" + "".join(MONEY_CELL if f.money else NUMBER_CELL if f.type in ("number", "integer")
+                             else BOOLEAN_CELL if f.type == "boolean" else TEXT_CELL for f in fields) + "</row>"
 
 
-def _excel_cell(strings: _SharedStrings, reference: str, field: Field, value: object) -> str:
-    if value is None:
-        return ""
-    if type(value) is str:  # the commonest cell first
-        return strings.cell(reference, value)
-    if isinstance(value, bool):
-        return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, Decimal) and field.type == "number":
-        # The exact decimal text: no float rounding.
-        style = f' s="{MONEY_STYLE}"' if field.money else ""
-        return f'<c r="{reference}"{style}><v>{decimal_text(value, False)}</v></c>'
-    if isinstance(value, int) and field.type == "integer":
-        return f'<c r="{reference}"><v>{value}</v></c>'
-    return strings.cell(reference, cell_text(field, value))
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _column_letter(index: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
+def _cut(text: str) -> str:
+    return text if len(text) <= EXCEL_CELL_LIMIT else text[:EXCEL_CELL_LIMIT - 1] + "…"
 
 
-def _sheet_xml(strings: _SharedStrings, fields: tuple[Field, ...], rows: Iterable[list], frozen: bool) -> str:
-    """A sheet of rows of values, typed by the fields of their columns; a str is always a text cell."""
-    letters = [_column_letter(index) for index in range(1, len(fields) + 1)]
-    parts = [f'<worksheet xmlns="{XLSX_NAMESPACE}"><sheetViews><sheetView workbookViewId="0">']
+def sheet_rows_xml(fields: tuple[Field, ...], part: bytes) -> bytes:
+    """Sheet rows made from a CSV part (rows without header), typed by the fields of their columns:
+    the sheet holds what the CSV holds, and is made in a few passes over the whole part rather
+    than cell by cell. Rows and cells carry no reference (ECMA-376 makes `r` optional: each
+    follows the one before), so a disclosure's rows are the same bytes in every workbook.
+    Document text stays text (inline strings, never formulas); control characters, which XML
+    does not allow, become U+FFFD, and a text over Excel's cell limit is cut (the CSV has it all)."""
+    text = part.decode("utf-8")
+    if len(part.translate(None, CONTROL_BYTES)) != len(part) or b"\xef\xbf\xbe" in part or b"\xef\xbf\xbf" in part:
+        text = ILLEGAL_XML_RE.sub("\ufffd", text)
+    rows: Iterable[Sequence[str]] = csv_rows(_escaped(text))
+    if len(text) > EXCEL_CELL_LIMIT:
+        rows = list(rows)
+        if max(map(len, itertools.chain.from_iterable(rows)), default=0) > EXCEL_CELL_LIMIT:
+            rows = [[_escaped(_cut(cell)) for cell in row] for row in csv_rows(text)]
+    xml = "".join(itertools.starmap(_row_template(fields).format, rows))
+    for blank, fixed in CELL_FIXES:
+        xml = xml.replace(blank, fixed)
+    return xml.encode("utf-8")
+
+
+def csv_rows(text: str) -> Iterator[list[str]]:
+    """The cell texts of CSV rows."""
+    return csv.reader(io.StringIO(text, newline=""))
+
+
+def text_csv(rows: Iterable[Sequence[str]]) -> bytes:
+    """CSV rows of plain texts (a sheet's own header rows, the 说明 sheet)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+
+
+def _crc32_combine(first: int, second: int, second_size: int) -> int:
+    """CRC-32 of A+B from those of A and B: CRC-32 is affine, so crc(B, start=first) =
+    crc(zeros, first) ^ crc(B) ^ crc(zeros), over len(B) zero bytes (zlib in C, no data kept)."""
+    moved, zero = first, 0
+    while second_size:
+        step = min(second_size, len(_ZEROS))
+        block = _ZEROS[:step]
+        moved, zero = zlib.crc32(block, moved), zlib.crc32(block, zero)
+        second_size -= step
+    return moved ^ zero ^ second
+
+
+_ZEROS = memoryview(bytes(1 << 20))
+FINAL_BLOCK = b"\x03\x00"  # an empty final deflate block: ends a stream of flushed pieces
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of an archive member, deflated once: raw deflate, flushed to a byte boundary and not
+    final, so pieces concatenate (pigz does the same)."""
+    deflated: bytes
+    crc: int
+    size: int
+
+    @classmethod
+    def of(cls, data: bytes) -> Piece:
+        if not data:
+            return EMPTY
+        compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
+        return cls(compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(data), len(data))
+
+
+EMPTY = Piece(b"", 0, 0)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A member kept as it is: a workbook is a zip already, deflating it again saves nothing."""
+    data: bytes
+
+
+Content = bytes | Stored | Sequence[Piece]
+
+
+def _dos_time(timestamp: datetime) -> tuple[int, int]:
+    stamp = max(timestamp, datetime(1980, 1, 1))
+    return (stamp.hour << 11) | (stamp.minute << 5) | (stamp.second // 2), \
+        ((stamp.year - 1980) << 9) | (stamp.month << 5) | stamp.day
+
+
+def zip_chunks(members: dict[str, Content], timestamp: datetime, keep_order: bool = False) -> Iterator[bytes]:
+    """A zip whose bytes depend only on its members: fixed time, attributes and order (sorted by
+    name unless keep_order). No data descriptors and no zip64: a member or archive over 4 GiB is
+    refused rather than written wrong."""
+    time, date = _dos_time(timestamp)
+    central, offset = [], 0
+    for name in (members if keep_order else sorted(members)):
+        content = members[name]
+        if isinstance(content, Stored):
+            method, data, crc, size = 0, [content.data], zlib.crc32(content.data), len(content.data)
+        else:
+            pieces = [Piece.of(content)] if isinstance(content, bytes) else content
+            method, data, crc, size = 8, [piece.deflated for piece in pieces] + [FINAL_BLOCK], 0, 0
+            for piece in pieces:
+                crc = _crc32_combine(crc, piece.crc, piece.size) if size else piece.crc
+                size += piece.size
+        packed = sum(map(len, data))
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else 0x800
+        if max(size, packed, offset) > 0xFFFFFFFF:
+            raise ValueError(f"{name}: over 4 GiB, which needs zip64")
+        fields = (20, flags, method, time, date, crc, packed, size, len(encoded), 0)
+        yield struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields) + encoded
+        yield from data
+        central.append(struct.pack("<IH", 0x02014B50, (3 << 8) | 20)
+                       + struct.pack("<HHHHHIIIHHHHHII", *fields, 0, 0, 0, 0o644 << 16, offset) + encoded)
+        offset += 30 + len(encoded) + packed
+    directory = b"".join(central)
+    yield directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory),
+                                  offset, 0)
+
+
+def zip_bytes(members: dict[str, Content], timestamp: datetime, keep_order: bool = False) -> bytes:
+    return b"".join(zip_chunks(members, timestamp, keep_order))
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet: its name, its start (sheet_head) and its rows, as deflated pieces."""
+    name: str
+    head: Piece
+    rows: Sequence[Piece]
+
+
+def _sheet_head(fields: Sequence[Field], frozen: bool) -> str:
+    parts = [f'{XML_DECLARATION}<worksheet xmlns="{XLSX_NAMESPACE}"><sheetViews><sheetView workbookViewId="0">']
     if frozen:  # titles and field names stay in view
         parts.append('<pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" state="frozen"/>'
                      '<selection pane="bottomLeft" activeCell="A3" sqref="A3"/>')
     parts.append(f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
                  f'<cols><col min="1" max="{len(fields)}" width="16" customWidth="1"/></cols><sheetData>')
-    for number, values in enumerate(rows, start=1):
-        parts.append(f'<row r="{number}">')
-        parts.extend(_excel_cell(strings, f"{letter}{number}", field, value)
-                     for letter, field, value in zip(letters, fields, values))
-        parts.append("</row>")
-    parts.append("</sheetData></worksheet>")
     return "".join(parts)
+
+
+SHEET_TAIL = Piece.of(b"</sheetData></worksheet>")
+
+
+def sheet_head(fields: tuple[Field, ...]) -> Piece:
+    """A data sheet's start, with its two header rows (Chinese titles, then field names)."""
+    header = sheet_rows_xml((TEXT,) * len(fields), text_csv([[f.title for f in fields], [f.name for f in fields]]))
+    return Piece.of(_sheet_head(fields, frozen=True).encode("utf-8") + header)
 
 
 def _core_properties(timestamp: datetime) -> str:
@@ -149,20 +282,26 @@ def _core_properties(timestamp: datetime) -> str:
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>')
 
 
-def xlsx_bytes(readme_rows: list[tuple[str, str, str]], tables: list[tuple[ResourceSchema, list[dict]]],
-               timestamp: datetime) -> bytes:
-    """One sheet per resource: Chinese titles, then field names, then the rows. Codes are text
-    cells, so Excel keeps 2013701 and long project codes as written; amounts are numbers.
-    Written as SpreadsheetML directly: openpyxl, even write-only, took most of the package stage."""
-    strings = _SharedStrings()
-    sheets = {"说明": _sheet_xml(strings, (TEXT,) * 3,
-                               [("工作表 (sheet)", "名称 (title)", "说明 (description)"), *readme_rows], frozen=False)}
-    for resource, rows in tables:
-        fields = resource.fields
-        sheets[resource.name] = _sheet_xml(
-            strings, fields, itertools.chain([[f.title for f in fields], resource.field_names],
-                                             ([row.get(f.name) for f in fields] for row in rows)), frozen=True)
-    sheet_parts = [f"xl/worksheets/sheet{number}.xml" for number in range(1, len(sheets) + 1)]
+@functools.lru_cache(maxsize=64)
+def _xml_piece(xml: str) -> Piece:
+    """A workbook part the same in most workbooks of a build (relationships, styles…): deflated once."""
+    return Piece.of((XML_DECLARATION + xml).encode("utf-8"))
+
+
+@functools.lru_cache(maxsize=16)
+def _readme_sheet(readme_rows: tuple[tuple[str, ...], ...]) -> Piece:
+    rows = text_csv([("工作表 (sheet)", "名称 (title)", "说明 (description)"), *readme_rows])
+    return Piece.of(_sheet_head((TEXT,) * 3, frozen=False).encode("utf-8") + sheet_rows_xml((TEXT,) * 3, rows)
+                    + b"</sheetData></worksheet>")
+
+
+def xlsx_bytes(readme_rows: Sequence[tuple[str, ...]], sheets: list[Sheet], timestamp: datetime) -> bytes:
+    """A 说明 sheet (readme_rows under its header), then one sheet per resource: Chinese titles,
+    then field names, then the rows. Codes are text cells, so Excel keeps 2013701 and long project
+    codes as written; amounts are numbers. Written as SpreadsheetML directly: openpyxl, even
+    write-only, took most of the package stage."""
+    names = ["说明", *(sheet.name for sheet in sheets)]
+    sheet_parts = [f"xl/worksheets/sheet{number}.xml" for number in range(1, len(names) + 1)]
     worksheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
     content_types = (
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -173,8 +312,6 @@ def xlsx_bytes(readme_rows: list[tuple[str, str, str]], tables: list[tuple[Resou
         + "".join(f'<Override PartName="/{part}" ContentType="{worksheet_type}"/>' for part in sheet_parts)
         + '<Override PartName="/xl/styles.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/xl/sharedStrings.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
         '<Override PartName="/docProps/core.xml" '
         'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>')
     package_relationships = (
@@ -185,38 +322,21 @@ def xlsx_bytes(readme_rows: list[tuple[str, str, str]], tables: list[tuple[Resou
         'Target="docProps/core.xml"/></Relationships>')
     workbook = (f'<workbook xmlns="{XLSX_NAMESPACE}" xmlns:r="{RELATIONSHIPS}"><bookViews><workbookView/></bookViews>'
                 "<sheets>" + "".join(f'<sheet name="{name.translate(XML_ESCAPES)}" sheetId="{number}" r:id="rId{number}"/>'
-                                     for number, name in enumerate(sheets, start=1)) + "</sheets></workbook>")
+                                     for number, name in enumerate(names, start=1)) + "</sheets></workbook>")
     workbook_relationships = (
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         + "".join(f'<Relationship Id="rId{number}" Type="{RELATIONSHIPS}/worksheet" '
-                  f'Target="worksheets/sheet{number}.xml"/>' for number in range(1, len(sheets) + 1))
-        + f'<Relationship Id="rId{len(sheets) + 1}" Type="{RELATIONSHIPS}/styles" Target="styles.xml"/>'
-        f'<Relationship Id="rId{len(sheets) + 2}" Type="{RELATIONSHIPS}/sharedStrings" Target="sharedStrings.xml"/>'
+                  f'Target="worksheets/sheet{number}.xml"/>' for number in range(1, len(names) + 1))
+        + f'<Relationship Id="rId{len(names) + 1}" Type="{RELATIONSHIPS}/styles" Target="styles.xml"/>'
         "</Relationships>")
-    members = {
-        "[Content_Types].xml": content_types,
-        "_rels/.rels": package_relationships,
-        XLSX_CORE_PROPERTIES: _core_properties(timestamp),
-        "xl/workbook.xml": workbook,
-        "xl/_rels/workbook.xml.rels": workbook_relationships,
-        "xl/styles.xml": XLSX_STYLES,
-        **dict(zip(sheet_parts, sheets.values())),
-        "xl/sharedStrings.xml": strings.xml(),
-    }
-    return zip_bytes({name: (XML_DECLARATION + xml).encode("utf-8") for name, xml in members.items()}, timestamp,
-                     keep_order=True)
-
-
-def zip_bytes(members: dict[str, bytes], timestamp: datetime, keep_order: bool = False) -> bytes:
-    """A zip whose bytes depend only on its members: fixed time, attributes and order."""
-    buffer = io.BytesIO()
-    date_time = max(timestamp, datetime(1980, 1, 1)).timetuple()[:6]
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in (members if keep_order else sorted(members)):
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            # A workbook is a zip already: deflating it again costs time and saves nothing.
-            info.compress_type = zipfile.ZIP_STORED if name.endswith(".xlsx") else zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, members[name], compresslevel=6)
-    return buffer.getvalue()
+    members: dict[str, Content] = {name: [_xml_piece(xml)] for name, xml in (
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", package_relationships),
+        (XLSX_CORE_PROPERTIES, _core_properties(timestamp)),
+        ("xl/workbook.xml", workbook),
+        ("xl/_rels/workbook.xml.rels", workbook_relationships),
+        ("xl/styles.xml", XLSX_STYLES))}
+    members[sheet_parts[0]] = [_readme_sheet(tuple(readme_rows))]
+    for part, sheet in zip(sheet_parts[1:], sheets):
+        members[part] = [sheet.head, *sheet.rows, SHEET_TAIL]
+    return zip_bytes(members, timestamp, keep_order=True)

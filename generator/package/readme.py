@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from generator.package.schema import PANDAS_DTYPES, RESOURCES, Field
+import functools
+
+from generator.package.schema import PANDAS_DTYPES, RESOURCES, Field, ResourceSchema
 
 
 def _cell(text: str) -> str:
@@ -38,6 +40,20 @@ income = pd.read_csv("datapackage/income_by_function.csv", keep_default_na=False
 ```"""
 
 
+@functools.cache
+def _keys_and_fields(resource: ResourceSchema) -> list[str]:
+    """A resource's keys and field table: the same in the package and every download."""
+    lines = []
+    for key in resource.foreign_keys:
+        target = key.resource or resource.name
+        lines.append(f"Foreign key: {', '.join(key.fields)} → {target}.{', '.join(key.reference)}.")
+    lines += ["", "| field | type | 中文 | description | constraints |", "|---|---|---|---|---|"]
+    lines += [f"| `{f.name}` | {f.type}{' (yuan)' if f.money else ''} | {f.title} | {f.description} "
+              f"| {_constraints(f)} |" for f in resource.fields]
+    lines.append("")
+    return lines
+
+
 def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -> str:
     lines = [
         f"# {descriptor['title']}",
@@ -64,7 +80,9 @@ def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -
     ]
     if downloads:
         lines += [
-            "- `downloads/units/<unit_id>.zip`: the package filtered to one unit, all its years.",
+            "- `downloads/units/<unit_id>.zip`: the package filtered to one unit, all its years. For a unit with "
+            "one year it is the same file as that year's disclosure zip (its datapackage.json names the "
+            "disclosure).",
             "- `downloads/disclosures/<disclosure_id>.zip`: the package filtered to one disclosure (one unit-year).",
             "  Each zip is itself a data package (datapackage.json, the CSVs, this README and the workbook).",
             "- `build_report.json`: the build's own account: files published, files that could not be read and "
@@ -88,6 +106,15 @@ def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -
         "columns stored as text, amounts as exact numbers in yuan, Chinese column titles in the first row and "
         "field names in the second. The CSV files stay the reference: the workbook replaces control characters "
         "and cuts a text longer than Excel's 32,767-character cell limit.",
+        "",
+        "Check outcomes: every workbook's `checks` sheet lists the failed checks only (status `fail`); "
+        "`checks.csv` has every outcome. Listing all of them, the whole package's sheet would pass Excel's "
+        "limit of 1,048,576 rows at about 3,200 disclosures. Should another sheet of the whole package's "
+        "workbook still pass that limit, it stops at the last disclosure that fits and its row in the 说明 "
+        "sheet says so; the CSV files are never cut.",
+        "",
+        "Sheet rows and cells are written without cell references (`r`, optional in the standard): Excel, "
+        "LibreOffice, Google Sheets, openpyxl and pandas read them; a few minimal XLSX readers do not.",
         "",
         "## Reading with pandas",
         "",
@@ -117,13 +144,7 @@ def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -
             f"File `{published['path']}`, {row_counts[resource.name]} rows. Primary key: "
             + ", ".join(f"`{name}`" for name in resource.primary_key) + ".",
         ]
-        for key in resource.foreign_keys:
-            target = key.resource or resource.name
-            lines.append(f"Foreign key: {', '.join(key.fields)} → {target}.{', '.join(key.reference)}.")
-        lines += ["", "| field | type | 中文 | description | constraints |", "|---|---|---|---|---|"]
-        lines += [f"| `{f.name}` | {f.type}{' (yuan)' if f.money else ''} | {f.title} | {f.description} "
-                  f"| {_constraints(f)} |" for f in resource.fields]
-        lines.append("")
+        lines += _keys_and_fields(resource)
     lines += ["## Sources", "", "| file | SHA-256 | URL |", "|---|---|---|"]
     lines += [f"| {_cell(source['title'])} | `{source['sha256']}` | {_cell(source.get('path', ''))} |"
               for source in descriptor["sources"]]

@@ -5,6 +5,7 @@ Values stay typed here (Decimal, int, bool, str, None); the CSV and XLSX writers
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -186,9 +187,15 @@ def _add_shared_rows(rows: dict[str, list[Row]]) -> None:
     """The resources not kept per disclosure: code lists of the codes used, rule and fact catalogues."""
     rows["function_codes"] = _code_list("function", rows)
     rows["economic_codes"] = _code_list("economic", rows)
-    rows["check_rules"] = [asdict(entry) for entry in rule_catalogue()]
-    rows["fact_definitions"] = [{"fact": fact, "title": title, "description": description}
-                                for fact, (description, title) in FACTS.items()]
+    rows["check_rules"], rows["fact_definitions"] = _catalogue_rows()
+
+
+@functools.cache
+def _catalogue_rows() -> tuple[list[Row], list[Row]]:
+    """The rule and fact catalogues: the same rows in the package and in every download (not to be changed)."""
+    return ([asdict(entry) for entry in rule_catalogue()],
+            [{"fact": fact, "title": title, "description": description}
+             for fact, (description, title) in FACTS.items()])
 
 
 def rows_by_disclosure(rows: PackageRows) -> dict[str, dict[str, list[Row]]]:

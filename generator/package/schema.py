@@ -61,7 +61,9 @@ class ForeignKey:
         return {"fields": list(self.fields), "reference": {"resource": self.resource, "fields": list(self.reference)}}
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: each resource is one module-level object, and the package
+# stage keys its caches on them thousands of times (a field-by-field hash would dominate).
+@dataclass(frozen=True, eq=False)
 class ResourceSchema:
     name: str
     title: str

@@ -1,6 +1,11 @@
 """Write the data package: CSV per resource, datapackage.json, README.md, an Excel workbook, and
 per-unit and per-disclosure zips. Every byte depends only on the records and the options, never
 on the clock, so two builds give identical folders.
+
+The work is done once per disclosure: its CSV rows, then (from that text) its sheet rows, both
+deflated once into pieces that every archive holding the disclosure reuses (formats.Piece). With
+a cache folder, those pieces and every download zip are kept under the hash of what they are
+made of, so a rebuild after one document changed makes only that document's and its unit's zips.
 """
 
 from __future__ import annotations
@@ -11,16 +16,34 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import re
-from collections.abc import Callable, Iterable, Iterator
+import shutil
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from generator import __version__
 from generator.atomic import replace_dir
-from generator.package.formats import csv_bytes, xlsx_bytes, zip_bytes
+from generator.package.formats import (
+    EXCEL_ROW_LIMIT,
+    Content,
+    Piece,
+    Sheet,
+    Stored,
+    csv_bytes,
+    csv_rows,
+    sheet_head,
+    sheet_rows_xml,
+    text_csv,
+    xlsx_bytes,
+    zip_bytes,
+    zip_chunks,
+)
 from generator.package.readme import readme_text
 from generator.package.rows import (
     PER_DISCLOSURE,
@@ -32,13 +55,20 @@ from generator.package.rows import (
     rows_by_disclosure,
 )
 from generator.package.schema import ID_PATTERN, RESOURCES, ResourceSchema
-from generator.package.validation import ValidationReport, start_validation
+from generator.package.validation import ValidationReport, start_validation, validate_package
 from generator.records import CheckOutcome, Disclosure
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARALLEL_VALIDATION_ROWS = 20_000
 DEFAULT_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                    "title": "Creative Commons Attribution 4.0"}
+RESOURCE_BY_NAME = {resource.name: resource for resource in RESOURCES}
+CHECKS = RESOURCE_BY_NAME["checks"]
+FAILED = "fail"
+# A workbook's checks sheet would pass Excel's row limit at about 3,200 disclosures, and passed
+# checks are of little use in Excel: every workbook lists the failed ones (checks.csv has all).
+WORKBOOK_CHECKS_NOTE = ("工作簿只列出未通过的核对（status = fail）；全部核对结果见 checks.csv。"
+                        "Workbooks list failed checks only; checks.csv has every outcome.")
 
 
 class PackageInvalid(RuntimeError):
@@ -60,13 +90,20 @@ class PackageMeta:
 
 
 def unit_download(unit_id: str) -> str:
-    """Path, inside the package folder, of the zip of one unit (all years)."""
+    """Path, inside the package folder, of the zip of one unit (all years). For a unit with one
+    year it is the same file as that year's disclosure_download (a hard link where the file
+    system has them)."""
     return f"downloads/units/{unit_id}.zip"
 
 
 def disclosure_download(disclosure_id: str) -> str:
     """Path, inside the package folder, of the zip of one disclosure (one unit-year)."""
     return f"downloads/disclosures/{disclosure_id}.zip"
+
+
+def bulk_download(name: str) -> str:
+    """The whole package as one zip, at the same name in every snapshot."""
+    return f"downloads/{name}.zip"
 
 
 def creation_time(disclosures: Iterable[Disclosure]) -> datetime:
@@ -79,24 +116,38 @@ def creation_time(disclosures: Iterable[Disclosure]) -> datetime:
     return datetime(max(years) if years else 1980, 1, 1)
 
 
-def _descriptor(rows: PackageRows, meta: PackageMeta, csvs: dict[str, bytes]) -> dict:
-    resources = []
-    for resource in RESOURCES:
-        path = f"{resource.name}.csv"
-        resources.append({
-            "name": resource.name, "type": "table", "path": path, "scheme": "file", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8", "title": resource.title,
-            "description": resource.description, "bytes": len(csvs[path]),
-            "hash": "sha256:" + hashlib.sha256(csvs[path]).hexdigest(), "schema": resource.descriptor(),
-        })
+@dataclass(frozen=True)
+class CsvFile:
+    """What the descriptor says of a CSV: its size and SHA-256."""
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, *parts: bytes) -> CsvFile:
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(part)
+        return cls(sum(map(len, parts)), digest.hexdigest())
+
+
+def _resource_entry(resource: ResourceSchema) -> dict:
+    return {"name": resource.name, "type": "table", "path": f"{resource.name}.csv", "scheme": "file",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "title": resource.title,
+            "description": resource.description}
+
+
+def _descriptor(disclosures: list[Disclosure], meta: PackageMeta, csvs: dict[str, CsvFile]) -> dict:
+    """The descriptor but for the resources' schemas, which _descriptor_json adds (rendered once)."""
+    resources = [{**_resource_entry(resource), "bytes": csvs[resource.name].size,
+                  "hash": "sha256:" + csvs[resource.name].sha256} for resource in RESOURCES]
     sources = []
-    for disclosure in rows.disclosures:
+    for disclosure in disclosures:
         source = {"title": disclosure.source_file, "sha256": disclosure.source_sha256}
         if disclosure.source_url:
             source["path"] = disclosure.source_url
         sources.append(source)
     publishers = sorted({(d.unit.province + d.unit.city + d.unit.county + d.unit.unit_name).strip()
-                         for d in rows.disclosures} - {""})
+                         for d in disclosures} - {""})
     return {
         "$schema": DATA_PACKAGE_PROFILE,
         "name": meta.name,
@@ -113,43 +164,6 @@ def _descriptor(rows: PackageRows, meta: PackageMeta, csvs: dict[str, bytes]) ->
     }
 
 
-@dataclass
-class Slices:
-    """The whole package's rows, outcomes and CSV lines by disclosure: each download is joined from
-    them rather than made again from the records."""
-    rows: dict[str, dict[str, list[Row]]]  # from rows_by_disclosure
-    outcomes: dict[str, list[CheckOutcome]]
-    csv_lines: dict[str, dict[str, bytes]]  # resource name → disclosure_id → its CSV rows, no header
-    last_workbook: tuple[tuple[str, ...], bytes] = ((), b"")  # the disclosure_ids it holds, its bytes
-
-    @classmethod
-    def of(cls, rows: PackageRows) -> Slices:
-        index = rows_by_disclosure(rows)
-        outcomes: dict[str, list[CheckOutcome]] = {}
-        for outcome in rows.outcomes:
-            outcomes.setdefault(outcome.disclosure_id, []).append(outcome)
-        return cls(index, outcomes, {
-            resource.name: {disclosure_id: csv_bytes(resource, part, header=False)
-                            for disclosure_id, part in index[resource.name].items()}
-            for resource in RESOURCES if resource.name in PER_DISCLOSURE})
-
-    def csv(self, resource: ResourceSchema, rows: PackageRows) -> bytes:
-        lines = self.csv_lines.get(resource.name)
-        if lines is None:
-            return csv_bytes(resource, rows.rows[resource.name])
-        return b"".join([csv_bytes(resource, [])] + [lines.get(d.disclosure_id, b"") for d in rows.disclosures])
-
-    def workbook(self, rows: PackageRows, timestamp: datetime) -> bytes:
-        """The zip of a unit with one year holds the same workbook as the zip of that year, made
-        just before it: made once for both."""
-        key = tuple(d.disclosure_id for d in rows.disclosures)
-        if self.last_workbook[0] != key:
-            self.last_workbook = key, xlsx_bytes(
-                [(resource.name, resource.title, resource.description) for resource in RESOURCES],
-                [(resource, rows.rows[resource.name]) for resource in RESOURCES], timestamp)
-        return self.last_workbook[1]
-
-
 def _indented_json(value: object, depth: int) -> str:
     """json.dumps(indent=2) of a value nested depth spaces deep (strings hold no raw newline)."""
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
@@ -157,100 +171,394 @@ def _indented_json(value: object, depth: int) -> str:
 
 @functools.cache
 def _schema_json(name: str) -> str:
-    return _indented_json(next(r for r in RESOURCES if r.name == name).descriptor(), 6)
+    return _indented_json(RESOURCE_BY_NAME[name].descriptor(), 6)
+
+
+@functools.cache
+def _resource_head(name: str) -> str:
+    """A resource's entry up to its size and hash (the same in every download), without the closing "," """
+    return _indented_json(_resource_entry(RESOURCE_BY_NAME[name]), 4).removesuffix("\n    }") + ","
 
 
 def _descriptor_json(descriptor: dict) -> bytes:
     """The bytes of json.dumps(descriptor, indent=2), resources last, each with its schema last;
     the schemas are rendered once, not once per download (the indenting encoder is pure Python)."""
     head = _indented_json({key: value for key, value in descriptor.items() if key != "resources"}, 0)
-    resources = [_indented_json({key: value for key, value in resource.items() if key != "schema"}, 4)
-                 .removesuffix("\n    }") + ',\n      "schema": ' + _schema_json(resource["name"]) + "\n    }"
+    resources = [_resource_head(resource["name"]) + f'\n      "bytes": {resource["bytes"]},\n      "hash": '
+                 f'"{resource["hash"]}",\n      "schema": ' + _schema_json(resource["name"]) + "\n    }"
                  for resource in descriptor["resources"]]
     text = head.removesuffix("\n}") + ',\n  "resources": [\n    ' + ",\n    ".join(resources) + "\n  ]\n}\n"
     return text.encode("utf-8")
 
 
-def package_files(rows: PackageRows, meta: PackageMeta, slices: Slices, downloads: bool) -> dict[str, bytes]:
-    """The files of the package itself, by relative path: all but its downloads (whose README
-    mentions them when downloads is set)."""
-    csvs = {f"{resource.name}.csv": slices.csv(resource, rows) for resource in RESOURCES}
-    descriptor = _descriptor(rows, meta, csvs)
-    files = dict(csvs)
-    files["datapackage.json"] = _descriptor_json(descriptor)
+def _metadata_files(rows: PackageRows, meta: PackageMeta, csvs: dict[str, CsvFile],
+                    downloads: bool) -> dict[str, bytes]:
+    """datapackage.json and README.md of a package whose CSVs are csvs."""
+    descriptor = _descriptor(rows.disclosures, meta, csvs)
     row_counts = {name: len(resource_rows) for name, resource_rows in rows.rows.items()}
-    files["README.md"] = readme_text(descriptor, row_counts, downloads).encode("utf-8")
-    files[f"{meta.name}.xlsx"] = slices.workbook(rows, meta.created)
+    return {"datapackage.json": _descriptor_json(descriptor),
+            "README.md": readme_text(descriptor, row_counts, downloads).encode("utf-8")}
+
+
+def _readme_rows(notes: dict[str, str]) -> list[tuple[str, str, str]]:
+    return [(resource.name, resource.title, " ".join(filter(None, (resource.description, notes.get(resource.name)))))
+            for resource in RESOURCES]
+
+
+@dataclass(frozen=True)
+class Deflated:
+    """One disclosure's rows of every resource kept per disclosure, deflated once: CSV rows, and
+    sheet rows (of its failed checks only: see WORKBOOK_CHECKS_NOTE)."""
+    csv: dict[str, Piece]
+    csv_files: dict[str, CsvFile]  # the CSV of each resource in this disclosure's own download
+    sheets: dict[str, Piece]
+    failed_check_rows: int
+
+    @classmethod
+    def of(cls, csv_parts: dict[str, bytes]) -> Deflated:
+        status, checks = CHECKS.field_names.index("status"), csv_parts[CHECKS.name]
+        failed = [row for row in csv_rows(checks.decode("utf-8")) if row[status] == FAILED] \
+            if f",{FAILED},".encode() in checks else []  # most disclosures fail none: no need to read them
+        sheet_parts = {**csv_parts, CHECKS.name: text_csv(failed)}
+        return cls({name: Piece.of(part) for name, part in csv_parts.items()},
+                   {name: CsvFile.of(_header(RESOURCE_BY_NAME[name]), part) for name, part in csv_parts.items()},
+                   {name: Piece.of(sheet_rows_xml(RESOURCE_BY_NAME[name].fields, part))
+                    for name, part in sheet_parts.items()}, len(failed))
+
+
+@functools.cache
+def package_code_version() -> str:
+    """The generator version, the package code and zlib (whose version shapes the deflated bytes):
+    a cached piece or zip made by other code is stale."""
+    digest = hashlib.sha256(f"{__version__}\x1f{zlib.ZLIB_RUNTIME_VERSION}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\x00" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class DownloadCache:
+    """Deflated pieces and download zips of earlier builds, by the hash of what they are made of.
+    Entries are written aside and renamed, so an interrupted build leaves no torn one."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = None if directory is None else Path(directory) / "package"
+
+    def _path(self, key: str, suffix: str) -> Path | None:
+        return None if self.directory is None else self.directory / key[:2] / f"{key}{suffix}"
+
+    def pieces(self, key: str) -> Deflated | None:
+        path = self._path(key, ".pieces")
+        if path is None:
+            return None
+        try:
+            with path.open("rb") as handle:
+                pieces = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None  # missing, damaged, or pickled by other code: made again
+        return pieces if isinstance(pieces, Deflated) else None
+
+    def zip_path(self, key: str) -> Path | None:
+        path = self._path(key, ".zip")
+        return path if path is not None and path.is_file() else None
+
+    def put(self, key: str, suffix: str, data: bytes) -> None:
+        path = self._path(key, suffix)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+@dataclass
+class Stage:
+    """The whole package's rows, and each disclosure's deflated once: what every file is made of."""
+    rows: PackageRows
+    meta: PackageMeta
+    cache: DownloadCache
+    index: dict[str, dict[str, list[Row]]]
+    outcomes: dict[str, list[CheckOutcome]]
+    keys: dict[str, str] = field(default_factory=dict)  # disclosure_id → hash of its rows and the code
+    deflated: dict[str, Deflated] = field(default_factory=dict)
+    shared: dict[str, bytes] = field(default_factory=dict)  # resource name → CSV, for shared_csv
+    made: list[str] = field(default_factory=list)  # downloads made, not taken from the cache
+    reused: int = 0
+
+    @classmethod
+    def of(cls, rows: PackageRows, meta: PackageMeta, cache: DownloadCache) -> Stage:
+        index = rows_by_disclosure(rows)
+        outcomes: dict[str, list[CheckOutcome]] = {}
+        for outcome in rows.outcomes:
+            outcomes.setdefault(outcome.disclosure_id, []).append(outcome)
+        return cls(rows, meta, cache, index, outcomes)
+
+    def write_csvs(self, out_dir: Path) -> dict[str, CsvFile]:
+        """Write the whole package's CSVs, taking each disclosure's rows once: written, hashed
+        into its key, deflated (or found in the cache), then let go, so the text of all rows is
+        never held at once."""
+        # The rows every download shares come from the code (rule and fact catalogues): they enter the keys.
+        code = _key(package_code_version(), *(self.shared_csv(RESOURCE_BY_NAME[name], self.rows.rows[name])
+                                              for name in ("check_rules", "fact_definitions")))
+        csvs = {}
+        with contextlib.ExitStack() as files:
+            handles = {name: files.enter_context((out_dir / f"{name}.csv").open("wb")) for name in PER_DISCLOSURE}
+            digests = {name: hashlib.sha256(_header(RESOURCE_BY_NAME[name])) for name in PER_DISCLOSURE}
+            sizes = {name: len(_header(RESOURCE_BY_NAME[name])) for name in PER_DISCLOSURE}
+            for name, handle in handles.items():
+                handle.write(_header(RESOURCE_BY_NAME[name]))
+            for disclosure in self.rows.disclosures:
+                parts = {name: csv_bytes(RESOURCE_BY_NAME[name], self.index[name].get(disclosure.disclosure_id, []),
+                                         header=False) for name in PER_DISCLOSURE}
+                for name, part in parts.items():
+                    handles[name].write(part)
+                    digests[name].update(part)
+                    sizes[name] += len(part)
+                unit = csv_bytes(RESOURCE_BY_NAME["units"], self.index["units"][disclosure.unit.unit_id], header=False)
+                key = self.keys[disclosure.disclosure_id] = _key(code, unit, *(item for pair in parts.items()
+                                                                               for item in pair))
+                deflated = self.cache.pieces(key)
+                if deflated is None:
+                    deflated = Deflated.of(parts)
+                    self.cache.put(key, ".pieces", pickle.dumps(deflated, protocol=pickle.HIGHEST_PROTOCOL))
+                self.deflated[disclosure.disclosure_id] = deflated
+            csvs.update({name: CsvFile(sizes[name], digest.hexdigest()) for name, digest in digests.items()})
+        for resource in RESOURCES:
+            if resource.name not in PER_DISCLOSURE:
+                data = self.shared_csv(resource, self.rows.rows[resource.name])
+                (out_dir / f"{resource.name}.csv").write_bytes(data)
+                csvs[resource.name] = CsvFile.of(data)
+        return csvs
+
+    def shared_csv(self, resource: ResourceSchema, rows: list[Row]) -> bytes:
+        """The CSV of rows of a resource not kept per disclosure; the whole package's, and the
+        catalogues (the same rows in every download), are made once."""
+        if rows is not self.rows.rows[resource.name]:
+            return csv_bytes(resource, rows)
+        if resource.name not in self.shared:
+            self.shared[resource.name] = csv_bytes(resource, rows)
+        return self.shared[resource.name]
+
+
+def _inflated(piece: Piece) -> bytes:
+    return zlib.decompressobj(-15).decompress(piece.deflated)
+
+
+@functools.cache
+def _header(resource: ResourceSchema) -> bytes:
+    return csv_bytes(resource, [])
+
+
+@functools.cache
+def _sheet_head(resource: ResourceSchema) -> Piece:
+    return sheet_head(resource.fields)
+
+
+@functools.cache
+def _header_piece(resource: ResourceSchema) -> Piece:
+    return Piece.of(_header(resource))
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_pieces(resource: ResourceSchema, data: bytes) -> tuple[Piece, Piece]:
+    """CSV and sheet rows of a resource not kept per disclosure (code lists, catalogues): most
+    downloads hold the same ones."""
+    return Piece.of(data), Piece.of(sheet_rows_xml(resource.fields, data.split(b"\n", 1)[1]))
+
+
+def _package_members(stage: Stage, members: list[Disclosure], meta: PackageMeta) -> dict[str, Content]:
+    """The files of the package filtered to members (one disclosure, or a unit's), by name."""
+    sub_rows = filtered_rows(stage.index, stage.outcomes, members)
+    ids = [d.disclosure_id for d in sub_rows.disclosures]
+    pieces = [stage.deflated[disclosure_id] for disclosure_id in ids]
+    csv_members: dict[str, Content] = {}
+    sheets, digests = [], {}
+    for resource in RESOURCES:
+        if resource.name in PER_DISCLOSURE:
+            # A unit's CSV joins its years' (a tenth of the downloads): inflated again to be hashed.
+            digests[resource.name] = pieces[0].csv_files[resource.name] if len(pieces) == 1 else \
+                CsvFile.of(_header(resource), *(_inflated(p.csv[resource.name]) for p in pieces))
+            csv_members[f"{resource.name}.csv"] = [_header_piece(resource), *(p.csv[resource.name] for p in pieces)]
+            sheets.append(Sheet(resource.name, _sheet_head(resource), [p.sheets[resource.name] for p in pieces]))
+        else:
+            data = stage.shared_csv(resource, sub_rows.rows[resource.name])
+            digests[resource.name] = CsvFile.of(data)
+            csv_piece, sheet_piece = _shared_pieces(resource, data)
+            csv_members[f"{resource.name}.csv"] = [csv_piece]
+            sheets.append(Sheet(resource.name, _sheet_head(resource), [sheet_piece]))
+    files: dict[str, Content] = dict(csv_members)
+    files.update(_metadata_files(sub_rows, meta, digests, downloads=False))
+    files[f"{meta.name}.xlsx"] = Stored(xlsx_bytes(_readme_rows({CHECKS.name: WORKBOOK_CHECKS_NOTE}), sheets,
+                                                    meta.created))
     return files
 
 
-def bulk_download(name: str) -> str:
-    """The whole package as one zip, at the same name in every snapshot."""
-    return f"downloads/{name}.zip"
+def _download_groups(rows: PackageRows) -> dict[str, list[Disclosure]]:
+    """Unit id → its disclosures, in package order; refuses an id unsafe as a file name."""
+    groups: dict[str, list[Disclosure]] = {}
+    for disclosure in rows.disclosures:
+        for path_id in (disclosure.unit.unit_id, disclosure.disclosure_id):
+            if not re.fullmatch(ID_PATTERN, path_id):
+                raise PackageDataError(f"{path_id!r} is not a safe file name")
+        groups.setdefault(disclosure.unit.unit_id, []).append(disclosure)
+    return groups
 
 
-def _bulk_zip(files: dict[str, bytes], meta: PackageMeta) -> bytes:
+def _link(source: Path, target: Path) -> None:
+    """The same bytes under a second name: a hard link where the file system allows it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _write_download(stage: Stage, staging: Path, path: str, path_id: str, members: list[Disclosure]) -> None:
+    """One download zip: from the cache when the same rows, options and code made it before."""
+    meta = stage.meta
+    title = members[0].unit.unit_name + ("" if path_id == members[0].unit.unit_id else f" {members[0].year}")
+    sub_meta = replace(meta, name=f"{meta.name}-{path_id}", title=f"{meta.title}：{title}",
+                       description=f"{meta.description} Filtered to {path_id}.")
+    key = _key(repr(sub_meta), path, *(stage.keys[d.disclosure_id] for d in members))
+    target = staging / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cached = stage.cache.zip_path(key)
+    if cached is not None:
+        shutil.copyfile(cached, target)
+        stage.reused += 1
+        return
+    data = zip_bytes(_package_members(stage, members, sub_meta), meta.created)
+    target.write_bytes(data)
+    stage.cache.put(key, ".zip", data)
+    stage.made.append(path)
+
+
+def _write_downloads(stage: Stage, staging: Path) -> None:
+    for unit_id, members in _download_groups(stage.rows).items():
+        for disclosure in members:
+            _write_download(stage, staging, disclosure_download(disclosure.disclosure_id), disclosure.disclosure_id,
+                            [disclosure])
+        if len(members) == 1:
+            _link(staging / disclosure_download(members[0].disclosure_id), staging / unit_download(unit_id))
+        else:
+            _write_download(stage, staging, unit_download(unit_id), unit_id, members)
+
+
+def _main_workbook(stage: Stage) -> bytes:
+    """The whole package as one workbook; a sheet that would still pass Excel's row limit is cut
+    at it (said in its 说明 row; the CSVs have every row)."""
+    sheets, notes = [], {CHECKS.name: WORKBOOK_CHECKS_NOTE}
+    ids = [d.disclosure_id for d in stage.rows.disclosures]
+    for resource in RESOURCES:
+        if resource.name not in PER_DISCLOSURE:
+            sheet_piece = _shared_pieces(resource, stage.shared_csv(resource, stage.rows.rows[resource.name]))[1]
+            sheets.append(Sheet(resource.name, _sheet_head(resource), [sheet_piece]))
+            continue
+        room, pieces = EXCEL_ROW_LIMIT - 2, []
+        for disclosure_id in ids:
+            deflated = stage.deflated[disclosure_id]
+            count = deflated.failed_check_rows if resource is CHECKS else \
+                len(stage.index[resource.name].get(disclosure_id, ()))
+            if count > room:
+                notes[resource.name] = (
+                    f"超出 Excel 的 {EXCEL_ROW_LIMIT:,} 行上限：只列出前 {len(pieces):,} 个披露的数据，全部数据见 "
+                    f"{resource.name}.csv。 Cut at Excel's row limit: the first {len(pieces):,} disclosures only; "
+                    f"{resource.name}.csv has every row.")
+                break
+            room -= count
+            pieces.append(deflated.sheets[resource.name])
+        sheets.append(Sheet(resource.name, _sheet_head(resource), pieces))
+    return xlsx_bytes(_readme_rows(notes), sheets, stage.meta.created)
+
+
+def _bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile]) -> dict[str, Content]:
     """The package files with a licence note and a SHA256SUMS file to verify them."""
-    members = {path: content for path, content in files.items() if not path.startswith("downloads/")}
+    meta = stage.meta
     license_note = (f"{meta.title} — version {meta.version}\n\n"
                     f"Licensed under {meta.license.get('title', meta.license['name'])} "
                     f"({meta.license['name']}): {meta.license.get('path', '')}\n"
                     "The source documents are public budget disclosures of the units named in units.csv.\n")
-    members["LICENSE.txt"] = license_note.encode("utf-8")
-    sums = "".join(f"{hashlib.sha256(content).hexdigest()}  {path}\n" for path, content in sorted(members.items()))
-    members["SHA256SUMS"] = sums.encode("utf-8")
-    return zip_bytes(members, meta.created)
+    members: dict[str, Content] = {**files, "LICENSE.txt": license_note.encode("utf-8")}
+    sums = {path: hashlib.sha256(content).hexdigest() for path, content in members.items()}
+    sums.update({f"{name}.csv": csv.sha256 for name, csv in csvs.items()})
+    members["SHA256SUMS"] = "".join(f"{sha}  {path}\n" for path, sha in sorted(sums.items())).encode("utf-8")
+    for resource in RESOURCES:
+        if resource.name in PER_DISCLOSURE:
+            members[f"{resource.name}.csv"] = [_header_piece(resource), *(
+                stage.deflated[d.disclosure_id].csv[resource.name] for d in stage.rows.disclosures)]
+        else:
+            members[f"{resource.name}.csv"] = [
+                _shared_pieces(resource, stage.shared_csv(resource, stage.rows.rows[resource.name]))[0]]
+    members[f"{meta.name}.xlsx"] = Stored(files[f"{meta.name}.xlsx"])
+    return members
 
 
-def _download_groups(rows: PackageRows) -> dict[str, tuple[str, list[Disclosure]]]:
-    """Download path → (unit or disclosure id, its disclosures); refuses an id unsafe as a file name."""
-    groups: dict[str, tuple[str, list[Disclosure]]] = {}
-    for disclosure in rows.disclosures:
-        for path_id, path in ((disclosure.unit.unit_id, unit_download(disclosure.unit.unit_id)),
-                              (disclosure.disclosure_id, disclosure_download(disclosure.disclosure_id))):
-            if not re.fullmatch(ID_PATTERN, path_id):
-                raise PackageDataError(f"{path_id!r} is not a safe file name")
-            groups.setdefault(path, (path_id, []))[1].append(disclosure)
-    return groups
+class PendingPackage:
+    """A package written whose validation may still run in another process. wait() gives the
+    report, or raises PackageInvalid; leaving the with block without waiting stops waiting (a
+    validation under way finishes in its process, unheeded)."""
+
+    def __init__(self, directory: Path, rows: int, log: Callable[[str], None]) -> None:
+        self.directory = directory
+        self.made: list[str] = []  # the download zips made by this build (the others came from the cache)
+        self._log = log
+        # A fresh process (spawned: a fork would copy the records) for a package worth it; a small
+        # one is validated in this process when waited for, sooner than a worker starts.
+        self._pool: Executor | None = None
+        self._report: Callable[[], ValidationReport] = lambda: validate_package(directory)
+        if rows >= PARALLEL_VALIDATION_ROWS:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._report = start_validation(directory, self._pool)
+
+    def wait(self) -> ValidationReport:
+        try:
+            report = self._report()
+        finally:
+            self._close(wait=True)
+        if not report.valid:
+            raise PackageInvalid(report)
+        self._log(f"data package: {report.headline()}")
+        return report
+
+    def _close(self, wait: bool) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> PendingPackage:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._close(wait=False)
 
 
-def _downloads(groups: dict[str, tuple[str, list[Disclosure]]], meta: PackageMeta,
-               slices: Slices) -> Iterator[tuple[str, bytes]]:
-    """Each download as it is made, so they need not all be in memory at once."""
-    for path, (path_id, members) in groups.items():
-        title = members[0].unit.unit_name + ("" if path_id == members[0].unit.unit_id else f" {members[0].year}")
-        sub_meta = replace(meta, name=f"{meta.name}-{path_id}", title=f"{meta.title}：{title}",
-                           description=f"{meta.description} Filtered to {path_id}.")
-        sub_rows = filtered_rows(slices.rows, slices.outcomes, members)
-        yield path, zip_bytes(package_files(sub_rows, sub_meta, slices, downloads=False), meta.created)
-
-
-def _write(staging: Path, files: Iterable[tuple[str, bytes]]) -> None:
-    for relative, content in files:
-        target = staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-
-
-@contextlib.contextmanager
-def _validation_pool(rows: int) -> Iterator[Executor | None]:
-    """A fresh process (spawned: a fork would copy the records) for a package worth it; a small one
-    is validated in this process, sooner than a worker starts."""
-    if rows < PARALLEL_VALIDATION_ROWS:
-        yield None
-        return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield pool
-
-
-def write_datapackage(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutcome], out_dir: Path, *,
+def start_datapackage(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutcome], out_dir: Path, *,
                       version: str | None = None, created: datetime | None = None,
                       name: str = "budget-disclosures", license: dict | None = None,
-                      log: Callable[[str], None] = print) -> ValidationReport:
-    """Write, validate, then swap in the package folder; raise PackageInvalid (leaving the previous
-    folder untouched) when frictionless finds the package invalid."""
-    disclosures = list(disclosures)
-    rows = package_rows(disclosures, outcomes)
+                      cache_dir: Path | None = None, log: Callable[[str], None] = print) -> PendingPackage:
+    """Write the package into out_dir as it goes (a staging folder the caller swaps in), start
+    validating it in another process once its CSVs and descriptor are written, and return while
+    that runs: the caller works meanwhile and calls wait() before publishing. cache_dir keeps
+    deflated rows and download zips for the next build (None: no cache)."""
+    return _start(package_rows(list(disclosures), outcomes), out_dir, version=version, created=created, name=name,
+                  license=license, cache_dir=cache_dir, log=log)
+
+
+def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: datetime | None, name: str,
+           license: dict | None, cache_dir: Path | None, log: Callable[[str], None]) -> PendingPackage:
     meta = PackageMeta(
         name=name,
         title="部门预算公开数据 (Chinese budget disclosures)",
@@ -261,19 +569,41 @@ def write_datapackage(disclosures: Iterable[Disclosure], outcomes: Iterable[Chec
         created=created or creation_time(rows.disclosures),
         license=license or DEFAULT_LICENSE,
     )
-    groups = _download_groups(rows)
-    slices = Slices.of(rows)
-    files = package_files(rows, meta, slices, downloads=True)
+    _download_groups(rows)  # refuses an unsafe id before anything is written
+    stage = Stage.of(rows, meta, DownloadCache(cache_dir))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csvs = stage.write_csvs(out_dir)
+    files = _metadata_files(rows, meta, csvs, downloads=True)
+    for path, content in files.items():
+        (out_dir / path).write_bytes(content)
+    # Frictionless reads the package in another process while this one makes the workbook and downloads.
+    pending = PendingPackage(out_dir, sum(map(len, rows.rows.values())), log)
+    with contextlib.ExitStack() as on_error:
+        on_error.callback(pending.__exit__)
+        files[f"{meta.name}.xlsx"] = _main_workbook(stage)
+        (out_dir / f"{meta.name}.xlsx").write_bytes(files[f"{meta.name}.xlsx"])
+        _write_downloads(stage, out_dir)
+        bulk = out_dir / bulk_download(meta.name)
+        bulk.parent.mkdir(parents=True, exist_ok=True)
+        with bulk.open("wb") as handle:
+            handle.writelines(zip_chunks(_bulk_members(stage, files, csvs), meta.created))
+        on_error.pop_all()
+    pending.made = stage.made
+    log(f"data package: {len(stage.made)} download zips made, {stage.reused} from the cache")
+    return pending
+
+
+def write_datapackage(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutcome], out_dir: Path, *,
+                      version: str | None = None, created: datetime | None = None,
+                      name: str = "budget-disclosures", license: dict | None = None,
+                      cache_dir: Path | None = None, log: Callable[[str], None] = print) -> ValidationReport:
+    """Write, validate, then swap in the package folder; raise PackageInvalid (leaving the previous
+    folder untouched) when frictionless finds the package invalid."""
+    rows = package_rows(list(disclosures), outcomes)  # refuses bad records before a folder is made
     with replace_dir(Path(out_dir)) as staging:
-        _write(staging, files.items())
-        # Frictionless reads the package in another process while this one makes the downloads.
-        with _validation_pool(sum(map(len, rows.rows.values()))) as pool:
-            validated = start_validation(staging, pool)
-            _write(staging, [(bulk_download(meta.name), _bulk_zip(files, meta))])
-            _write(staging, _downloads(groups, meta, slices))
-            report = validated()
+        with _start(rows, staging, version=version, created=created, name=name, license=license,
+                    cache_dir=cache_dir, log=log) as pending:
+            report = pending.wait()
         report.path = Path(out_dir)
-        if not report.valid:
-            raise PackageInvalid(report)
-    log(f"data package: {report.headline()}")
     return report

@@ -1,0 +1,105 @@
+"""The package stage at scale: validation the caller waits for later, download zips kept in a
+cache by content (a rebuild after one change makes only that disclosure's and its unit's zips),
+a single-year unit's zip shared with its disclosure's, and workbooks bounded by Excel's row limit."""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from test_package import OTHER_UNIT, UNIT, disclosure, outcome
+
+import generator.package.writer as writer
+from generator.package import (
+    PackageInvalid,
+    disclosure_download,
+    start_datapackage,
+    unit_download,
+    write_datapackage,
+)
+from generator.records import CheckOutcome, TableKind
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def records():
+    return [disclosure(year=2023), disclosure(OTHER_UNIT, 2024), disclosure(year=2022)]
+
+
+def failed(record) -> CheckOutcome:
+    return dataclasses.replace(outcome(record), rule="table.parent_equals_children", status="fail",
+                               actual=Decimal("1.00"), message="1.00 ≠ 3148500.00")
+
+
+def write(out: Path, disclosures, cache: Path | None) -> list[str]:
+    with start_datapackage(disclosures, [outcome(r) for r in disclosures], out, cache_dir=cache,
+                           log=quiet) as pending:
+        assert pending.wait().valid
+    return pending.made
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_after_one_change_makes_only_that_disclosures_and_its_units_zips(tmp_path):
+    cache = tmp_path / "cache"
+    changed_id = f"{UNIT.unit_id}-2023"
+    all_zips = sorted([disclosure_download(f"{UNIT.unit_id}-2022"), disclosure_download(changed_id),
+                       disclosure_download(f"{OTHER_UNIT.unit_id}-2024"), unit_download(UNIT.unit_id)])
+    assert sorted(write(tmp_path / "first", records(), cache)) == all_zips
+    assert write(tmp_path / "again", records(), cache) == []
+    assert files(tmp_path / "again") == files(tmp_path / "first")
+
+    edited = records()
+    edited[0].tables[TableKind.EXPENDITURE].rows[2].amounts["basic"] = Decimal("3148400")
+    assert sorted(write(tmp_path / "edited", edited, cache)) == sorted([disclosure_download(changed_id),
+                                                                      unit_download(UNIT.unit_id)])
+    # What the cache gives is what a build without it makes.
+    assert sorted(write(tmp_path / "uncached", edited, None)) == all_zips
+    assert files(tmp_path / "edited") == files(tmp_path / "uncached")
+    with zipfile.ZipFile(tmp_path / "edited" / disclosure_download(changed_id)) as opened:
+        assert b"3148400.00" in opened.read("expenditure_by_function.csv")
+
+
+def test_a_single_year_units_zip_is_its_disclosures_zip(tmp_path):
+    write(tmp_path / "dp", records(), None)
+    single = tmp_path / "dp" / unit_download(OTHER_UNIT.unit_id)
+    assert single.read_bytes() == (tmp_path / "dp" / disclosure_download(f"{OTHER_UNIT.unit_id}-2024")).read_bytes()
+    assert (tmp_path / "dp" / unit_download(UNIT.unit_id)).read_bytes() != \
+        (tmp_path / "dp" / disclosure_download(f"{UNIT.unit_id}-2022")).read_bytes()
+
+
+def test_validation_runs_while_the_caller_works_and_wait_raises_on_an_invalid_package(tmp_path):
+    broken = [disclosure(code="20137x1")]
+    pending = start_datapackage(broken, [], tmp_path / "dp", log=quiet)
+    with pending:
+        assert (tmp_path / "dp" / "datapackage.json").is_file()  # written in place, for the caller to read
+        assert (tmp_path / "dp" / disclosure_download(broken[0].disclosure_id)).is_file()
+        with pytest.raises(PackageInvalid, match="pattern"):
+            pending.wait()
+
+
+def test_workbooks_list_failed_checks_and_stop_at_excels_row_limit(tmp_path, monkeypatch):
+    disclosures = records()
+    outcomes = [outcome(r) for r in disclosures] + [failed(disclosures[1])]
+    # Room for the expenditure rows (3 a disclosure) of one disclosure only.
+    monkeypatch.setattr(writer, "EXCEL_ROW_LIMIT", 2 + 4)
+    write_datapackage(disclosures, outcomes, tmp_path / "dp", log=quiet)
+    workbook = openpyxl.load_workbook(tmp_path / "dp" / "budget-disclosures.xlsx")
+    checks = list(workbook["checks"].values)[2:]
+    assert [(row[0], row[2], row[-2]) for row in checks] == [
+        (f"{OTHER_UNIT.unit_id}-2024", "table.parent_equals_children", "fail")]
+    assert len(list(workbook["expenditure_by_function"].values)) == 2 + 3
+    notes = {row[0]: row[2] for row in workbook["说明"].values}
+    assert "first 1 disclosures only" in notes["expenditure_by_function"]
+    assert "failed checks only" in notes["checks"]
+    csv_rows = (tmp_path / "dp" / "expenditure_by_function.csv").read_text(encoding="utf-8").splitlines()
+    assert len(csv_rows) == 1 + 9  # the CSV is never cut
+    assert "failed checks only" in (tmp_path / "dp" / "README.md").read_text(encoding="utf-8")
