@@ -103,3 +103,19 @@ def test_workbooks_list_failed_checks_and_stop_at_excels_row_limit(tmp_path, mon
     csv_rows = (tmp_path / "dp" / "expenditure_by_function.csv").read_text(encoding="utf-8").splitlines()
     assert len(csv_rows) == 1 + 9  # the CSV is never cut
     assert "failed checks only" in (tmp_path / "dp" / "README.md").read_text(encoding="utf-8")
+
+
+def test_each_disclosures_rows_are_made_once_and_let_go(tmp_path, monkeypatch):
+    made = []
+    real = writer.disclosure_rows
+
+    def disclosure_rows(record, outcomes):
+        made.append(record.disclosure_id)
+        return real(record, outcomes)
+    monkeypatch.setattr(writer, "disclosure_rows", disclosure_rows)
+    disclosures = records()
+    report = write_datapackage(disclosures, [outcome(r) for r in disclosures], tmp_path / "dp", log=quiet)
+    assert sorted(made) == sorted(d.disclosure_id for d in disclosures)
+    # The counts kept instead of the rows reach the README: 3 lines a disclosure of expenditure_by_function.
+    assert next(r.rows for r in report.resources if r.name == "expenditure_by_function") == 9
+    assert "File `expenditure_by_function.csv`, 9 rows." in (tmp_path / "dp" / "README.md").read_text(encoding="utf-8")

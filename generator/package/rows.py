@@ -1,6 +1,8 @@
 """Records → rows of every resource, in a stable order: disclosure, table order, row.
 
 Values stay typed here (Decimal, int, bool, str, None); the CSV and XLSX writers format them.
+The rows of the resources kept per disclosure are made one disclosure at a time
+(disclosure_rows): the whole package's are never held at once.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ class PackageDataError(ValueError):
 
 @dataclass
 class PackageRows:
-    disclosures: list[Disclosure]
-    outcomes: list[CheckOutcome]
-    rows: dict[str, list[Row]]  # resource name → rows, in RESOURCES order
+    disclosures: list[Disclosure]  # in package order
+    outcomes: dict[str, list[CheckOutcome]]  # by disclosure_id
+    shared: dict[str, list[Row]]  # resource name → rows, for the resources not kept per disclosure
 
 
 def disclosure_order(disclosure: Disclosure) -> tuple:
@@ -111,16 +113,16 @@ def _narrative_rows(disclosure: Disclosure) -> dict[str, list[Row]]:
     }
 
 
-def _code_list(kind: str, table_rows: dict[str, list[Row]]) -> list[Row]:
+def _code_list(kind: str, disclosures: list[Disclosure]) -> list[Row]:
     """Codes the tables use, each with its ancestors (parent = prefix two digits shorter)."""
     names: dict[str, Counter] = {}
-    for spec in SPEC_BY_KIND.values():
-        if spec.codes != kind:
-            continue
-        for row in table_rows[spec.kind.value]:
-            code = row[f"{kind}_code"]
-            if code:
-                names.setdefault(code, Counter())[str(row[f"{kind}_name"] or "").strip()] += 1
+    kinds = [spec.kind for spec in SPEC_BY_KIND.values() if spec.codes == kind]
+    for disclosure in disclosures:
+        for table_kind in kinds:
+            table = disclosure.table(table_kind)
+            for row in table.rows if table is not None else ():
+                if row.code:
+                    names.setdefault(row.code, Counter())[str(row.name or "").strip()] += 1
     for code in list(names):
         while len(code) > 3:
             code = code[:-2]
@@ -154,40 +156,42 @@ def package_rows(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutc
             raise PackageDataError(f"check outcome {outcome.rule} names disclosure {outcome.disclosure_id!r}, "
                                    f"which is not among the disclosures packaged")
         outcomes_by_disclosure.setdefault(outcome.disclosure_id, []).append(outcome)
-    rows: dict[str, list[Row]] = {resource.name: [] for resource in RESOURCES}
+    return PackageRows(ordered, outcomes_by_disclosure, _shared_rows(ordered))
+
+
+def disclosure_rows(disclosure: Disclosure, outcomes: list[CheckOutcome]) -> dict[str, list[Row]]:
+    """One disclosure's rows of every resource kept per disclosure (in PER_DISCLOSURE order)."""
+    rows: dict[str, list[Row]] = {name: [] for name in PER_DISCLOSURE}
+    rows["disclosures"].append({
+        "disclosure_id": disclosure.disclosure_id, "unit_id": disclosure.unit.unit_id, "year": disclosure.year or None,
+        "scope": disclosure.scope, "published_unit": disclosure.published_unit,
+        "source_file": disclosure.source_file, "source_sha256": disclosure.source_sha256,
+        "source_url": disclosure.source_url})
+    rows["table_status"] = _table_status(disclosure)
+    for kind in TableKind:
+        rows[kind.value] = _table_rows(disclosure, kind)
+    rows.update(_narrative_rows(disclosure))
+    rows["checks"] = _numbered(disclosure.disclosure_id, (
+        {"rule": o.rule, "table": o.table, "location": o.location, "expected": o.expected,
+         "actual": o.actual, "status": o.status, "message": o.message} for o in outcomes))
+    rows["findings"] = _numbered(disclosure.disclosure_id, (
+        {"stage": f.stage, "severity": f.severity, "location": f.location, "message": f.message}
+        for f in disclosure.findings))
+    return rows
+
+
+def _shared_rows(ordered: list[Disclosure]) -> dict[str, list[Row]]:
+    """The resources not kept per disclosure: units, code lists of the codes used, rule and fact catalogues."""
     units: dict[str, Row] = {}
     for disclosure in ordered:
         unit = disclosure.unit
         units.setdefault(unit.unit_id, {
             "unit_id": unit.unit_id, "unit_code": unit.unit_code, "unit_name": unit.unit_name,
             "province": unit.province, "city": unit.city, "county": unit.county})
-        rows["disclosures"].append({
-            "disclosure_id": disclosure.disclosure_id, "unit_id": unit.unit_id, "year": disclosure.year or None,
-            "scope": disclosure.scope, "published_unit": disclosure.published_unit,
-            "source_file": disclosure.source_file, "source_sha256": disclosure.source_sha256,
-            "source_url": disclosure.source_url})
-        rows["table_status"].extend(_table_status(disclosure))
-        for kind in TableKind:
-            rows[kind.value].extend(_table_rows(disclosure, kind))
-        for name, narrative_rows in _narrative_rows(disclosure).items():
-            rows[name].extend(narrative_rows)
-        rows["checks"].extend(_numbered(disclosure.disclosure_id, (
-            {"rule": o.rule, "table": o.table, "location": o.location, "expected": o.expected,
-             "actual": o.actual, "status": o.status, "message": o.message}
-            for o in outcomes_by_disclosure.get(disclosure.disclosure_id, []))))
-        rows["findings"].extend(_numbered(disclosure.disclosure_id, (
-            {"stage": f.stage, "severity": f.severity, "location": f.location, "message": f.message}
-            for f in disclosure.findings)))
-    rows["units"] = list(units.values())
-    _add_shared_rows(rows)
-    return PackageRows(ordered, [o for d in ordered for o in outcomes_by_disclosure.get(d.disclosure_id, [])], rows)
-
-
-def _add_shared_rows(rows: dict[str, list[Row]]) -> None:
-    """The resources not kept per disclosure: code lists of the codes used, rule and fact catalogues."""
-    rows["function_codes"] = _code_list("function", rows)
-    rows["economic_codes"] = _code_list("economic", rows)
-    rows["check_rules"], rows["fact_definitions"] = _catalogue_rows()
+    check_rules, fact_definitions = _catalogue_rows()
+    return {"units": list(units.values()), "function_codes": _code_list("function", ordered),
+            "economic_codes": _code_list("economic", ordered), "check_rules": check_rules,
+            "fact_definitions": fact_definitions}
 
 
 @functools.cache
@@ -198,25 +202,8 @@ def _catalogue_rows() -> tuple[list[Row], list[Row]]:
              for fact, (description, title) in FACTS.items()])
 
 
-def rows_by_disclosure(rows: PackageRows) -> dict[str, dict[str, list[Row]]]:
-    """Resource name → disclosure_id → its rows, for every resource kept per disclosure; and units by unit_id."""
-    index: dict[str, dict[str, list[Row]]] = {"units": {row["unit_id"]: [row] for row in rows.rows["units"]}}
-    for name in PER_DISCLOSURE:
-        by_id = index[name] = {}
-        for row in rows.rows[name]:
-            by_id.setdefault(row["disclosure_id"], []).append(row)
-    return index
-
-
-def filtered_rows(index: dict[str, dict[str, list[Row]]],
-                  outcomes: dict[str, list[CheckOutcome]], members: list[Disclosure]) -> PackageRows:
-    """The rows package_rows(members, their outcomes) would give, sliced from the whole package's
-    (index from rows_by_disclosure, outcomes by disclosure_id) instead of made again."""
+def filtered_rows(rows: PackageRows, members: list[Disclosure]) -> PackageRows:
+    """What package_rows(members, their outcomes) gives, the outcomes taken from rows."""
     ordered = sorted(members, key=disclosure_order)
-    ids = [d.disclosure_id for d in ordered]
-    subset = {name: [row for disclosure_id in ids for row in index[name].get(disclosure_id, [])]
-              for name in PER_DISCLOSURE}
-    subset["units"] = [index["units"][unit_id][0] for unit_id in dict.fromkeys(d.unit.unit_id for d in ordered)]
-    _add_shared_rows(subset)
-    return PackageRows(ordered, [o for disclosure_id in ids for o in outcomes.get(disclosure_id, [])],
-                       {resource.name: subset[resource.name] for resource in RESOURCES})
+    return PackageRows(ordered, {d.disclosure_id: rows.outcomes.get(d.disclosure_id, []) for d in ordered},
+                       _shared_rows(ordered))

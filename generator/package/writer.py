@@ -6,6 +6,8 @@ The work is done once per disclosure: its CSV rows, then (from that text) its sh
 deflated once into pieces that every archive holding the disclosure reuses (formats.Piece). With
 a cache folder, those pieces and every download zip are kept under the hash of what they are
 made of, so a rebuild after one document changed makes only that document's and its unit's zips.
+The cache also records which disclosures' rows frictionless found valid, so that the next build
+has it read only the others (validation.IncrementalPlan).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.metadata
 import json
 import multiprocessing
 import os
@@ -50,16 +53,24 @@ from generator.package.rows import (
     PackageDataError,
     PackageRows,
     Row,
+    disclosure_rows,
     filtered_rows,
     package_rows,
-    rows_by_disclosure,
 )
 from generator.package.schema import ID_PATTERN, RESOURCES, ResourceSchema
-from generator.package.validation import ValidationReport, start_validation, validate_package
+from generator.package.validation import (
+    IncrementalPlan,
+    Slice,
+    ValidationReport,
+    start_validation,
+)
 from generator.records import CheckOutcome, Disclosure
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARALLEL_VALIDATION_ROWS = 20_000
+# Past this share of disclosures not validated before, frictionless reads the whole package:
+# the sliced package and the key check would cost about as much.
+INCREMENTAL_SHARE = 0.2
 DEFAULT_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                    "title": "Creative Commons Attribution 4.0"}
 RESOURCE_BY_NAME = {resource.name: resource for resource in RESOURCES}
@@ -191,11 +202,10 @@ def _descriptor_json(descriptor: dict) -> bytes:
     return text.encode("utf-8")
 
 
-def _metadata_files(rows: PackageRows, meta: PackageMeta, csvs: dict[str, CsvFile],
-                    downloads: bool) -> dict[str, bytes]:
+def _metadata_files(disclosures: list[Disclosure], meta: PackageMeta, csvs: dict[str, CsvFile],
+                    row_counts: dict[str, int], downloads: bool) -> dict[str, bytes]:
     """datapackage.json and README.md of a package whose CSVs are csvs."""
-    descriptor = _descriptor(rows.disclosures, meta, csvs)
-    row_counts = {name: len(resource_rows) for name, resource_rows in rows.rows.items()}
+    descriptor = _descriptor(disclosures, meta, csvs)
     return {"datapackage.json": _descriptor_json(descriptor),
             "README.md": readme_text(descriptor, row_counts, downloads).encode("utf-8")}
 
@@ -228,12 +238,28 @@ class Deflated:
 
 @functools.cache
 def package_code_version() -> str:
-    """The generator version, the package code and zlib (whose version shapes the deflated bytes):
-    a cached piece or zip made by other code is stale."""
+    """The generator version, the package code, the schemas (their fields come from table_specs,
+    outside this folder) and zlib (whose version shapes the deflated bytes): a cached piece or
+    zip made by other code is stale."""
     digest = hashlib.sha256(f"{__version__}\x1f{zlib.ZLIB_RUNTIME_VERSION}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\x00" + path.read_bytes())
+    digest.update(json.dumps([resource.descriptor() for resource in RESOURCES], ensure_ascii=False).encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def validation_version() -> str:
+    """What a row found valid depends on: the schemas and code, and frictionless."""
+    return _key(package_code_version(), importlib.metadata.version("frictionless"))
+
+
+@dataclass(frozen=True)
+class Validated:
+    """What the last valid package was made of: each disclosure's key (Stage.keys), and the
+    SHA-256 of each resource not kept per disclosure."""
+    disclosures: frozenset[str]
+    shared: dict[str, str]
 
 
 class DownloadCache:
@@ -256,6 +282,18 @@ class DownloadCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None  # missing, damaged, or pickled by other code: made again
         return pieces if isinstance(pieces, Deflated) else None
+
+    def validated(self) -> Validated | None:
+        path = self._path(validation_version(), ".validated")
+        try:
+            record = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+            return None if record is None else Validated(frozenset(record["disclosures"]), dict(record["shared"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # none yet, or damaged: frictionless reads everything
+
+    def put_validated(self, validated: Validated) -> None:
+        record = {"disclosures": sorted(validated.disclosures), "shared": validated.shared}
+        self.put(validation_version(), ".validated", json.dumps(record).encode())
 
     def zip_path(self, key: str) -> Path | None:
         path = self._path(key, ".zip")
@@ -286,32 +324,33 @@ def _key(*parts: str | bytes) -> str:
 
 @dataclass
 class Stage:
-    """The whole package's rows, and each disclosure's deflated once: what every file is made of."""
+    """The package's disclosures, and each one's rows deflated once: what every file is made of."""
     rows: PackageRows
     meta: PackageMeta
     cache: DownloadCache
-    index: dict[str, dict[str, list[Row]]]
-    outcomes: dict[str, list[CheckOutcome]]
+    units: dict[str, Row]  # by unit_id
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # resource → disclosure_id → its rows
     keys: dict[str, str] = field(default_factory=dict)  # disclosure_id → hash of its rows and the code
     deflated: dict[str, Deflated] = field(default_factory=dict)
     shared: dict[str, bytes] = field(default_factory=dict)  # resource name → CSV, for shared_csv
     made: list[str] = field(default_factory=list)  # downloads made, not taken from the cache
     reused: int = 0
+    validated: Validated | None = None  # by an earlier build
+    # disclosure_id → resource → (offset, length) of its rows in the CSV, for the disclosures
+    # not validated before
+    unvalidated: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rows: PackageRows, meta: PackageMeta, cache: DownloadCache) -> Stage:
-        index = rows_by_disclosure(rows)
-        outcomes: dict[str, list[CheckOutcome]] = {}
-        for outcome in rows.outcomes:
-            outcomes.setdefault(outcome.disclosure_id, []).append(outcome)
-        return cls(rows, meta, cache, index, outcomes)
+        units = {row["unit_id"]: row for row in rows.shared["units"]}
+        return cls(rows, meta, cache, units, {name: {} for name in PER_DISCLOSURE}, validated=cache.validated())
 
     def write_csvs(self, out_dir: Path) -> dict[str, CsvFile]:
-        """Write the whole package's CSVs, taking each disclosure's rows once: written, hashed
-        into its key, deflated (or found in the cache), then let go, so the text of all rows is
-        never held at once."""
+        """Write the whole package's CSVs, making each disclosure's rows once: written, counted,
+        hashed into its key, deflated (or found in the cache), then let go, so neither the rows
+        nor their text are ever held for the whole package."""
         # The rows every download shares come from the code (rule and fact catalogues): they enter the keys.
-        code = _key(package_code_version(), *(self.shared_csv(RESOURCE_BY_NAME[name], self.rows.rows[name])
+        code = _key(package_code_version(), *(self.shared_csv(RESOURCE_BY_NAME[name], self.rows.shared[name])
                                               for name in ("check_rules", "fact_definitions")))
         csvs = {}
         with contextlib.ExitStack() as files:
@@ -321,15 +360,20 @@ class Stage:
             for name, handle in handles.items():
                 handle.write(_header(RESOURCE_BY_NAME[name]))
             for disclosure in self.rows.disclosures:
-                parts = {name: csv_bytes(RESOURCE_BY_NAME[name], self.index[name].get(disclosure.disclosure_id, []),
-                                         header=False) for name in PER_DISCLOSURE}
+                made = disclosure_rows(disclosure, self.rows.outcomes.get(disclosure.disclosure_id, []))
+                parts = {name: csv_bytes(RESOURCE_BY_NAME[name], rows, header=False) for name, rows in made.items()}
+                offsets = {}
                 for name, part in parts.items():
+                    self.counts[name][disclosure.disclosure_id] = len(made[name])
                     handles[name].write(part)
                     digests[name].update(part)
+                    offsets[name] = (sizes[name], len(part))
                     sizes[name] += len(part)
-                unit = csv_bytes(RESOURCE_BY_NAME["units"], self.index["units"][disclosure.unit.unit_id], header=False)
+                unit = csv_bytes(RESOURCE_BY_NAME["units"], [self.units[disclosure.unit.unit_id]], header=False)
                 key = self.keys[disclosure.disclosure_id] = _key(code, unit, *(item for pair in parts.items()
                                                                                for item in pair))
+                if self.validated is None or key not in self.validated.disclosures:
+                    self.unvalidated[disclosure.disclosure_id] = offsets
                 deflated = self.cache.pieces(key)
                 if deflated is None:
                     deflated = Deflated.of(parts)
@@ -338,15 +382,39 @@ class Stage:
             csvs.update({name: CsvFile(sizes[name], digest.hexdigest()) for name, digest in digests.items()})
         for resource in RESOURCES:
             if resource.name not in PER_DISCLOSURE:
-                data = self.shared_csv(resource, self.rows.rows[resource.name])
+                data = self.shared_csv(resource, self.rows.shared[resource.name])
                 (out_dir / f"{resource.name}.csv").write_bytes(data)
                 csvs[resource.name] = CsvFile.of(data)
         return csvs
 
+    def validation_plan(self, csvs: dict[str, CsvFile]) -> IncrementalPlan | None:
+        """What frictionless must read, when an earlier build validated most of the rows; None:
+        every row (no record of an earlier valid package, or too much changed)."""
+        total = len(self.rows.disclosures)
+        if self.validated is None or len(self.unvalidated) > INCREMENTAL_SHARE * total:
+            return None
+        slices = {name: [Slice(disclosure_id, *offsets[name]) for disclosure_id, offsets in self.unvalidated.items()]
+                  for name in PER_DISCLOSURE}
+        whole = tuple(name for name, shared in self.shared_hashes(csvs).items()
+                      if self.validated.shared.get(name) != shared)
+        return IncrementalPlan(slices, whole, len(self.unvalidated), total)
+
+    def validated_now(self, csvs: dict[str, CsvFile]) -> Validated:
+        return Validated(frozenset(self.keys.values()), self.shared_hashes(csvs))
+
+    @staticmethod
+    def shared_hashes(csvs: dict[str, CsvFile]) -> dict[str, str]:
+        return {name: csv.sha256 for name, csv in csvs.items() if name not in PER_DISCLOSURE}
+
+    def row_counts(self, rows: PackageRows) -> dict[str, int]:
+        """Resource name → rows, of rows (the whole package's or a download's), in RESOURCES order."""
+        return {resource.name: sum(self.counts[resource.name][d.disclosure_id] for d in rows.disclosures)
+                if resource.name in PER_DISCLOSURE else len(rows.shared[resource.name]) for resource in RESOURCES}
+
     def shared_csv(self, resource: ResourceSchema, rows: list[Row]) -> bytes:
         """The CSV of rows of a resource not kept per disclosure; the whole package's, and the
         catalogues (the same rows in every download), are made once."""
-        if rows is not self.rows.rows[resource.name]:
+        if rows is not self.rows.shared[resource.name]:
             return csv_bytes(resource, rows)
         if resource.name not in self.shared:
             self.shared[resource.name] = csv_bytes(resource, rows)
@@ -381,7 +449,7 @@ def _shared_pieces(resource: ResourceSchema, data: bytes) -> tuple[Piece, Piece]
 
 def _package_members(stage: Stage, members: list[Disclosure], meta: PackageMeta) -> dict[str, Content]:
     """The files of the package filtered to members (one disclosure, or a unit's), by name."""
-    sub_rows = filtered_rows(stage.index, stage.outcomes, members)
+    sub_rows = filtered_rows(stage.rows, members)
     ids = [d.disclosure_id for d in sub_rows.disclosures]
     pieces = [stage.deflated[disclosure_id] for disclosure_id in ids]
     csv_members: dict[str, Content] = {}
@@ -394,13 +462,13 @@ def _package_members(stage: Stage, members: list[Disclosure], meta: PackageMeta)
             csv_members[f"{resource.name}.csv"] = [_header_piece(resource), *(p.csv[resource.name] for p in pieces)]
             sheets.append(Sheet(resource.name, _sheet_head(resource), [p.sheets[resource.name] for p in pieces]))
         else:
-            data = stage.shared_csv(resource, sub_rows.rows[resource.name])
+            data = stage.shared_csv(resource, sub_rows.shared[resource.name])
             digests[resource.name] = CsvFile.of(data)
             csv_piece, sheet_piece = _shared_pieces(resource, data)
             csv_members[f"{resource.name}.csv"] = [csv_piece]
             sheets.append(Sheet(resource.name, _sheet_head(resource), [sheet_piece]))
     files: dict[str, Content] = dict(csv_members)
-    files.update(_metadata_files(sub_rows, meta, digests, downloads=False))
+    files.update(_metadata_files(sub_rows.disclosures, meta, digests, stage.row_counts(sub_rows), downloads=False))
     files[f"{meta.name}.xlsx"] = Stored(xlsx_bytes(_readme_rows({CHECKS.name: WORKBOOK_CHECKS_NOTE}), sheets,
                                                     meta.created))
     return files
@@ -464,14 +532,13 @@ def _main_workbook(stage: Stage) -> bytes:
     ids = [d.disclosure_id for d in stage.rows.disclosures]
     for resource in RESOURCES:
         if resource.name not in PER_DISCLOSURE:
-            sheet_piece = _shared_pieces(resource, stage.shared_csv(resource, stage.rows.rows[resource.name]))[1]
+            sheet_piece = _shared_pieces(resource, stage.shared_csv(resource, stage.rows.shared[resource.name]))[1]
             sheets.append(Sheet(resource.name, _sheet_head(resource), [sheet_piece]))
             continue
         room, pieces = EXCEL_ROW_LIMIT - 2, []
         for disclosure_id in ids:
             deflated = stage.deflated[disclosure_id]
-            count = deflated.failed_check_rows if resource is CHECKS else \
-                len(stage.index[resource.name].get(disclosure_id, ()))
+            count = deflated.failed_check_rows if resource is CHECKS else stage.counts[resource.name][disclosure_id]
             if count > room:
                 notes[resource.name] = (
                     f"超出 Excel 的 {EXCEL_ROW_LIMIT:,} 行上限：只列出前 {len(pieces):,} 个披露的数据，全部数据见 "
@@ -501,7 +568,7 @@ def _bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile
                 stage.deflated[d.disclosure_id].csv[resource.name] for d in stage.rows.disclosures)]
         else:
             members[f"{resource.name}.csv"] = [
-                _shared_pieces(resource, stage.shared_csv(resource, stage.rows.rows[resource.name]))[0]]
+                _shared_pieces(resource, stage.shared_csv(resource, stage.rows.shared[resource.name]))[0]]
     members[f"{meta.name}.xlsx"] = Stored(files[f"{meta.name}.xlsx"])
     return members
 
@@ -511,17 +578,19 @@ class PendingPackage:
     report, or raises PackageInvalid; leaving the with block without waiting stops waiting (a
     validation under way finishes in its process, unheeded)."""
 
-    def __init__(self, directory: Path, rows: int, log: Callable[[str], None]) -> None:
+    def __init__(self, directory: Path, rows: int, log: Callable[[str], None], plan: IncrementalPlan | None = None,
+                 on_valid: Callable[[], None] = lambda: None) -> None:
         self.directory = directory
         self.made: list[str] = []  # the download zips made by this build (the others came from the cache)
         self._log = log
+        self._on_valid = on_valid
         # A fresh process (spawned: a fork would copy the records) for a package worth it; a small
         # one is validated in this process when waited for, sooner than a worker starts.
         self._pool: Executor | None = None
-        self._report: Callable[[], ValidationReport] = lambda: validate_package(directory)
+        self._report: Callable[[], ValidationReport] = lambda: start_validation(directory, plan=plan)()
         if rows >= PARALLEL_VALIDATION_ROWS:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._report = start_validation(directory, self._pool)
+            self._report = start_validation(directory, self._pool, plan)
 
     def wait(self) -> ValidationReport:
         try:
@@ -530,6 +599,7 @@ class PendingPackage:
             self._close(wait=True)
         if not report.valid:
             raise PackageInvalid(report)
+        self._on_valid()
         self._log(f"data package: {report.headline()}")
         return report
 
@@ -574,11 +644,13 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     csvs = stage.write_csvs(out_dir)
-    files = _metadata_files(rows, meta, csvs, downloads=True)
+    row_counts = stage.row_counts(rows)
+    files = _metadata_files(rows.disclosures, meta, csvs, row_counts, downloads=True)
     for path, content in files.items():
         (out_dir / path).write_bytes(content)
     # Frictionless reads the package in another process while this one makes the workbook and downloads.
-    pending = PendingPackage(out_dir, sum(map(len, rows.rows.values())), log)
+    pending = PendingPackage(out_dir, sum(row_counts.values()), log, stage.validation_plan(csvs),
+                             functools.partial(stage.cache.put_validated, stage.validated_now(csvs)))
     with contextlib.ExitStack() as on_error:
         on_error.callback(pending.__exit__)
         files[f"{meta.name}.xlsx"] = _main_workbook(stage)
