@@ -12,30 +12,24 @@ import shutil
 import tempfile
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Collection, Iterator
+from typing import Iterator
 
 # mkdtemp makes folders private (0700); published folders are read by web servers.
 PUBLISHED_MODE = 0o755
 
 
 @contextmanager
-def replace_dir(final: Path, seeded: bool = False) -> Iterator[Path]:
+def replace_dir(final: Path) -> Iterator[Path]:
     """Yield an empty temporary folder beside ``final``; when the block completes it becomes
     ``final`` (replacing the old one), when it raises it is removed and ``final`` is untouched.
 
         with replace_dir(options.site_dir) as out:
             write_everything_into(out)
-
-    ``seeded``: the folder starts as a copy of ``final`` with its files' times, for a writer
-    that rewrites only what changed (an incremental site build). A copy, not hard links: a
-    writer that opens a linked file rewrites the published one.
     """
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-", dir=final.parent))
     try:
-        if seeded and final.is_dir():
-            shutil.copytree(final, staging, symlinks=True, dirs_exist_ok=True)
         yield staging
         os.chmod(staging, PUBLISHED_MODE)
         _swap(staging, final)
@@ -69,9 +63,8 @@ def write_text(path: Path, text: str) -> None:
 
 
 @contextmanager
-def replace_dirs(*finals: Path, seeded: Collection[Path] = ()) -> Iterator[list[Path]]:
+def replace_dirs(*finals: Path) -> Iterator[list[Path]]:
     """``replace_dir`` for several folders that belong together (the data package and the
-    site built from it): all are swapped in when the block completes, none when it raises.
-    The folders named in ``seeded`` start as copies of the current ones."""
+    site built from it): all are swapped in when the block completes, none when it raises."""
     with ExitStack() as stack:
-        yield [stack.enter_context(replace_dir(final, final in seeded)) for final in finals]
+        yield [stack.enter_context(replace_dir(final)) for final in finals]
