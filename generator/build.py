@@ -37,7 +37,8 @@ class BuildOptions:
     """Where read+extract results are kept between builds (generator.cache); None = no cache.
     ``budget-site build`` uses .cache/budget-site unless told otherwise."""
     docs_dir: Path | None = None
-    """Where the site's Markdown pages are rendered (wiped on each build); None = build/docs beside the site."""
+    """Where the site's Markdown pages are rendered (kept between builds: a file changes only when its
+    bytes do); None = build/docs beside the site."""
     with_site: bool = True
     """Render and build the static site; False publishes the data package only."""
     changelog: Path = Path(CHANGELOG_NAME)
@@ -119,6 +120,8 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     for line in summary_lines(result.outcomes):
         log(line)
     outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
+    # With a cache, the site is built from the published one when nothing site-wide changed.
+    site_state = options.cache_dir / "site" if options.cache_dir is not None else None
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
     # that fails midway leaves the previous data package and site as they were.
     with replace_dirs(*outputs) as staged:
@@ -131,8 +134,8 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
             if options.with_site:
                 docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
                 render_site(result.disclosures, result.outcomes, staged[0], docs_dir, options.source_dir,
-                            options.changelog)
-                build_site(docs_dir, staged[1])
+                            options.changelog, cache_dir=options.cache_dir)
+                build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state)
             package.wait()
     if options.with_site:
         log(f"site: {options.site_dir}")

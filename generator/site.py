@@ -5,24 +5,51 @@ privacy plugin) fails it. The hooks in generator/site_hooks.py put each page's t
 fragments from the render stage) in after the search plugin has indexed the page. Same docs
 folder, same bytes: the sitemap's date comes from the sources (SOURCE_DATE_EPOCH), and nothing
 else in the output depends on the clock.
+
+Incremental builds: when nothing the whole site is made from changed since the published site
+was built (its fingerprint: navigation, mkdocs.yml, theme overrides, hooks, versions, site URL,
+SOURCE_DATE_EPOCH), the site is built in MkDocs' dirty mode into a copy of the published site.
+What a site was built from (the fingerprint and the docs files' checksums) is kept in the state
+folder, and its hash in the site (STAMP): the state is used only for the site it describes.
+The outputs of the docs files that changed or vanished are removed from the copy first, and the
+hooks rebuild exactly the pages and files whose output is missing, and keep every other page's
+search entries; the result is the bytes of a full build. Anything else: a full build.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import importlib.metadata
 import json
 import logging
 import os
-from pathlib import Path
+import shutil
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
+from mkdocs.structure.files import File
 
+import generator
+from generator.atomic import write_text
+from generator.render import fragments
 from generator.render.pages import SITE_STATE
 
-CONFIG_FILE = Path(__file__).resolve().parents[1] / "mkdocs.yml"
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_FILE = ROOT / "mkdocs.yml"
+STATE = "site.json"  # in the state folder: what the last site built was built from
+STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file: a server hides it)
+# What a dirty build writes into existing files: the pages, the theme's templates (404.html,
+# sitemap.xml and .gz) and the search index. Anything else it writes only where it is missing.
+WRITTEN_IN_PLACE = {".html", ".xml", ".gz", ".json"}
+# Whatever MkDocs, the theme and the search's Chinese segmentation produce may change with them.
+DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba")
+# The one warning of a dirty build, which strict mode would count as a failure.
+DIRTY_WARNING = "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"
 
 
 class SiteBuildError(Exception):
@@ -53,22 +80,137 @@ def _environment(name: str, value: str) -> Iterator[None]:
             os.environ[name] = previous
 
 
-def build_site(docs_dir: Path, site_dir: Path) -> None:
-    """Build ``site_dir`` from ``docs_dir`` (written by render_site); raise SiteBuildError on any warning."""
+class _WithoutDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(DIRTY_WARNING)
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def fingerprint(state: dict, config: MkDocsConfig) -> str:
+    """A hash of what every page of the site depends on, besides its own docs files."""
+    digest = hashlib.sha256(json.dumps([state["nav"], state["source_date_epoch"], config.site_url,
+                                        generator.__version__, [_version(d) for d in DISTRIBUTIONS]],
+                                       ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    for path in site_wide_files(config):
+        digest.update(f"\x1f{path.as_posix()}\x1f".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def site_wide_files(config: MkDocsConfig) -> list[Path]:
+    """The configuration, the hooks and the theme's overrides."""
+    code = [Path(config.config_file_path), Path(__file__), ROOT / "generator" / "site_hooks.py",
+            Path(fragments.__file__)]
+    overrides = Path(config.theme.custom_dir)
+    return code + sorted(path for path in overrides.rglob("*") if path.is_file())
+
+
+def _state_text(site_fingerprint: str, files: dict[str, str]) -> str:
+    return json.dumps({"fingerprint": site_fingerprint, "files": files}, sort_keys=True) + "\n"
+
+
+def _published_state(state_dir: Path, published: Path) -> dict | None:
+    """What ``published`` was built from; None when the state kept is another site's (a build
+    that failed after the site stage, a build without the cache, another site folder)."""
+    try:
+        text = (state_dir / STATE).read_text(encoding="utf-8")
+        stamp = (published / STAMP).read_text(encoding="ascii").strip()
+        state = json.loads(text)
+    except (OSError, ValueError):
+        return None
+    return state if stamp == hashlib.sha256(text.encode("utf-8")).hexdigest() and isinstance(state, dict) else None
+
+
+def _output(docs_file: str, config: MkDocsConfig) -> str | None:
+    """Where the site holds what is built from a docs file (a fragments file: its page's HTML)."""
+    path = PurePosixPath(docs_file)
+    if path.name.startswith("."):
+        page = fragments.page_of(path)
+        if page is None:
+            return None
+        path = page
+    return File(path.as_posix(), config.docs_dir, config.site_dir, config.use_directory_urls).dest_uri
+
+
+def _link_or_copy(source: str, destination: str) -> str:
+    if Path(source).suffix not in WRITTEN_IN_PLACE:
+        try:
+            os.link(source, destination)
+            return destination
+        except OSError:
+            pass
+    return shutil.copy2(source, destination)
+
+
+def _seed(published: Path, site_dir: Path) -> None:
+    """``site_dir`` as ``published``, file times kept: a copy of each file a build writes into,
+    a hard link to every other (the data package, sources, charts: most of the bytes), which a
+    dirty build replaces only after _remove_outputs has unlinked it. The published site stays
+    as it was if the build fails."""
+    shutil.copytree(published, site_dir, symlinks=True, dirs_exist_ok=True, copy_function=_link_or_copy)
+
+
+def _remove_outputs(site_dir: Path, before: dict[str, str], now: dict[str, str], config: MkDocsConfig) -> None:
+    """Remove from the copied site what the docs files that changed or vanished were built into:
+    the hooks rebuild what is missing, and what vanished stays out, as in a full build."""
+    for docs_file in sorted(before.keys() | now.keys()):
+        if before.get(docs_file) == now.get(docs_file):
+            continue
+        output = _output(docs_file, config)
+        if output is None:
+            continue
+        path = site_dir / output
+        if not path.resolve().is_relative_to(site_dir.resolve()):
+            continue  # the state names only files of the docs folder, but it is read from the cache
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == site_dir or not folder.is_dir() or any(folder.iterdir()):
+                break
+            folder.rmdir()
+
+
+def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, state_dir: Path | None = None) -> None:
+    """Build ``site_dir`` from ``docs_dir`` (written by render_site); raise SiteBuildError on any warning.
+
+    ``published``, the site published now, and ``state_dir``, where the build keeps what it was
+    built from: built incrementally from ``published`` when nothing site-wide changed since."""
     state = json.loads((docs_dir / SITE_STATE).read_text(encoding="utf-8"))
     config = load_config(str(CONFIG_FILE), docs_dir=str(docs_dir.resolve()), site_dir=str(site_dir.resolve()),
                          nav=state["nav"], strict=True)
+    site_fingerprint = fingerprint(state, config)
+    previous = _published_state(state_dir, published) if state_dir is not None and published is not None else None
+    dirty = previous is not None and previous.get("fingerprint") == site_fingerprint
+    if dirty:
+        _seed(published, site_dir)
+        _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
     # jieba announces loading its dictionary on every build; only its warnings matter here.
     logging.getLogger("jieba").setLevel(logging.WARNING)
-    collect = _Collect()
+    collect, without_dirty_warning = _Collect(), _WithoutDirtyWarning()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
+    # at its source, so that neither the strict build's count nor ours sees it
+    logging.getLogger("mkdocs.commands.build").addFilter(without_dirty_warning)
     try:
         with _environment("SOURCE_DATE_EPOCH", str(state["source_date_epoch"])):
-            build(config)
+            if dirty:
+                build(config, dirty=True)
+            else:
+                build(config)
     except (Abort, BuildError) as error:
         raise SiteBuildError(collect.messages or [str(error)]) from error
     finally:
         logger.removeHandler(collect)
+        logging.getLogger("mkdocs.commands.build").removeFilter(without_dirty_warning)
     if collect.messages:
         raise SiteBuildError(collect.messages)
+    text = _state_text(site_fingerprint, state["files"])
+    # in every site, so that a site built with the state and one built without are the same bytes
+    write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
+    if state_dir is not None:
+        write_text(state_dir / STATE, text)

@@ -5,6 +5,10 @@
   see a table cell, and the privacy plugin, which checks the page's final HTML, sees them all.
 - The search index is rewritten as UTF-8 JSON (the plugin writes every Chinese character as a
   six-byte \\uXXXX escape), without the zero-width spaces that only double another separator.
+- Incremental builds (generator/site.py): MkDocs' dirty mode rebuilds a page or copies a file
+  when its output is missing from the site (not by file times: a docs file hard-linked from the
+  data package keeps the package's), and the search index keeps, for each page not rebuilt, its
+  entries from the published index, so that it equals a full build's.
 
 Nothing here writes anywhere but the search index the plugin wrote inside site_dir.
 """
@@ -12,7 +16,9 @@ Nothing here writes anywhere but the search index the plugin wrote inside site_d
 from __future__ import annotations
 
 import json
+import os
 import re
+from functools import partial
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -32,10 +38,31 @@ class _Site:
     on_page_context, where the tables go in, is not given them."""
 
     files: Files | None = None
+    built: set[str] = set()  # the URLs of the pages built
+    previous: dict[str, list[dict]] = {}  # page URL → its entries in the search index found in site_dir
+
+
+def _output_missing(file: File) -> bool:
+    return not os.path.isfile(file.abs_dest_path)
+
+
+def _entries_by_page(docs: list[dict]) -> dict[str, list[dict]]:
+    pages: dict[str, list[dict]] = {}
+    for doc in docs:
+        pages.setdefault(doc["location"].split("#")[0], []).append(doc)
+    return pages
+
+
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    _Site.built = set()
+    path = Path(config.site_dir) / SEARCH_INDEX
+    _Site.previous = _entries_by_page(json.loads(path.read_text(encoding="utf-8"))["docs"]) if path.exists() else {}
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _Site.files = files
+    for file in files:  # consulted in dirty mode only
+        file.is_modified = partial(_output_missing, file)
     return files
 
 
@@ -71,21 +98,32 @@ def insert_fragments(content: str, page: File) -> str:
 @event_priority(-100)  # after the search plugin (priority 0) has indexed the page without its tables
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
     page.content = insert_fragments(page.content or "", page.file)
+    _Site.built.add(page.url)
     return context
 
 
-def compact_search_index(text: str) -> str:
+def merge_search_index(index: dict, pages: list[str]) -> dict:
+    """The entries of the pages built (``_Site.built``), and of the others as ``_Site.previous``
+    holds them, page after page in ``pages``' order, as a full build writes them."""
+    built = _entries_by_page(index["docs"])
+    docs = []
+    for url in pages:
+        if url not in _Site.built and url not in _Site.previous:
+            raise PluginError(f"the page '{url}' was not built and the published search index lacks it")
+        docs.extend(built.get(url, []) if url in _Site.built else _Site.previous[url])
+    return {**index, "docs": docs}
+
+
+def compact_search_index(index: dict) -> str:
     """The index as UTF-8 JSON; a zero-width space next to another separator character or a tag
     dropped (the search splits on a run of separators and at tags, so it finds the same words)."""
-    index = json.loads(text)
     separator = index["config"]["separator"]  # a character class and "+", written for JavaScript
     if re.fullmatch(r"\[[^\]]*\\u200b[^\]]*\]\+", separator):
         others = separator.replace("\\u200b", "").removesuffix("+")
         # The search splits text at tags too; "<" and ">" are tags only (text is escaped).
         redundant = re.compile(rf"\u200b+(?={others}|<)|(?<={others}|>)\u200b+")
-        for doc in index["docs"]:
-            for key in ("title", "text"):
-                doc[key] = redundant.sub("", doc[key])
+        index = {**index, "docs": [{**doc, "title": redundant.sub("", doc["title"]),
+                                    "text": redundant.sub("", doc["text"])} for doc in index["docs"]]}
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -93,4 +131,6 @@ def compact_search_index(text: str) -> str:
 def on_post_build(*, config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / SEARCH_INDEX
     if path.exists():
-        path.write_text(compact_search_index(path.read_text(encoding="utf-8")), encoding="utf-8")
+        pages = [file.page.url for file in _Site.files.documentation_pages() if file.page is not None]
+        index = merge_search_index(json.loads(path.read_text(encoding="utf-8")), pages)
+        path.write_text(compact_search_index(index), encoding="utf-8")

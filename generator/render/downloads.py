@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import timezone
 from functools import cached_property
@@ -14,6 +11,7 @@ from pathlib import Path
 from generator.package import bulk_download, disclosure_download, unit_download
 from generator.package.writer import creation_time
 from generator.records import Disclosure
+from generator.render.docs_folder import DocsFolder
 
 PACKAGE_FOLDER = "datapackage"  # inside the docs folder
 # The package's README is generated from the same schemas as the data page, which shows it
@@ -27,11 +25,6 @@ class Download:
     label: str
     size: int
     sha256: str
-
-    @classmethod
-    def of(cls, file: Path, path: str, label: str) -> Download:
-        data = file.read_bytes()
-        return cls(path, label, len(data), hashlib.sha256(data).hexdigest())
 
     @property
     def size_text(self) -> str:
@@ -79,17 +72,10 @@ class DataPackage:
         return next((file for file in self.files if file.path.endswith("/datapackage.json")), None)
 
 
-def _link_or_copy(source: Path, destination: Path) -> None:
-    """A hard link where the file system allows, else a copy: hundreds of MB at 1,000 documents. The
-    package writer writes new files and swaps folders, never changing a file in place."""
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copyfile(source, destination)
-
-
-def read_datapackage(datapackage_dir: Path, docs_dir: Path) -> DataPackage:
-    """Copy the package into the docs folder and list its files with sizes and checksums."""
+def read_datapackage(datapackage_dir: Path, docs: DocsFolder) -> DataPackage:
+    """Put the package into the docs folder (hard links where the file system allows, else
+    copies: hundreds of MB at 1,000 documents; the package writer writes new files and swaps
+    folders, never changing a file in place) and list its files with sizes and checksums."""
     if not (datapackage_dir / "datapackage.json").exists():
         return DataPackage()
     files = []
@@ -99,10 +85,8 @@ def read_datapackage(datapackage_dir: Path, docs_dir: Path) -> DataPackage:
             continue
         if relative in NOT_COPIED:
             continue
-        destination = docs_dir / PACKAGE_FOLDER / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(source, destination)
-        files.append(Download.of(destination, f"{PACKAGE_FOLDER}/{relative}", relative))
+        path = f"{PACKAGE_FOLDER}/{relative}"
+        files.append(Download(path, relative, source.stat().st_size, docs.link(path, source)))
     return DataPackage(json.loads((datapackage_dir / "datapackage.json").read_text(encoding="utf-8")), files)
 
 

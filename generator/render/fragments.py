@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from jinja2 import Template
@@ -28,10 +28,17 @@ if TYPE_CHECKING:  # the site's hook imports this module and needs nothing of vi
 # Document text never writes "<" (markup.md makes it a character reference), so no document
 # string can make or break a placeholder.
 PLACEHOLDER = re.compile(r"<!-- fragment (\d+) -->")
+_FRAGMENTS_FILE = re.compile(r"\.(.+)\.fragments\.json")
 
 
 def fragments_file(page: Path) -> Path:
     return page.with_name(f".{page.stem}.fragments.json")
+
+
+def page_of(fragments: PurePath) -> PurePath | None:
+    """The page whose fragments ``fragments`` holds; None for another file."""
+    match = _FRAGMENTS_FILE.fullmatch(fragments.name)
+    return fragments.with_name(f"{match.group(1)}.md") if match else None
 
 
 class Fragments:
@@ -46,6 +53,6 @@ class Fragments:
         self.html.append(self.grid_template.render(g=grid))
         return Markup(f"<!-- fragment {len(self.html) - 1} -->")
 
-    def write(self, page: Path) -> None:
-        if self.html:
-            fragments_file(page).write_text(json.dumps(self.html, ensure_ascii=False) + "\n", encoding="utf-8")
+    def text(self) -> str:
+        """What ``fragments_file(page)`` holds."""
+        return json.dumps(self.html, ensure_ascii=False) + "\n"

@@ -1,32 +1,39 @@
 """Render stage: records → the Markdown pages, charts and downloads of the MkDocs docs folder.
 
-The docs folder is a build product: it is wiped and written anew on every render. Paths
-inside it come from safe ASCII ids (unit_id, disclosure_id), never from document text.
+The docs folder is a build product kept between builds (generator/render/docs_folder.py): a
+file is rewritten only when its bytes change, and a unit whose inputs did not change since the
+last render (its key, kept in the cache folder) is not rendered again. Paths inside it come
+from safe ASCII ids (unit_id, disclosure_id), never from document text.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import shutil
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
+import generator
+from generator.atomic import write_text
+from generator.cache import code_version
 from generator.history.year_over_year import YearComparison, unit_histories
 from generator.records import CheckOutcome, Disclosure, TableKind
 from generator.render import charts, figures, views
 from generator.render.changelog import changelog_blocks
+from generator.render.docs_folder import DocsFolder, sha256
 from generator.render.downloads import Download, DataPackage, read_datapackage, source_date_epoch
-from generator.render.fragments import Fragments
+from generator.render.fragments import Fragments, fragments_file
 from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
 from generator.render.names import unit_titles
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
-SITE_STATE = ".site.json"  # nav and SOURCE_DATE_EPOCH for build_site; dot files are not published
+SITE_STATE = ".site.json"  # nav, SOURCE_DATE_EPOCH and the files for build_site; dot files are not published
+UNITS_CACHE = Path("site") / "units.json"  # inside the cache folder: each unit's key and files
 STATUS_ORDER = {"fail": 0, "pass": 1, "not_applicable": 2}
 CHANGE_RULE = "years.change_vs_last_year"
 _SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -40,16 +47,22 @@ class Chart:
     alt: str
     source: str
     grid: views.Grid
+    bars: list[figures.Bar]
+    money_unit: str
+    legend: tuple[str, ...]
+
+    def svg(self) -> str:
+        return charts.bar_chart(self.title, self.bars, self.money_unit, self.legend)
 
 
 @dataclass
 class YearView:
     disclosure: Disclosure
     key_figures: list[figures.Figure]
-    charts: list[Chart]
     outcomes: list[CheckOutcome]
     source: Download
     downloads: list[Download]
+    charts: list[Chart] = field(default_factory=list)  # drawn for a page rendered (_draw): the index pages need none
 
 
 def _safe_id(value: str) -> str:
@@ -75,15 +88,14 @@ def region_label(disclosure: Disclosure) -> str:
     return " ".join(part for part in (unit.province, unit.city, unit.county or "（市级）") if part)
 
 
-def _chart(directory: Path, docs_dir: Path, file: str, title: str, source: str, bars: list[figures.Bar],
+def _chart(directory: str, file: str, title: str, source: str, bars: list[figures.Bar],
            money_unit: str, legend: tuple[str, ...] = ()) -> Chart:
-    (directory / file).write_text(charts.bar_chart(title, bars, money_unit, legend), encoding="utf-8")
     grid = views.Grid(["项目", f"金额（{money_unit}）"], [False, True],
                       [[md(bar.label), amount(bar.yuan, money_unit)] for bar in bars])
     largest = max(bars, key=lambda bar: bar.yuan)
     alt = (f"{title}条形图，共{len(bars)}项，最大为{largest.label}"
            f"{amount(largest.yuan, money_unit)}{money_unit}")
-    return Chart((directory / file).relative_to(docs_dir).as_posix(), title, alt, source, grid)
+    return Chart(f"{directory}/{file}", title, alt, source, grid, bars, money_unit, legend)
 
 
 _CHARTS = (
@@ -95,44 +107,33 @@ _CHARTS = (
 )
 
 
-def _year_charts(directory: Path, docs_dir: Path, disclosure: Disclosure) -> list[Chart]:
+def _year_charts(directory: str, disclosure: Disclosure) -> list[Chart]:
     made = []
     for name, title, series in _CHARTS:
         source, bars = series(disclosure)
         if bars:
-            made.append(_chart(directory, docs_dir, f"{name}-{disclosure.year}.svg", f"{disclosure.year}年{title}",
+            made.append(_chart(directory, f"{name}-{disclosure.year}.svg", f"{disclosure.year}年{title}",
                                source, bars, disclosure.published_unit))
     return made
 
 
-def _copy_source(directory: Path, docs_dir: Path, disclosure: Disclosure, source_dir: Path) -> Download:
-    """The published file, under an ASCII name: its original name may hold anything."""
+def _source(directory: str, disclosure: Disclosure, source_dir: Path) -> Download:
+    """The published file, under an ASCII name: its original name may hold anything. Its
+    checksum is the one taken when it was read (_write_unit states the copy's)."""
     suffix = Path(disclosure.source_file).suffix.lower()
-    target = directory / f"source-{disclosure.year}{suffix if _SAFE_SUFFIX.match(suffix) else '.bin'}"
-    shutil.copyfile(source_dir / Path(disclosure.source_file).name, target)
-    return Download.of(target, target.relative_to(docs_dir).as_posix(), "原始公开文件")
+    path = f"{directory}/source-{disclosure.year}{suffix if _SAFE_SUFFIX.match(suffix) else '.bin'}"
+    size = (source_dir / Path(disclosure.source_file).name).stat().st_size
+    return Download(path, "原始公开文件", size, disclosure.source_sha256)
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-def _write_page(env: Environment, template: str, path: Path, **context) -> None:
-    """A page's Markdown, and its tables as fragments beside it."""
+def _write_page(docs: DocsFolder, env: Environment, template: str, page: str, **context) -> list[str]:
+    """A page's Markdown, and its tables as fragments beside it; the files written."""
     fragments = Fragments(env.get_template("_grid.html.j2"))
-    _write(path, env.get_template(template).render(fragments=fragments, **context))
-    fragments.write(path)
-
-
-def _clean(docs_dir: Path) -> None:
-    """Wipe the previous render, refusing to wipe a folder this stage did not write."""
-    if docs_dir.exists():
-        if any(docs_dir.iterdir()) and not (docs_dir / SITE_STATE).exists():
-            raise ValueError(f"{docs_dir} is not empty and was not written by the render stage; not wiping it")
-        shutil.rmtree(docs_dir)
-    docs_dir.mkdir(parents=True)
-    (docs_dir / SITE_STATE).write_text("{}\n", encoding="utf-8")
+    docs.write_text(page, env.get_template(template).render(fragments=fragments, **context))
+    if not fragments.html:
+        return [page]
+    docs.write_text(fragments_file(Path(page)).as_posix(), fragments.text())
+    return [page, fragments_file(Path(page)).as_posix()]
 
 
 @dataclass
@@ -151,9 +152,9 @@ class UnitView:
     title: str
     region: str
     years: list[YearView]  # newest first
-    comparison: Chart | None
     history: list[ComparisonView]  # newest first
     downloads: list[Download]
+    comparison: Chart | None = None  # drawn with the years' charts
 
     @property
     def latest(self) -> Disclosure:
@@ -176,21 +177,28 @@ def _comparison_view(comparison: YearComparison, disclosures: list[Disclosure],
 
 
 def _unit_view(unit_id: str, title: str, disclosures: list[Disclosure], history: list[YearComparison],
-               outcomes: dict[str, list[CheckOutcome]], package: DataPackage, docs_dir: Path,
-               source_dir: Path) -> UnitView:
-    directory = docs_dir / "units" / unit_id
-    directory.mkdir(parents=True)
-    years = [YearView(d, figures.key_figures(d), _year_charts(directory, docs_dir, d), outcomes[d.disclosure_id],
-                      _copy_source(directory, docs_dir, d, source_dir), package.disclosure_downloads(d.disclosure_id))
+               outcomes: dict[str, list[CheckOutcome]], package: DataPackage, source_dir: Path) -> UnitView:
+    """What the unit's page shows but its charts (_draw), and the index pages take from it."""
+    directory = f"units/{unit_id}"
+    years = [YearView(d, figures.key_figures(d), outcomes[d.disclosure_id], _source(directory, d, source_dir),
+                      package.disclosure_downloads(d.disclosure_id))
              for d in disclosures]
-    comparison = None
-    if len({d.year for d in disclosures}) > 1:
-        comparison = _chart(directory, docs_dir, "years.svg", "历年支出对比", "各年公开的主要数字",
-                            figures.years_side_by_side(disclosures), disclosures[0].published_unit,
-                            legend=("支出合计", "基本支出", "项目支出"))
-    return UnitView(unit_id, title, region_label(disclosures[0]), years, comparison,
+    return UnitView(unit_id, title, region_label(disclosures[0]), years,
                     [_comparison_view(pair, disclosures, outcomes) for pair in reversed(history)],
                     package.unit_downloads(unit_id))
+
+
+def _draw(unit: UnitView) -> list[Chart]:
+    """The charts of the unit's page, into its view."""
+    directory = f"units/{unit.unit_id}"
+    for year in unit.years:
+        year.charts = _year_charts(directory, year.disclosure)
+    disclosures = [year.disclosure for year in unit.years]
+    if len({d.year for d in disclosures}) > 1:
+        unit.comparison = _chart(directory, "years.svg", "历年支出对比", "各年公开的主要数字",
+                                 figures.years_side_by_side(disclosures), disclosures[0].published_unit,
+                                 legend=("支出合计", "基本支出", "项目支出"))
+    return [chart for year in unit.years for chart in year.charts] + [c for c in [unit.comparison] if c]
 
 
 def latest_entries(units: list[UnitView]) -> list[tuple[UnitView, YearView]]:
@@ -228,13 +236,67 @@ def unit_nav(units: list[UnitView]) -> list[dict]:
     return [{city: entries} for city, entries in cities.items()]
 
 
+def render_version() -> str:
+    """A hash of what every page is made with besides its data: the generator's version, the
+    render code and the templates. A change to any of them renders every unit again."""
+    digest = hashlib.sha256(generator.__version__.encode())
+    for path in sorted([*Path(__file__).parent.glob("*.py"), *TEMPLATES_DIR.rglob("*")]):
+        if path.is_file():
+            digest.update(f"\x1f{path.as_posix()}\x1f".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def unit_key(version: str, unit: UnitView, package: DataPackage) -> str:
+    """A hash of everything the unit's page and charts are made from (the rest of the view is
+    computed from these): its disclosures and their checks, its title and downloads, and
+    ``version``. A disclosure stands as its source and the extraction code: it is what they
+    make, which the extraction cache relies on too (generator/cache.py), and hashing its
+    records would cost a tenth of rendering the page."""
+    bulk = (package.bulk.path, package.bulk.label) if package.bulk else None
+    years = [((d.source_sha256, d.source_file, d.unit, d.year, d.scope, d.source_url), year.outcomes, year.source,
+              year.downloads) for year in unit.years for d in [year.disclosure]]
+    return sha256(repr((version, code_version(), unit.unit_id, unit.title, unit.downloads, bulk, years)).encode())
+
+
+def _write_unit(docs: DocsFolder, env: Environment, unit: UnitView, package: DataPackage,
+                source_dir: Path) -> dict[str, str]:
+    """The unit's page, its charts and its source files; the files written with their checksums."""
+    drawn = _draw(unit)
+    for chart in drawn:
+        docs.write_text(chart.path, chart.svg())
+    for year in unit.years:
+        data = (source_dir / Path(year.disclosure.source_file).name).read_bytes()
+        docs.write(year.source.path, data)
+        # the page states the checksum of the bytes published (the key holds the one taken when read)
+        year.source = Download(year.source.path, year.source.label, len(data), sha256(data))
+    page = _write_page(docs, env, "unit.md.j2", f"units/{unit.unit_id}/index.md", unit=unit, package=package,
+                       views=views)
+    written = [*(chart.path for chart in drawn), *(year.source.path for year in unit.years), *page]
+    return {path: docs.files[path] for path in written}
+
+
+def _load_units(cache_file: Path | None) -> dict:
+    """Each unit's key and files at the last render with this cache; a unit is kept only when its
+    files are still those of the docs folder's last render (DocsFolder.keep)."""
+    try:
+        units = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return units if isinstance(units, dict) else {}
+
+
 def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], datapackage_dir: Path,
-                docs_dir: Path, source_dir: Path, changelog: Path | None = None) -> None:
+                docs_dir: Path, source_dir: Path, changelog: Path | None = None,
+                cache_dir: Path | None = None) -> None:
     """Write the docs folder for ``build_site``: one page per unit, the index pages, the data
-    changelog (``changelog``, the snapshots' CHANGELOG.md, when it exists), charts and downloads."""
-    _clean(docs_dir)
+    changelog (``changelog``, the snapshots' CHANGELOG.md, when it exists), charts and downloads.
+    With ``cache_dir``, a unit rendered by the previous render from the same inputs is kept."""
+    docs = DocsFolder(docs_dir, SITE_STATE)
+    cache_file = cache_dir / UNITS_CACHE if cache_dir is not None else None
+    previous = _load_units(cache_file)
     env = environment()
-    package = read_datapackage(datapackage_dir, docs_dir)
+    package = read_datapackage(datapackage_dir, docs)
     by_unit: dict[str, list[Disclosure]] = defaultdict(list)
     for disclosure in sorted(disclosures, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
         by_unit[_safe_id(disclosure.unit.unit_id)].append(disclosure)
@@ -246,18 +308,28 @@ def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], dat
     histories = unit_histories(disclosures)
     titles = unit_titles([unit_disclosures[0].unit for unit_disclosures in by_unit.values()])
     units = sorted((_unit_view(unit_id, titles[unit_id], unit_disclosures, histories.get(unit_id, []), outcomes_of,
-                               package, docs_dir, source_dir)
+                               package, source_dir)
                     for unit_id, unit_disclosures in by_unit.items()), key=lambda unit: unit.order)
+    version = render_version()
+    rendered: dict[str, dict] = {}
     for unit in units:
-        _write_page(env, "unit.md.j2", docs_dir / "units" / unit.unit_id / "index.md", unit=unit, package=package,
-                    views=views)
+        key = unit_key(version, unit, package)
+        kept = previous.get(unit.unit_id, {})
+        if kept.get("key") == key and docs.keep(kept.get("files", {})):
+            rendered[unit.unit_id] = kept
+        else:
+            rendered[unit.unit_id] = {"key": key, "files": _write_unit(docs, env, unit, package, source_dir)}
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
                "outcomes": outcomes, "changelog": changelog_blocks(changelog),
                "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None)}
     for page in ("index", "years", "regions", "data", "quality", "changelog"):
-        _write_page(env, f"{page}.md.j2", docs_dir / f"{page}.md", **context)
-    shutil.copytree(TEMPLATES_DIR / "assets", docs_dir / "assets")
+        _write_page(docs, env, f"{page}.md.j2", f"{page}.md", **context)
+    for asset in sorted((TEMPLATES_DIR / "assets").rglob("*")):
+        if asset.is_file():
+            docs.write(asset.relative_to(TEMPLATES_DIR).as_posix(), asset.read_bytes())
     nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"}, {"单位": unit_nav(units)},
            {"数据下载": "data.md"}, {"数据质量": "quality.md"}, {"数据更新记录": "changelog.md"}]
-    state = {"nav": nav, "source_date_epoch": source_date_epoch(disclosures)}
-    _write(docs_dir / SITE_STATE, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    # with the files and their checksums: the site stage rebuilds the pages whose files changed
+    docs.finish({"nav": nav, "source_date_epoch": source_date_epoch(disclosures)})
+    if cache_file is not None:
+        write_text(cache_file, json.dumps(rendered, sort_keys=True) + "\n")

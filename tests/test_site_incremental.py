@@ -1,0 +1,182 @@
+"""Incremental builds: after one document changes, the render stage rewrites only that unit's files
+and the pages made from every unit, MkDocs rebuilds only their pages, and the outputs are the bytes
+of a full build from nothing."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+import generator.build
+from generator import site
+from generator.build import BuildOptions, build
+from generator.render import pages
+from generator.sources import MANIFEST_FIELDS, read_manifest
+from tests.conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
+
+# 000 (栾城区) table 6: the total of 30239 其他交通费用, 3.06万元 → 4.06万元.
+CHANGED_FROM = "\t30239\n\t其他交通费用\n\t3.06\n"
+CHANGED_TO = "\t30239\n\t其他交通费用\n\t4.06\n"
+# Pages made from every unit: rebuilt whenever one changes.
+SITE_WIDE_PAGES = {"index.html", "years/index.html", "regions/index.html", "quality/index.html", "data/index.html",
+                   "changelog/index.html", "404.html"}
+
+
+def _sources(folder: Path) -> None:
+    """The five seeds as text exports (quick to read and to edit) with their manifest."""
+    folder.mkdir(parents=True)
+    manifest = read_manifest(SOURCE_DOCS)
+    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, MANIFEST_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for stem in SEEDS.values():
+            shutil.copy(TEXT_FIXTURES / f"{stem}.txt", folder / f"{stem}.txt")
+            writer.writerow({**manifest[f"{stem}.docx"], "file": f"{stem}.txt"})
+
+
+def _change_a_figure(folder: Path) -> None:
+    path = folder / f"{SEEDS['000']}.txt"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(CHANGED_FROM) == 1
+    path.write_text(text.replace(CHANGED_FROM, CHANGED_TO), encoding="utf-8")
+
+
+def _build(root: Path, cache: bool) -> None:
+    build(BuildOptions(root / "source_docs", root / "datapackage", root / "site", jobs=1,
+                       cache_dir=root / "cache" if cache else None, docs_dir=root / "build" / "docs",
+                       changelog=root / "CHANGELOG.md"), log=lambda line: None)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+def _times(folder: Path) -> dict[str, int]:
+    return {path.relative_to(folder).as_posix(): path.stat().st_mtime_ns for path in folder.rglob("*")
+            if path.is_file()}
+
+
+def _changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {path for path, time in after.items() if before.get(path) != time}
+
+
+def _full_build_like(incremental: Path, root: Path) -> None:
+    """Build C: the same sources, from nothing (no cache, no site, no docs), compared with B."""
+    shutil.copytree(incremental / "source_docs", root / "source_docs")
+    _build(root, cache=False)
+    assert _tree(root / "site") == _tree(incremental / "site")
+    assert _tree(root / "datapackage") == _tree(incremental / "datapackage")
+
+
+@pytest.fixture(scope="module")
+def incremental(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("incremental")
+    _sources(root / "source_docs")
+    _build(root, cache=True)  # A
+    before = {"site": _times(root / "site"), "docs": _times(root / "build" / "docs")}
+    _change_a_figure(root / "source_docs")
+    _build(root, cache=True)  # B
+    after = {"site": _times(root / "site"), "docs": _times(root / "build" / "docs")}
+    return {"root": root, "site": _changed(before["site"], after["site"]),
+            "docs": _changed(before["docs"], after["docs"]), "unit": _luancheng(root)}
+
+
+def test_incremental_build_equals_a_full_build(incremental, tmp_path):
+    _full_build_like(incremental["root"], tmp_path)
+
+
+def test_only_the_changed_unit_and_the_site_wide_pages_are_rebuilt(incremental):
+    unit = incremental["unit"]
+    pages_built = {path for path in incremental["site"] if path.endswith(".html")}
+    assert f"units/{unit}/index.html" in pages_built
+    assert pages_built - {f"units/{unit}/index.html"} <= SITE_WIDE_PAGES
+    # the changed figure's chart, and no other unit's file, in the docs and in the site
+    assert f"units/{unit}/basic-by-economic-2022.svg" in incremental["docs"]
+    for changed in (incremental["docs"], incremental["site"]):
+        assert {path.split("/")[1] for path in changed if path.startswith("units/")} == {unit}
+    # the search index holds every unit's pages, as a full build's does (compared byte for byte above)
+    index = (incremental["root"] / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert index.count('"location":"units/') >= len(SEEDS)
+
+
+def test_a_changed_template_renders_every_unit_again(tmp_path, monkeypatch):
+    """A .md.j2 template is part of every unit's key: every unit page is rendered and built again."""
+    templates = tmp_path / "templates"
+    shutil.copytree(pages.TEMPLATES_DIR, templates)
+    monkeypatch.setattr(pages, "TEMPLATES_DIR", templates)
+    root = tmp_path / "b"
+    _sources(root / "source_docs")
+    _build(root, cache=True)
+    before = _times(root / "site")
+    unit = templates / "unit.md.j2"
+    unit.write_text(unit.read_text(encoding="utf-8") + "\n本页由模板生成。\n", encoding="utf-8")
+    _build(root, cache=True)
+    rebuilt = _changed(before, _times(root / "site"))
+    assert {f"units/{unit_id}/index.html" for unit_id in _unit_ids(root)} <= rebuilt
+    page = root / "site" / "units" / _luancheng(root) / "index.html"
+    assert "本页由模板生成" in page.read_text(encoding="utf-8")
+    _full_build_like(root, tmp_path / "c")
+
+
+def test_a_site_wide_change_is_a_full_build(tmp_path, monkeypatch):
+    """mkdocs.yml, the theme's overrides, the hooks: any change to them rebuilds every page."""
+    extra = tmp_path / "extra.txt"
+    extra.write_text("1", encoding="utf-8")
+    site_wide = site.site_wide_files
+    monkeypatch.setattr(site, "site_wide_files", lambda config: [*site_wide(config), extra])
+    root = tmp_path / "b"
+    _sources(root / "source_docs")
+    _build(root, cache=True)
+    before = _times(root / "site")
+    _build(root, cache=True)
+    assert not {path for path in _changed(before, _times(root / "site")) if path.startswith("units/")}
+    extra.write_text("2", encoding="utf-8")
+    _build(root, cache=True)
+    assert _changed(before, _times(root / "site")) == set(before)
+
+
+def _unit_ids(root: Path) -> list[str]:
+    return [path.name for path in (root / "site" / "units").iterdir() if path.is_dir()]
+
+
+def _luancheng(root: Path) -> str:
+    """The unit of seed 000, whose figure the tests change."""
+    return next(unit_id for unit_id in _unit_ids(root) if unit_id.startswith("shijiazhuang-luancheng-"))
+
+
+def test_a_build_without_the_cache_in_between_is_not_mistaken_for_the_cached_one(tmp_path):
+    """The cache describes the site and docs of the last build made with it: after a build without
+    it (other bytes in the site and docs), going back to the first inputs must give their bytes."""
+    root = tmp_path / "b"
+    _sources(root / "source_docs")
+    original = (root / "source_docs" / f"{SEEDS['000']}.txt").read_bytes()
+    _build(root, cache=True)
+    _change_a_figure(root / "source_docs")
+    _build(root, cache=False)
+    (root / "source_docs" / f"{SEEDS['000']}.txt").write_bytes(original)
+    _build(root, cache=True)
+    _full_build_like(root, tmp_path / "c")
+
+
+def test_a_failed_incremental_build_leaves_the_published_site_as_it_was(tmp_path, monkeypatch):
+    """The incremental site starts from the published one (hard links for what it never writes
+    into): a build that fails after the site was built must not have changed a published byte."""
+    root = tmp_path / "b"
+    _sources(root / "source_docs")
+    _build(root, cache=True)
+    published = _tree(root / "site")
+    _change_a_figure(root / "source_docs")
+    build_site = generator.build.build_site
+
+    def built_then_failed(*args, **kwargs):
+        build_site(*args, **kwargs)
+        raise RuntimeError("a later stage failed")
+
+    monkeypatch.setattr(generator.build, "build_site", built_then_failed)
+    with pytest.raises(RuntimeError):
+        _build(root, cache=True)
+    assert _tree(root / "site") == published
