@@ -47,8 +47,9 @@ def rows_of(folder: Path, disclosure_id: str) -> int:
     return count
 
 
-def corrupt(monkeypatch, resource: str, old: str, new: str) -> None:
-    """CHANGED's rows of resource written with old replaced by new, as a bug in the writer would."""
+def corrupt(monkeypatch, resource: str, old: str, new: str) -> list:
+    """CHANGED's rows of resource written with old replaced by new, as a bug in the writer would;
+    returns records() with CHANGED's record edited, since only a changed record's rows are made again."""
     written = writer.csv_bytes
 
     def csv_bytes(schema, rows, header=True):
@@ -57,6 +58,9 @@ def corrupt(monkeypatch, resource: str, old: str, new: str) -> None:
             data = data.replace(old.encode(), new.encode())
         return data
     monkeypatch.setattr(writer, "csv_bytes", csv_bytes)
+    edited = records()
+    edited[0].published_unit = "单位"
+    return edited
 
 
 @pytest.fixture
@@ -93,9 +97,9 @@ def test_after_one_change_frictionless_reads_that_disclosures_rows_only(tmp_path
 
 def test_a_bad_value_in_the_changed_disclosure_is_caught_and_numbered_as_in_the_whole_package(
         tmp_path, cache, monkeypatch):
-    corrupt(monkeypatch, "expenditure_by_function", "3148500.00", "3148500.0x")
+    edited = corrupt(monkeypatch, "expenditure_by_function", "3148500.00", "3148500.0x")
     with pytest.raises(PackageInvalid) as raised:
-        build(tmp_path / "dp", records(), cache)
+        build(tmp_path / "dp", edited, cache)
     incremental = raised.value.report
     assert "1 of 6 disclosures" in incremental.method
     assert any("type-error" in error for error in incremental.errors)
@@ -103,18 +107,18 @@ def test_a_bad_value_in_the_changed_disclosure_is_caught_and_numbered_as_in_the_
 
 
 def test_a_primary_key_repeated_across_two_disclosures_is_caught(tmp_path, cache, monkeypatch):
-    corrupt(monkeypatch, "expenditure_by_function", CHANGED, OTHER)
+    edited = corrupt(monkeypatch, "expenditure_by_function", CHANGED, OTHER)
     with pytest.raises(PackageInvalid, match="expenditure_by_function row 8: primary-key: .* same as in the row "
                                              "at position 5") as raised:
-        build(tmp_path / "dp", records(), cache)
+        build(tmp_path / "dp", edited, cache)
     assert "1 of 6 disclosures" in raised.value.report.method
 
 
 def test_a_dangling_foreign_key_is_caught(tmp_path, cache, monkeypatch):
-    corrupt(monkeypatch, "table_status", CHANGED, "nowhere-2018")
+    edited = corrupt(monkeypatch, "table_status", CHANGED, "nowhere-2018")
     with pytest.raises(PackageInvalid, match='table_status row 11: foreign-key: for "disclosure_id": values '
                                              '"nowhere-2018" not found in disclosures') as raised:
-        build(tmp_path / "dp", records(), cache)
+        build(tmp_path / "dp", edited, cache)
     assert "1 of 6 disclosures" in raised.value.report.method
 
 

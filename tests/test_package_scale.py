@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import openpyxl
 import pytest
 from test_package import OTHER_UNIT, UNIT, disclosure, outcome
 
+import generator.package.formats as formats
 import generator.package.writer as writer
 from generator.package import (
     PackageInvalid,
@@ -37,9 +39,9 @@ def failed(record) -> CheckOutcome:
                                actual=Decimal("1.00"), message="1.00 ≠ 3148500.00")
 
 
-def write(out: Path, disclosures, cache: Path | None) -> list[str]:
-    with start_datapackage(disclosures, [outcome(r) for r in disclosures], out, cache_dir=cache,
-                           log=quiet) as pending:
+def write(out: Path, disclosures, cache: Path | None, outcomes=None) -> list[str]:
+    outcomes = [outcome(r) for r in disclosures] if outcomes is None else outcomes
+    with start_datapackage(disclosures, outcomes, out, cache_dir=cache, log=quiet) as pending:
         assert pending.wait().valid
     return pending.made
 
@@ -66,6 +68,55 @@ def test_a_rebuild_after_one_change_makes_only_that_disclosures_and_its_units_zi
     assert files(tmp_path / "edited") == files(tmp_path / "uncached")
     with zipfile.ZipFile(tmp_path / "edited" / disclosure_download(changed_id)) as opened:
         assert b"3148400.00" in opened.read("expenditure_by_function.csv")
+
+
+def rows_made(monkeypatch) -> list[str]:
+    """The disclosures whose rows the writer makes (the others' come from the cache)."""
+    made = []
+    real = writer.disclosure_rows
+
+    def disclosure_rows(record, outcomes):
+        made.append(record.disclosure_id)
+        return real(record, outcomes)
+    monkeypatch.setattr(writer, "disclosure_rows", disclosure_rows)
+    return made
+
+
+def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def test_a_changed_amount_or_check_outcome_remakes_that_disclosures_rows_only_and_changes_what_it_should(
+        tmp_path, monkeypatch):
+    cache, other_id, changed_id = tmp_path / "cache", f"{OTHER_UNIT.unit_id}-2024", f"{UNIT.unit_id}-2023"
+    write(tmp_path / "first", records(), cache)
+    first = files(tmp_path / "first")
+    made = rows_made(monkeypatch)
+    write(tmp_path / "again", records(), cache)
+    assert made == [] and files(tmp_path / "again") == first
+
+    disclosures = records()
+    outcomes = [outcome(r) if r.disclosure_id != other_id else failed(r) for r in disclosures]
+    assert write(tmp_path / "failed", disclosures, cache, outcomes) == [disclosure_download(other_id)]
+    assert made == [other_id]
+    changed = changed_files(first, files(tmp_path / "failed"))
+    assert changed == {"checks.csv", "datapackage.json", "budget-disclosures.xlsx", "downloads/budget-disclosures.zip",
+                       disclosure_download(other_id), unit_download(OTHER_UNIT.unit_id)}
+    assert "table.parent_equals_children" in (tmp_path / "failed" / "checks.csv").read_text(encoding="utf-8")
+
+    made.clear()
+    edited = records()
+    edited[0].tables[TableKind.EXPENDITURE].rows[2].amounts["basic"] = Decimal("3148400")
+    write(tmp_path / "edited", edited, cache)
+    assert made == [changed_id]
+    assert changed_files(first, files(tmp_path / "edited")) == {
+        "expenditure_by_function.csv", "datapackage.json", "budget-disclosures.xlsx",
+        "downloads/budget-disclosures.zip", disclosure_download(changed_id), unit_download(UNIT.unit_id)}
+    # What the cache gives is, byte for byte, the whole package a build without it makes.
+    for name, (records_written, outcomes_written) in {"failed": (disclosures, outcomes),
+                                                       "edited": (edited, None)}.items():
+        write(tmp_path / f"{name}-uncached", records_written, None, outcomes_written)
+        assert files(tmp_path / name) == files(tmp_path / f"{name}-uncached")
 
 
 def test_a_single_year_units_zip_is_its_disclosures_zip(tmp_path):
@@ -106,16 +157,21 @@ def test_workbooks_list_failed_checks_and_stop_at_excels_row_limit(tmp_path, mon
 
 
 def test_each_disclosures_rows_are_made_once_and_let_go(tmp_path, monkeypatch):
-    made = []
-    real = writer.disclosure_rows
-
-    def disclosure_rows(record, outcomes):
-        made.append(record.disclosure_id)
-        return real(record, outcomes)
-    monkeypatch.setattr(writer, "disclosure_rows", disclosure_rows)
+    made = rows_made(monkeypatch)
     disclosures = records()
     report = write_datapackage(disclosures, [outcome(r) for r in disclosures], tmp_path / "dp", log=quiet)
     assert sorted(made) == sorted(d.disclosure_id for d in disclosures)
     # The counts kept instead of the rows reach the README: 3 lines a disclosure of expenditure_by_function.
     assert next(r.rows for r in report.resources if r.name == "expenditure_by_function") == 9
     assert "File `expenditure_by_function.csv`, 9 rows." in (tmp_path / "dp" / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_crc_of_joined_pieces_is_the_crc_of_their_data(monkeypatch, native):
+    if not native:
+        monkeypatch.setattr(formats, "_NATIVE_COMBINE", None)
+    parts = [b"a" * 3, "一般公共服务".encode() * 40_000, b"", b"\n" * 2_000_001]
+    crc = 0
+    for part in parts:
+        crc = formats._crc32_combine(crc, zlib.crc32(part), len(part))
+    assert crc == zlib.crc32(b"".join(parts))

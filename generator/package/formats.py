@@ -9,13 +9,15 @@ boundary concatenate into one valid stream, and the member's CRC-32 combines fro
 from __future__ import annotations
 
 import csv
+import ctypes
+import ctypes.util
 import functools
 import io
 import itertools
 import re
 import struct
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -160,9 +162,24 @@ def text_csv(rows: Iterable[Sequence[str]]) -> bytes:
     return buffer.getvalue().replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
 
 
+def _native_crc32_combine() -> Callable[[int, int, int], int] | None:
+    """zlib's crc32_combine64 (a few matrix products, no pass over data), where ctypes finds the library."""
+    name = ctypes.util.find_library("z")
+    try:
+        combine = ctypes.CDLL(name).crc32_combine64 if name else None
+    except (OSError, AttributeError):
+        return None
+    if combine is not None:
+        combine.argtypes, combine.restype = (ctypes.c_ulong, ctypes.c_ulong, ctypes.c_int64), ctypes.c_ulong
+    return combine
+
+
 def _crc32_combine(first: int, second: int, second_size: int) -> int:
     """CRC-32 of A+B from those of A and B: CRC-32 is affine, so crc(B, start=first) =
-    crc(zeros, first) ^ crc(B) ^ crc(zeros), over len(B) zero bytes (zlib in C, no data kept)."""
+    crc(zeros, first) ^ crc(B) ^ crc(zeros), over len(B) zero bytes (zlib in C, no data kept);
+    zlib's own combine where it can be called."""
+    if _NATIVE_COMBINE is not None:
+        return _NATIVE_COMBINE(first, second, second_size)
     moved, zero = first, 0
     while second_size:
         step = min(second_size, len(_ZEROS))
@@ -173,6 +190,7 @@ def _crc32_combine(first: int, second: int, second_size: int) -> int:
 
 
 _ZEROS = memoryview(bytes(1 << 20))
+_NATIVE_COMBINE = _native_crc32_combine()
 FINAL_BLOCK = b"\x03\x00"  # an empty final deflate block: ends a stream of flushed pieces
 
 
@@ -201,7 +219,16 @@ class Stored:
     data: bytes
 
 
-Content = bytes | Stored | Sequence[Piece]
+@dataclass(frozen=True)
+class Joined:
+    """A member made of pieces whose CRC-32 and size are known (computed over the data as it was
+    written elsewhere): no combining of the pieces' CRCs, which costs a pass over as many bytes."""
+    pieces: Sequence[Piece]
+    crc: int
+    size: int
+
+
+Content = bytes | Stored | Joined | Sequence[Piece]
 
 
 def _dos_time(timestamp: datetime) -> tuple[int, int]:
@@ -220,6 +247,9 @@ def zip_chunks(members: dict[str, Content], timestamp: datetime, keep_order: boo
         content = members[name]
         if isinstance(content, Stored):
             method, data, crc, size = 0, [content.data], zlib.crc32(content.data), len(content.data)
+        elif isinstance(content, Joined):
+            method, data, crc, size = 8, [piece.deflated for piece in content.pieces] + [FINAL_BLOCK], content.crc, \
+                content.size
         else:
             pieces = [Piece.of(content)] if isinstance(content, bytes) else content
             method, data, crc, size = 8, [piece.deflated for piece in pieces] + [FINAL_BLOCK], 0, 0

@@ -4,20 +4,24 @@ on the clock, so two builds give identical folders.
 
 The work is done once per disclosure: its CSV rows, then (from that text) its sheet rows, both
 deflated once into pieces that every archive holding the disclosure reuses (formats.Piece). With
-a cache folder, those pieces and every download zip are kept under the hash of what they are
-made of, so a rebuild after one document changed makes only that document's and its unit's zips.
-The cache also records which disclosures' rows frictionless found valid, so that the next build
-has it read only the others (validation.IncrementalPlan).
+a cache folder, a disclosure's CSV text and pieces, and every download zip, are kept under the
+hash of what they are made of (its record and check outcomes, and the code: record_key), so a
+rebuild after one document changed makes only that document's rows and its and its unit's zips;
+the rest is cached bytes concatenated. The cache also records which disclosures' rows
+frictionless found valid, so that the next build has it read only the others
+(validation.IncrementalPlan).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
 import json
 import multiprocessing
+import operator
 import os
 import pickle
 import re
@@ -31,10 +35,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator import __version__
+from generator import records as record_module
 from generator.atomic import replace_dir
 from generator.package.formats import (
     EXCEL_ROW_LIMIT,
     Content,
+    Joined,
     Piece,
     Sheet,
     Stored,
@@ -242,7 +248,9 @@ def package_code_version() -> str:
     outside this folder) and zlib (whose version shapes the deflated bytes): a cached piece or
     zip made by other code is stale."""
     digest = hashlib.sha256(f"{__version__}\x1f{zlib.ZLIB_RUNTIME_VERSION}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    # The rows are made from the records' classes and the table specs as well.
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), *(Path(__file__).parents[1] / name
+                                                               for name in ("records.py", "table_specs.py"))]:
         digest.update(path.name.encode() + b"\x00" + path.read_bytes())
     digest.update(json.dumps([resource.descriptor() for resource in RESOURCES], ensure_ascii=False).encode())
     return digest.hexdigest()
@@ -272,16 +280,16 @@ class DownloadCache:
     def _path(self, key: str, suffix: str) -> Path | None:
         return None if self.directory is None else self.directory / key[:2] / f"{key}{suffix}"
 
-    def pieces(self, key: str) -> Deflated | None:
-        path = self._path(key, ".pieces")
+    def made(self, key: str) -> Made | None:
+        path = self._path(key, ".made")
         if path is None:
             return None
         try:
             with path.open("rb") as handle:
-                pieces = pickle.load(handle)
+                made = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None  # missing, damaged, or pickled by other code: made again
-        return pieces if isinstance(pieces, Deflated) else None
+        return made if isinstance(made, Made) else None
 
     def validated(self) -> Validated | None:
         path = self._path(validation_version(), ".validated")
@@ -322,16 +330,62 @@ def _key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Made:
+    """What a disclosure's rows came to, as the cache keeps it: the CSV text of each resource kept
+    per disclosure (rows without header), how many rows each has, and their pieces."""
+    csv: dict[str, bytes]
+    counts: dict[str, int]
+    deflated: Deflated
+
+    @classmethod
+    def of(cls, disclosure: Disclosure, outcomes: list[CheckOutcome]) -> Made:
+        made = disclosure_rows(disclosure, outcomes)
+        parts = {name: csv_bytes(RESOURCE_BY_NAME[name], rows, header=False) for name, rows in made.items()}
+        return cls(parts, {name: len(rows) for name, rows in made.items()}, Deflated.of(parts))
+
+
+def _fields_reducer(cls: type) -> Callable[[object], tuple]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    getter = operator.attrgetter(*names)
+    return (lambda obj: (cls, (getter(obj),))) if len(names) == 1 else (lambda obj: (cls, getter(obj)))
+
+
+# Every field of a record, without the per-object dict dataclasses' own __getstate__ builds (that
+# took most of the time): pickled to be hashed only, never loaded. Slotted classes have no other state.
+RECORD_REDUCERS = {cls: _fields_reducer(cls) for cls in vars(record_module).values()
+                   if isinstance(cls, type) and dataclasses.is_dataclass(cls) and "__slots__" in vars(cls)}
+
+
+class _Digest:
+    """A file-like hash, for a pickler to write into without the bytes being joined."""
+
+    def __init__(self, code: str) -> None:
+        self.hash = hashlib.sha256(code.encode())
+        self.write = self.hash.update
+
+
+def record_key(code: str, disclosure: Disclosure, outcomes: list[CheckOutcome]) -> str:
+    """The key of a disclosure's rows, from what they are made of, without making them: the code
+    (package_code_version and the catalogues), the record and its check outcomes (hashed
+    themselves: a rule across years reads the previous year's disclosure too)."""
+    digest = _Digest(code)
+    pickler = pickle.Pickler(digest, protocol=5)
+    pickler.dispatch_table = RECORD_REDUCERS
+    pickler.dump((disclosure, outcomes))
+    return digest.hash.hexdigest()
+
+
 @dataclass
 class Stage:
     """The package's disclosures, and each one's rows deflated once: what every file is made of."""
     rows: PackageRows
     meta: PackageMeta
     cache: DownloadCache
-    units: dict[str, Row]  # by unit_id
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # resource → disclosure_id → its rows
-    keys: dict[str, str] = field(default_factory=dict)  # disclosure_id → hash of its rows and the code
+    keys: dict[str, str] = field(default_factory=dict)  # disclosure_id → record_key
     deflated: dict[str, Deflated] = field(default_factory=dict)
+    crcs: dict[str, int] = field(default_factory=dict)  # CRC-32 of each resource kept per disclosure, for the bulk zip
     shared: dict[str, bytes] = field(default_factory=dict)  # resource name → CSV, for shared_csv
     made: list[str] = field(default_factory=list)  # downloads made, not taken from the cache
     reused: int = 0
@@ -342,13 +396,12 @@ class Stage:
 
     @classmethod
     def of(cls, rows: PackageRows, meta: PackageMeta, cache: DownloadCache) -> Stage:
-        units = {row["unit_id"]: row for row in rows.shared["units"]}
-        return cls(rows, meta, cache, units, {name: {} for name in PER_DISCLOSURE}, validated=cache.validated())
+        return cls(rows, meta, cache, {name: {} for name in PER_DISCLOSURE}, validated=cache.validated())
 
     def write_csvs(self, out_dir: Path) -> dict[str, CsvFile]:
-        """Write the whole package's CSVs, making each disclosure's rows once: written, counted,
-        hashed into its key, deflated (or found in the cache), then let go, so neither the rows
-        nor their text are ever held for the whole package."""
+        """Write the whole package's CSVs, each disclosure's rows made once (or their text and
+        pieces found in the cache): written, counted, hashed, crc'd, then let go but for their
+        pieces, so neither the rows nor their text are ever held for the whole package."""
         # The rows every download shares come from the code (rule and fact catalogues): they enter the keys.
         code = _key(package_code_version(), *(self.shared_csv(RESOURCE_BY_NAME[name], self.rows.shared[name])
                                               for name in ("check_rules", "fact_definitions")))
@@ -357,28 +410,27 @@ class Stage:
             handles = {name: files.enter_context((out_dir / f"{name}.csv").open("wb")) for name in PER_DISCLOSURE}
             digests = {name: hashlib.sha256(_header(RESOURCE_BY_NAME[name])) for name in PER_DISCLOSURE}
             sizes = {name: len(_header(RESOURCE_BY_NAME[name])) for name in PER_DISCLOSURE}
+            self.crcs = {name: zlib.crc32(_header(RESOURCE_BY_NAME[name])) for name in PER_DISCLOSURE}
             for name, handle in handles.items():
                 handle.write(_header(RESOURCE_BY_NAME[name]))
             for disclosure in self.rows.disclosures:
-                made = disclosure_rows(disclosure, self.rows.outcomes.get(disclosure.disclosure_id, []))
-                parts = {name: csv_bytes(RESOURCE_BY_NAME[name], rows, header=False) for name, rows in made.items()}
+                outcomes = self.rows.outcomes.get(disclosure.disclosure_id, [])
+                key = self.keys[disclosure.disclosure_id] = record_key(code, disclosure, outcomes)
+                made = self.cache.made(key)
+                if made is None:
+                    made = Made.of(disclosure, outcomes)
+                    self.cache.put(key, ".made", pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
                 offsets = {}
-                for name, part in parts.items():
-                    self.counts[name][disclosure.disclosure_id] = len(made[name])
+                for name, part in made.csv.items():
+                    self.counts[name][disclosure.disclosure_id] = made.counts[name]
                     handles[name].write(part)
                     digests[name].update(part)
+                    self.crcs[name] = zlib.crc32(part, self.crcs[name])
                     offsets[name] = (sizes[name], len(part))
                     sizes[name] += len(part)
-                unit = csv_bytes(RESOURCE_BY_NAME["units"], [self.units[disclosure.unit.unit_id]], header=False)
-                key = self.keys[disclosure.disclosure_id] = _key(code, unit, *(item for pair in parts.items()
-                                                                               for item in pair))
                 if self.validated is None or key not in self.validated.disclosures:
                     self.unvalidated[disclosure.disclosure_id] = offsets
-                deflated = self.cache.pieces(key)
-                if deflated is None:
-                    deflated = Deflated.of(parts)
-                    self.cache.put(key, ".pieces", pickle.dumps(deflated, protocol=pickle.HIGHEST_PROTOCOL))
-                self.deflated[disclosure.disclosure_id] = deflated
+                self.deflated[disclosure.disclosure_id] = made.deflated
             csvs.update({name: CsvFile(sizes[name], digest.hexdigest()) for name, digest in digests.items()})
         for resource in RESOURCES:
             if resource.name not in PER_DISCLOSURE:
@@ -505,7 +557,8 @@ def _write_download(stage: Stage, staging: Path, path: str, path_id: str, member
     target.parent.mkdir(parents=True, exist_ok=True)
     cached = stage.cache.zip_path(key)
     if cached is not None:
-        shutil.copyfile(cached, target)
+        # Linked, not copied: a cache entry is never written again in place (put renames a new file over it).
+        _link(cached, target)
         stage.reused += 1
         return
     data = zip_bytes(_package_members(stage, members, sub_meta), meta.created)
@@ -564,8 +617,9 @@ def _bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile
     members["SHA256SUMS"] = "".join(f"{sha}  {path}\n" for path, sha in sorted(sums.items())).encode("utf-8")
     for resource in RESOURCES:
         if resource.name in PER_DISCLOSURE:
-            members[f"{resource.name}.csv"] = [_header_piece(resource), *(
-                stage.deflated[d.disclosure_id].csv[resource.name] for d in stage.rows.disclosures)]
+            members[f"{resource.name}.csv"] = Joined([_header_piece(resource), *(
+                stage.deflated[d.disclosure_id].csv[resource.name] for d in stage.rows.disclosures)],
+                stage.crcs[resource.name], csvs[resource.name].size)
         else:
             members[f"{resource.name}.csv"] = [
                 _shared_pieces(resource, stage.shared_csv(resource, stage.rows.shared[resource.name]))[0]]
