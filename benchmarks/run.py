@@ -81,28 +81,52 @@ class TreeMemory:
 
     @staticmethod
     def tree_rss() -> int:
-        total, pending, seen = 0, [os.getpid()], set()
-        while pending:
-            pid = pending.pop()
-            if pid in seen:
-                continue
-            seen.add(pid)
-            try:
-                with open(f"/proc/{pid}/status") as status:
-                    total += next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
-                for task in os.listdir(f"/proc/{pid}/task"):
-                    with open(f"/proc/{pid}/task/{task}/children") as children:
-                        pending.extend(int(child) for child in children.read().split())
-            except (OSError, StopIteration, ValueError):
-                continue  # the process ended while we looked
-        return total
+        return sum(_status_kb(pid, "VmRSS:") * 1024 for pid in (os.getpid(), *descendants()))
+
+
+def descendants() -> list[int]:
+    """This process's descendants, at any depth (extraction workers are children of a forkserver)."""
+    found, pending = [], _children(os.getpid())
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending.extend(_children(pid))
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for task in os.listdir(f"/proc/{pid}/task")
+                for child in open(f"/proc/{pid}/task/{task}/children").read().split()]
+    except (OSError, ValueError):
+        return []  # the process ended while we looked
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith(field))
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds of a live process and of the children it has reaped (utime, stime, cutime, cstime)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of its finished children (the workers of past pools):
-    unlike wall time, it does not grow when other programs share the machine."""
+    """CPU time of this process, of its finished children and of every live descendant (the
+    forkserver, whose reaped workers count in its own children's time): unlike wall time, it
+    does not grow when other programs share the machine."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return (own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+            + sum(_process_cpu(pid) for pid in descendants()))
 
 
 def _timed_build(work: Path, jobs: int | None) -> dict[str, Any]:
