@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 # What the targets call each stage, by the function build() calls for it.
 STAGE_NAMES = {
     "discover_sources": "discover",
-    "map_cached": "extract",
+    "extract_all": "extract",
     "start_datapackage": "package",
     "wait_for_validation": "validate (wait)",
     "write_report": "report",
@@ -168,7 +168,7 @@ def _timed_build(work: Path, jobs: int | None) -> dict[str, Any]:
     error = ""
     try:
         result = pipeline.build(options, log=lines.append)
-        documents = len(result.disclosures) + len(result.unreadable)
+        documents = len(result.headers) + len(result.unreadable)
         unreadable = len(result.unreadable)
     except Exception as failure:  # report what ran before the failing stage
         error, documents, unreadable = f"{type(failure).__name__}: {str(failure)[:300]}", 0, 0

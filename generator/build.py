@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from generator.atomic import replace_dirs
 from generator.build_report import write_report
-from generator.cache import ExtractionCache, map_cached
-from generator.check import check_alone, run_checks, summary_lines
-from generator.extract import extract_disclosure
+from generator.cache import RecordStore
+from generator.check import summary_lines
+from generator.check.tally import CheckTally
+from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure
 from generator.package import start_datapackage
-from generator.read import UnreadableDocument, read_document
-from generator.records import CheckOutcome, Disclosure, TableKind
+from generator.records import CheckOutcome, Disclosure
 from generator.render import render_site
 from generator.site import build_site
 from generator.sources import SourceDocument, discover_sources
+from generator.stored import InMemoryRecords, Records, check_records
+
+__all__ = ["BuildOptions", "BuildResult", "Unreadable", "build", "printable", "read_and_extract"]
 
 
 @dataclass(frozen=True)
@@ -50,45 +54,22 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-@dataclass(frozen=True)
-class Unreadable:
-    file: str
-    reason: str
-    hint: str = ""
-
-
 @dataclass
 class BuildResult:
-    disclosures: list[Disclosure] = field(default_factory=list)
+    headers: list[DisclosureHeader] = field(default_factory=list)  # the disclosures published, in source order
     unreadable: list[Unreadable] = field(default_factory=list)
-    outcomes: list[CheckOutcome] = field(default_factory=list)
+    records: Records = field(default_factory=lambda: InMemoryRecords([], []))
+    checks: CheckTally = field(default_factory=CheckTally)  # of every disclosure
+    scratch: tempfile.TemporaryDirectory | None = None  # the record store of a build without a cache folder
 
+    def load_disclosures(self) -> list[Disclosure]:
+        """Every disclosure's records, loaded at once: for tests and small corpora."""
+        return [self.records.load(header)[0] for header in self.headers]
 
-def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
-    try:
-        document = read_document(source.path)
-    except UnreadableDocument as error:
-        return Unreadable(source.file, error.reason, error.hint)
-    disclosure = extract_disclosure(document, source)
-    if not any(disclosure.table(kind) for kind in TableKind) and not disclosure.narrative.sections:
-        # Published, it would be an empty unit page; a Word file of something else is a wrong input.
-        return Unreadable(source.file, "not a budget disclosure: no budget table or explanation section recognised",
-                          "check that the file is a 部门预算/单位预算 disclosure")
-    return disclosure
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A disclosure with the outcomes of the rules that read it alone, as a worker returns it."""
-
-    disclosure: Disclosure
-    outcomes: list[CheckOutcome]
-
-
-def read_extract_and_check(source: SourceDocument) -> Checked | Unreadable:
-    """The work done per document in the workers, and cached per document."""
-    outcome = read_and_extract(source)
-    return Checked(outcome, check_alone(outcome)) if isinstance(outcome, Disclosure) else outcome
+    def load_outcomes(self) -> list[CheckOutcome]:
+        """Every check outcome, by disclosure id: for tests and small corpora."""
+        headers = sorted(self.headers, key=lambda header: header.disclosure_id)
+        return [outcome for header in headers for outcome in self.records.load(header)[1]]
 
 
 def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
@@ -102,10 +83,14 @@ def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
     result = BuildResult()
     sources = discover_sources(options.source_dir)
+    if options.cache_dir is not None:
+        store = RecordStore(options.cache_dir / "records")
+    else:  # the records are stored for this build only, as long as its result is kept
+        result.scratch = tempfile.TemporaryDirectory(prefix="budget-site-records-")
+        store = RecordStore(Path(result.scratch.name))
     # Each document in its own worker: a crash or a hang costs that document, not the build.
-    cache = ExtractionCache(options.cache_dir) if options.cache_dir is not None else None
-    checked_alone: dict[str, list[CheckOutcome]] = {}
-    for source, outcome in zip(sources, map_cached(read_extract_and_check, sources, options.jobs, cache, log)):
+    extracted = []
+    for source, outcome in zip(sources, extract_all(sources, options.jobs, store, log)):
         if isinstance(outcome, Failure):
             outcome = _failed(source, outcome)
         if isinstance(outcome, Unreadable):
@@ -113,11 +98,14 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
             line = f"unreadable: {outcome.file}: {outcome.reason}" + (f" ({outcome.hint})" if outcome.hint else "")
             log(printable(line))
         else:
-            result.disclosures.append(outcome.disclosure)
-            checked_alone[outcome.disclosure.disclosure_id] = outcome.outcomes
-    log(f"read {len(result.disclosures)} disclosures, {len(result.unreadable)} unreadable")
-    result.outcomes = run_checks(result.disclosures, checked_alone)
-    for line in summary_lines(result.outcomes):
+            extracted.append(outcome)
+    log(f"read {len(extracted)} disclosures, {len(result.unreadable)} unreadable")
+    result.headers = [item.header for item in extracted]
+    result.records = records = check_records(store, extracted, log)
+    tallies = {header.disclosure_id: records.checks(header)
+               for header in sorted(result.headers, key=lambda header: header.disclosure_id)}
+    result.checks = CheckTally.merged(tallies.values())
+    for line in summary_lines(tallies):
         log(line)
     outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
     # With a cache, the site is built from the published one when nothing site-wide changed.
@@ -127,14 +115,13 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     with replace_dirs(*outputs) as staged:
         # Frictionless validates the package on the other core while the site is built; an invalid
         # package raises PackageInvalid at wait(), and replace_dirs then keeps the previous outputs.
-        with start_datapackage(result.disclosures, result.outcomes, staged[0],
-                               version=current_data_version(options.changelog), cache_dir=options.cache_dir,
-                               log=log) as package:
+        with start_datapackage(records, staged[0], version=current_data_version(options.changelog),
+                               cache_dir=options.cache_dir, log=log) as package:
             write_report(result, options.strict, staged[0])
             if options.with_site:
                 docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
-                render_site(result.disclosures, result.outcomes, staged[0], docs_dir, options.source_dir,
-                            options.changelog, cache_dir=options.cache_dir)
+                render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
+                            cache_dir=options.cache_dir)
                 build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state)
             package.wait()
     if options.with_site:

@@ -27,7 +27,7 @@ EXIT_CHECKS_FAILED = 3
 def exit_code(result: BuildResult, strict: bool) -> int:
     if result.unreadable:
         return EXIT_UNREADABLE
-    if strict and any(outcome.status == "fail" for outcome in result.outcomes):
+    if strict and result.checks.count("fail"):
         return EXIT_CHECKS_FAILED
     return EXIT_OK
 
@@ -38,9 +38,9 @@ def report(result: BuildResult, strict: bool) -> dict:
         "exit_code": exit_code(result, strict),
         "strict": strict,
         "published": [{"file": d.source_file, "disclosure_id": d.disclosure_id, "source_sha256": d.source_sha256}
-                      for d in result.disclosures],
+                      for d in result.headers],
         "unreadable": [{"file": u.file, "reason": u.reason, "hint": u.hint} for u in result.unreadable],
-        "checks_failed": sum(outcome.status == "fail" for outcome in result.outcomes),
+        "checks_failed": result.checks.count("fail"),
     }
 
 

@@ -100,7 +100,7 @@ def _assert_clean(watch: Watch, path: str) -> None:
 
 
 def test_home_and_every_unit_page_load_cleanly(browser, server, built_site):
-    unit_ids = sorted({d.unit.unit_id for d in built_site.result.disclosures})
+    unit_ids = sorted({d.unit.unit_id for d in built_site.result.load_disclosures()})
     assert len(unit_ids) == 5
     for path in ["", *(f"units/{unit_id}/" for unit_id in unit_ids)]:
         page, watch = _open(browser, server, path)

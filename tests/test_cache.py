@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import read_and_extract
-from generator.cache import ExtractionCache, cache_key, code_version, map_cached
+from generator.cache import RecordStore, cache_key, code_version
+from generator.check.tally import CheckTally
 from generator.corpus import generate_corpus, revise_file
+from generator.extraction import Extracted, extract_all, read_and_extract
 from generator.progress import StageProgress
-from generator.records import Disclosure
 from generator.sources import discover_sources
 
 SEED = 11
@@ -25,29 +25,34 @@ def folder(tmp_path) -> Path:
     return tmp_path / "docs"
 
 
+def _extract(sources, store: RecordStore) -> tuple[list, list[str]]:
+    lines: list[str] = []
+    return extract_all(sources, 1, store, log=lines.append), lines
+
+
 def test_second_build_reads_nothing_and_gives_the_same_records(folder, tmp_path):
     sources = discover_sources(folder)
-    cache = ExtractionCache(tmp_path / "cache")
-    first = map_cached(read_and_extract, sources, 1, cache, log=lambda line: None)
-    assert (cache.hits, cache.misses) == (0, 3)
-    again = ExtractionCache(tmp_path / "cache")
-    lines: list[str] = []
-    second = map_cached(read_and_extract, sources, 1, again, log=lines.append)
-    assert (again.hits, again.misses) == (3, 0)
+    store = RecordStore(tmp_path / "cache")
+    first, lines = _extract(sources, store)
+    assert lines[0] == "cache: 0 of 3 documents unchanged"
+    second, lines = _extract(sources, RecordStore(tmp_path / "cache"))
     assert lines == ["cache: 3 of 3 documents unchanged"]
-    assert all(isinstance(d, Disclosure) for d in second) and second == first
+    assert all(isinstance(item, Extracted) for item in second) and second == first
+    stored = store.records(second[0].header.key)
+    assert stored.disclosure == read_and_extract(sources[0])
+    assert CheckTally.of(stored.outcomes) == second[0].checks
 
 
 def test_a_changed_document_is_read_again(folder, tmp_path):
-    cache = ExtractionCache(tmp_path / "cache")
-    map_cached(read_and_extract, discover_sources(folder), 1, cache, log=lambda line: None)
+    store = RecordStore(tmp_path / "cache")
+    _extract(discover_sources(folder), store)
     files = sorted(path.name for path in folder.glob("*.docx"))
     target = next(g for g in generate_corpus(3, SEED, tmp_path / "plan") if g.file == files[0])
     revise_file(folder, target, SEED, revision=1)
-    cache = ExtractionCache(tmp_path / "cache")
-    outcomes = map_cached(read_and_extract, discover_sources(folder), 1, cache, log=lambda line: None)
-    assert (cache.hits, cache.misses) == (2, 1)
-    assert outcomes[0] == read_and_extract(discover_sources(folder)[0])
+    sources = discover_sources(folder)
+    extracted, lines = _extract(sources, store)
+    assert lines[0] == "cache: 2 of 3 documents unchanged"
+    assert store.records(extracted[0].header.key).disclosure == read_and_extract(sources[0])
 
 
 def test_the_key_covers_content_manifest_and_code(folder):
@@ -62,13 +67,12 @@ def test_the_key_covers_content_manifest_and_code(folder):
 
 def test_a_damaged_entry_is_a_miss(folder, tmp_path):
     sources = discover_sources(folder)[:1]
-    cache = ExtractionCache(tmp_path / "cache")
-    map_cached(read_and_extract, sources, 1, cache, log=lambda line: None)
-    entry = next((tmp_path / "cache").rglob("*.pickle"))
+    _extract(sources, RecordStore(tmp_path / "cache"))
+    entry = next((tmp_path / "cache").rglob("*.summary"))
     entry.write_bytes(b"not a pickle")
-    cache = ExtractionCache(tmp_path / "cache")
-    assert map_cached(read_and_extract, sources, 1, cache, log=lambda line: None)[0].source_file == sources[0].file
-    assert (cache.hits, cache.misses) == (0, 1)
+    extracted, lines = _extract(sources, RecordStore(tmp_path / "cache"))
+    assert lines[0] == "cache: 0 of 1 documents unchanged"
+    assert extracted[0].header.source_file == sources[0].file
     assert not list((tmp_path / "cache").rglob("*.tmp"))
 
 

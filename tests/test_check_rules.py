@@ -7,7 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from generator.check import check_alone, check_disclosure, rule_catalogue, rules, run_checks, summary_lines
+from generator.check import (
+    check_alone,
+    check_disclosure,
+    rule_catalogue,
+    rules,
+    run_checks,
+    summary_lines,
+    tallies_by_disclosure,
+)
 from generator.check.against_narrative import stated_quantum
 from generator.records import (
     BudgetTable,
@@ -394,7 +402,7 @@ def test_order_is_deterministic_and_by_disclosure():
     outcomes = run_checks([first, second])
     assert outcomes == run_checks([second, first])
     assert outcomes[0].disclosure_id == "a-first-2026"
-    lines = summary_lines(run_checks([first]))
+    lines = summary_lines(tallies_by_disclosure(run_checks([first])))
     assert lines[0].startswith("checks: hebei-test-224-2026: ") and " 0 failed" in lines[0]
 
 

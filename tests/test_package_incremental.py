@@ -14,7 +14,7 @@ import pytest
 from test_package import OTHER_UNIT, disclosure, outcome
 
 import generator.package.writer as writer
-from generator.package import PackageInvalid, start_datapackage, validate_package
+from generator.package import PackageInvalid, records_of, start_datapackage, validate_package
 from generator.package.keys import check_keys
 from generator.records import TableKind
 
@@ -31,7 +31,7 @@ def records():
 
 
 def build(out: Path, disclosures, cache: Path | None, lines: list[str] | None = None):
-    with start_datapackage(disclosures, [outcome(r) for r in disclosures], out, cache_dir=cache,
+    with start_datapackage(records_of(disclosures, [outcome(r) for r in disclosures]), out, cache_dir=cache,
                            log=(lines if lines is not None else []).append) as pending:
         return pending.wait()
 

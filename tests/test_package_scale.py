@@ -19,6 +19,7 @@ import generator.package.writer as writer
 from generator.package import (
     PackageInvalid,
     disclosure_download,
+    records_of,
     start_datapackage,
     unit_download,
     write_datapackage,
@@ -41,7 +42,7 @@ def failed(record) -> CheckOutcome:
 
 def write(out: Path, disclosures, cache: Path | None, outcomes=None) -> list[str]:
     outcomes = [outcome(r) for r in disclosures] if outcomes is None else outcomes
-    with start_datapackage(disclosures, outcomes, out, cache_dir=cache, log=quiet) as pending:
+    with start_datapackage(records_of(disclosures, outcomes), out, cache_dir=cache, log=quiet) as pending:
         assert pending.wait().valid
     return pending.made
 
@@ -129,7 +130,7 @@ def test_a_single_year_units_zip_is_its_disclosures_zip(tmp_path):
 
 def test_validation_runs_while_the_caller_works_and_wait_raises_on_an_invalid_package(tmp_path):
     broken = [disclosure(code="20137x1")]
-    pending = start_datapackage(broken, [], tmp_path / "dp", log=quiet)
+    pending = start_datapackage(records_of(broken, []), tmp_path / "dp", log=quiet)
     with pending:
         assert (tmp_path / "dp" / "datapackage.json").is_file()  # written in place, for the caller to read
         assert (tmp_path / "dp" / disclosure_download(broken[0].disclosure_id)).is_file()

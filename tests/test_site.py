@@ -19,6 +19,7 @@ from generator.records import (
     BudgetTable, CheckOutcome, Disclosure, Narrative, Organization, PerformanceIndicator, Project, TableKind,
     TableRow, TableStatus, Unit,
 )
+from generator.stored import InMemoryRecords
 from generator.render import render_site
 from generator.render.charts import bar_chart
 from generator.render.figures import Bar
@@ -41,7 +42,7 @@ def _unit_page(built_site, unit_id: str) -> str:
 
 
 def test_a_page_for_each_of_the_five_units(built_site):
-    unit_ids = {d.unit.unit_id for d in built_site.result.disclosures}
+    unit_ids = {d.unit.unit_id for d in built_site.result.load_disclosures()}
     assert len(unit_ids) == 5 and LUANCHENG in unit_ids
     for unit_id in unit_ids:
         page = _unit_page(built_site, unit_id)
@@ -115,7 +116,7 @@ def test_units_are_labelled_by_their_region(built_site):
         {"邢台市": [{"隆尧县": [{"隆尧县 县委网信办": "units/xingtai-longyao-288002-9f632e/index.md"}]}]},
         {"邯郸市": [{"馆陶县": [{"馆陶县 县委网信办本级": "units/handan-guantao-224001-50b4ce/index.md"}]}]}]
     labels = dict(_nav_pages(state["nav"][3]["单位"]))
-    for disclosure in built_site.result.disclosures:
+    for disclosure in built_site.result.load_disclosures():
         unit = disclosure.unit
         label = next(label for label, path in labels.items() if path == f"units/{unit.unit_id}/index.md")
         assert label.startswith(f"{unit.county or unit.city} ")
@@ -148,7 +149,7 @@ def test_short_names_drop_only_the_region_they_start_with():
 
 
 def test_amounts_published_in_yuan_stay_in_yuan(built_site):
-    longyao = next(d for d in built_site.result.disclosures if d.year == 2020 and d.published_unit == "元")
+    longyao = next(d for d in built_site.result.load_disclosures() if d.year == 2020 and d.published_unit == "元")
     page = _unit_page(built_site, longyao.unit.unit_id)
     assert "支出合计 477,884.00 元" in page and "金额单位按原文：元" in page
     home = (built_site.options.site_dir / "index.html").read_text(encoding="utf-8")
@@ -178,7 +179,7 @@ def test_pages_and_search_index_stay_small_as_units_grow(built_site, tmp_path):
     own county's units, its city's counties and the cities, never every unit; the search index
     holds one entry per unit (name, region, years, functional classes), not its tables, charts
     and checks."""
-    luancheng = next(d for d in built_site.result.disclosures if d.unit.unit_id == LUANCHENG)
+    luancheng = next(d for d in built_site.result.load_disclosures() if d.unit.unit_id == LUANCHENG)
     disclosures, outcomes = [], []
     for city_index, city in enumerate(("石家庄市", "邯郸市", "邢台市")):
         for county_index, county in enumerate(("甲县", "乙县")):
@@ -187,10 +188,10 @@ def test_pages_and_search_index_stay_small_as_units_grow(built_site, tmp_path):
                 unit = dataclasses.replace(luancheng.unit, unit_id=unit_id, city=city, county=county,
                                            unit_name=f"{county}第{unit_index + 1}局")
                 disclosures.append(dataclasses.replace(luancheng, disclosure_id=f"{unit_id}-2022", unit=unit))
-                outcomes += [dataclasses.replace(o, disclosure_id=f"{unit_id}-2022") for o in built_site.result.outcomes
+                outcomes += [dataclasses.replace(o, disclosure_id=f"{unit_id}-2022") for o in built_site.result.load_outcomes()
                              if o.disclosure_id == luancheng.disclosure_id]
     docs, site = tmp_path / "docs", tmp_path / "site"
-    render_site(disclosures, outcomes, tmp_path / "no-package", docs, SOURCE_DOCS)
+    render_site(InMemoryRecords(disclosures, outcomes), tmp_path / "no-package", docs, SOURCE_DOCS)
     build_site(docs, site)
     page = (site / "units" / "unit-0-0-0" / "index.html").read_text(encoding="utf-8")
     linked = set(re.findall(r'href="\.\./(unit-[0-9-]+)/"', page))
@@ -227,8 +228,7 @@ def test_same_inputs_same_bytes(built_site, tmp_path):
     """A second render and build of the same records, in other folders, gives the same bytes."""
     options = built_site.options
     docs, site = tmp_path / "docs", tmp_path / "site"
-    render_site(built_site.result.disclosures, built_site.result.outcomes, options.datapackage_dir, docs,
-                SOURCE_DOCS)
+    render_site(built_site.result.records, options.datapackage_dir, docs, SOURCE_DOCS)
     assert _files(docs) == _files(options.docs_dir)
     build_site(docs, site)
     assert _files(site) == _files(options.site_dir)
@@ -264,7 +264,7 @@ def test_document_text_renders_inert(tmp_path):
     outcome = CheckOutcome(disclosure.disclosure_id, "rule", " ".join(HOSTILE), "x", Decimal("1"), "<b>", "fail",
                            " ".join(HOSTILE))
     docs, site = tmp_path / "docs", tmp_path / "site"
-    render_site([disclosure], [outcome], tmp_path / "no-package", docs, source)
+    render_site(InMemoryRecords([disclosure], [outcome]), tmp_path / "no-package", docs, source)
     build_site(docs, site)
     # the tables' fragments (HTML stored beside the Markdown) are inert before they reach a page
     for page in [*site.rglob("*.html"), *site.rglob("*.svg"), site / "search" / "search_index.json",
@@ -284,13 +284,13 @@ def test_unsafe_ids_never_become_paths(tmp_path):
     disclosure = _hostile_disclosure()
     disclosure.unit = Unit("../../escape", "224", "x", "河北省", "石家庄市", "栾城区")
     with pytest.raises(ValueError):
-        render_site([disclosure], [], tmp_path / "no-package", tmp_path / "docs", SOURCE_DOCS)
+        render_site(InMemoryRecords([disclosure], []), tmp_path / "no-package", tmp_path / "docs", SOURCE_DOCS)
 
 
 def test_render_refuses_to_wipe_a_folder_it_did_not_write(tmp_path):
     (tmp_path / "precious.txt").write_text("keep", encoding="utf-8")
     with pytest.raises(ValueError):
-        render_site([], [], tmp_path / "no-package", tmp_path, SOURCE_DOCS)
+        render_site(InMemoryRecords([], []), tmp_path / "no-package", tmp_path, SOURCE_DOCS)
     assert (tmp_path / "precious.txt").exists()
 
 
@@ -305,11 +305,11 @@ def test_escaping_and_amounts():
 
 
 def test_years_side_by_side_when_a_unit_has_several(built_site, tmp_path):
-    luancheng = next(d for d in built_site.result.disclosures if d.unit.unit_id == LUANCHENG)
+    luancheng = next(d for d in built_site.result.load_disclosures() if d.unit.unit_id == LUANCHENG)
     later = copy.deepcopy(luancheng)
     later.year, later.disclosure_id = 2023, f"{LUANCHENG}-2023"
     docs = tmp_path / "docs"
-    render_site([luancheng, later], [], tmp_path / "no-package", docs, SOURCE_DOCS)
+    render_site(InMemoryRecords([luancheng, later], []), tmp_path / "no-package", docs, SOURCE_DOCS)
     unit = docs / "units" / LUANCHENG
     page = (unit / "index.md").read_text(encoding="utf-8")
     assert "## 历年对比" in page and page.index("## 2023年") < page.index("## 2022年")  # newest first

@@ -9,7 +9,6 @@ import html
 import re
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -96,7 +95,7 @@ def test_unit_page_compares_the_two_years(history):
 
 
 def test_unit_page_shows_the_change_vs_last_year_check(history):
-    outcome = next(o for o in history.result.outcomes
+    outcome = next(o for o in history.result.load_outcomes()
                    if o.rule == "years.change_vs_last_year" and o.disclosure_id == f"{LUANCHENG}-2023")
     assert (outcome.status, outcome.expected, outcome.actual) == ("fail", 0, -475900)
     text = _text(history.page("units", LUANCHENG))
@@ -140,7 +139,7 @@ def test_inline_keeps_code_spans_and_spaces():
 def test_without_a_changelog_the_page_says_so(history, tmp_path):
     docs = tmp_path / "docs"
     assert changelog_blocks(tmp_path / "CHANGELOG.md") == []
-    render_site(history.result.disclosures, history.result.outcomes, history.options.datapackage_dir, docs,
+    render_site(history.result.records, history.options.datapackage_dir, docs,
                 history.options.source_dir, tmp_path / "CHANGELOG.md")
     assert "尚未发布数据快照" in (docs / "changelog.md").read_text(encoding="utf-8")
 

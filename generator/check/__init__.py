@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 # Importing the rule modules registers their rules.
 from generator.check import (  # noqa: F401
@@ -16,7 +17,10 @@ from generator.check import (  # noqa: F401
     within_tables,
 )
 from generator.check.engine import CATEGORIES, FAIL, PASS, RULES, Rule, evaluate_rule
+from generator.check.tally import CheckTally
 from generator.records import CheckOutcome, Disclosure
+
+D = TypeVar("D")
 
 
 def rules() -> list[Rule]:
@@ -35,12 +39,27 @@ def check_alone(disclosure: Disclosure) -> list[CheckOutcome]:
     return [outcome for item in rules() if not item.across_years for outcome in evaluate_rule(item, disclosure)]
 
 
-def previous_years(disclosures: list[Disclosure]) -> dict[str, Disclosure]:
-    """disclosure_id → the same unit's disclosure of the latest earlier year."""
-    by_unit: dict[str, list[Disclosure]] = {}
+def check_across_years(disclosure: Disclosure, previous: Disclosure | None) -> list[CheckOutcome]:
+    """The rules across years, in catalogue order; ``previous`` None when no earlier year is published."""
+    return [outcome for item in rules() if item.across_years for outcome in evaluate_rule(item, disclosure, previous)]
+
+
+def merge_outcomes(alone: list[CheckOutcome], across_years: list[CheckOutcome]) -> list[CheckOutcome]:
+    """check_alone's and check_across_years' outcomes of one disclosure in catalogue order, as
+    check_disclosure gives them."""
+    by_rule: dict[str, list[CheckOutcome]] = {}
+    for outcome in (*alone, *across_years):
+        by_rule.setdefault(outcome.rule, []).append(outcome)
+    return [outcome for item in rules() for outcome in by_rule.get(item.rule_id, ())]
+
+
+def previous_years(disclosures: Sequence[D]) -> dict[str, D]:
+    """disclosure_id → the same unit's disclosure of the latest earlier year (of Disclosures, or of
+    anything with their unit, year and disclosure_id)."""
+    by_unit: dict[str, list[D]] = {}
     for disclosure in disclosures:
         by_unit.setdefault(disclosure.unit.unit_id, []).append(disclosure)
-    previous: dict[str, Disclosure] = {}
+    previous: dict[str, D] = {}
     for items in by_unit.values():
         items.sort(key=lambda d: d.year)
         for before, after in zip(items, items[1:]):
@@ -62,12 +81,8 @@ def run_checks(disclosures: list[Disclosure],
         done = checked_alone.get(disclosure.disclosure_id) if checked_alone is not None else None
         if done is None:
             outcomes += check_disclosure(disclosure, before)
-            continue
-        by_rule: dict[str, list[CheckOutcome]] = {}
-        for outcome in done:
-            by_rule.setdefault(outcome.rule, []).append(outcome)
-        for item in rules():
-            outcomes += evaluate_rule(item, disclosure, before) if item.across_years else by_rule[item.rule_id]
+        else:
+            outcomes += merge_outcomes(done, check_across_years(disclosure, before))
     return outcomes
 
 
@@ -90,20 +105,23 @@ def rule_catalogue() -> list[CatalogueEntry]:
                            item.description_en, " ".join(item.reads), " ".join(item.covers)) for item in rules()]
 
 
-def summary_lines(outcomes: list[CheckOutcome]) -> list[str]:
-    """One line per disclosure (rules passed / failed), then every failure."""
-    by_disclosure: dict[str, dict[str, set[str]]] = {}
-    for outcome in outcomes:
-        statuses = by_disclosure.setdefault(outcome.disclosure_id, {})
-        statuses.setdefault(outcome.rule, set()).add(outcome.status)
+def summary_lines(tallies: Mapping[str, CheckTally]) -> list[str]:
+    """One line per disclosure (rules passed / failed), by disclosure id, then every failure."""
     lines = []
-    for disclosure_id, statuses in by_disclosure.items():
-        failed = sum(1 for found in statuses.values() if FAIL in found)
-        passed = sum(1 for found in statuses.values() if FAIL not in found and PASS in found)
+    for disclosure_id, tally in tallies.items():
+        failed = sum(1 for statuses in tally.counts.values() if statuses.get(FAIL))
+        passed = sum(1 for statuses in tally.counts.values() if not statuses.get(FAIL) and statuses.get(PASS))
         lines.append(f"checks: {disclosure_id}: {passed} rules passed, {failed} failed, "
-                     f"{len(statuses) - passed - failed} not applicable")
-    for outcome in outcomes:
-        if outcome.status == FAIL:
+                     f"{len(tally.counts) - passed - failed} not applicable")
+    for tally in tallies.values():
+        for outcome in tally.failed:
             where = f" [{outcome.table}" + (f" · {outcome.location}" if outcome.location else "") + "]"
             lines.append(f"  FAIL {outcome.disclosure_id} {outcome.rule}{where}: {outcome.message}")
     return lines
+
+
+def tallies_by_disclosure(outcomes: list[CheckOutcome]) -> dict[str, CheckTally]:
+    tallies: dict[str, CheckTally] = {}
+    for outcome in outcomes:
+        tallies.setdefault(outcome.disclosure_id, CheckTally()).add([outcome])
+    return tallies

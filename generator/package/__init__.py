@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.package.rows import PackageDataError
+from generator.package.rows import PackageDataError, records_of
 from generator.package.schema import PANDAS_DTYPES
 from generator.package.validation import ValidationReport, validate_package
 from generator.package.writer import (
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PackageDataError", "PackageInvalid", "PendingPackage", "ValidationReport", "bulk_download", "disclosure_download",
-    "PANDAS_DTYPES", "read_resource", "start_datapackage", "unit_download", "validate_package", "write_datapackage",
+    "PANDAS_DTYPES", "read_resource", "records_of", "start_datapackage", "unit_download", "validate_package", "write_datapackage",
 ]
 
 

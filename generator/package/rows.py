@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -17,6 +18,7 @@ from generator.check import rule_catalogue
 from generator.extract.facts import FACTS
 from generator.package.schema import CODE_LEVELS, RESOURCES
 from generator.records import CheckOutcome, Disclosure, TableKind, TableStatus
+from generator.stored import Header, InMemoryRecords, Records
 from generator.table_specs import SPEC_BY_KIND
 
 Row = dict[str, object]
@@ -28,14 +30,20 @@ class PackageDataError(ValueError):
     """The records cannot become a valid package (e.g. two documents claim one disclosure_id)."""
 
 
+# The code lists a disclosure's tables use: "function"/"economic" → (code, name) of each coded row.
+CodeNames = dict[str, tuple[tuple[str, str], ...]]
+
+
 @dataclass
 class PackageRows:
-    disclosures: list[Disclosure]  # in package order
-    outcomes: dict[str, list[CheckOutcome]]  # by disclosure_id
-    shared: dict[str, list[Row]]  # resource name → rows, for the resources not kept per disclosure
+    records: Records
+    disclosures: list[Header]  # in package order
+    # resource name → rows, for the resources not kept per disclosure (the code lists once every
+    # disclosure's codes are known: shared_rows)
+    shared: dict[str, list[Row]]
 
 
-def disclosure_order(disclosure: Disclosure) -> tuple:
+def disclosure_order(disclosure: Header) -> tuple:
     return disclosure.unit.unit_id, disclosure.year, disclosure.disclosure_id, disclosure.source_file
 
 
@@ -113,16 +121,27 @@ def _narrative_rows(disclosure: Disclosure) -> dict[str, list[Row]]:
     }
 
 
-def _code_list(kind: str, disclosures: list[Disclosure]) -> list[Row]:
-    """Codes the tables use, each with its ancestors (parent = prefix two digits shorter)."""
-    names: dict[str, Counter] = {}
-    kinds = [spec.kind for spec in SPEC_BY_KIND.values() if spec.codes == kind]
-    for disclosure in disclosures:
-        for table_kind in kinds:
-            table = disclosure.table(table_kind)
+def disclosure_codes(disclosure: Disclosure) -> CodeNames:
+    """The codes its tables use, with the names they give them (each pair once)."""
+    codes: CodeNames = {}
+    for kind in ("function", "economic"):
+        pairs: dict[tuple[str, str], None] = {}
+        for spec in SPEC_BY_KIND.values():
+            table = disclosure.table(spec.kind) if spec.codes == kind else None
             for row in table.rows if table is not None else ():
                 if row.code:
-                    names.setdefault(row.code, Counter())[str(row.name or "").strip()] += 1
+                    pairs[sys.intern(row.code), sys.intern(str(row.name or "").strip())] = None
+        codes[kind] = tuple(pairs)
+    return codes
+
+
+def _code_list(kind: str, codes: Iterable[CodeNames]) -> list[Row]:
+    """Codes the tables use, each with its ancestors (parent = prefix two digits shorter), named by
+    the name most disclosures give it."""
+    names: dict[str, Counter] = {}
+    for found in codes:
+        for code, name in found[kind]:
+            names.setdefault(code, Counter())[name] += 1
     for code in list(names):
         while len(code) > 3:
             code = code[:-2]
@@ -136,7 +155,7 @@ def _code_list(kind: str, disclosures: list[Disclosure]) -> list[Row]:
     return rows
 
 
-def _check_unique_ids(disclosures: list[Disclosure]) -> None:
+def _check_unique_ids(disclosures: list[Header]) -> None:
     seen: dict[str, str] = {}
     for disclosure in disclosures:
         other = seen.setdefault(disclosure.disclosure_id, disclosure.source_file)
@@ -146,17 +165,19 @@ def _check_unique_ids(disclosures: list[Disclosure]) -> None:
                                    f"source folder, or correct the manifest")
 
 
-def package_rows(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutcome]) -> PackageRows:
-    ordered = sorted(disclosures, key=disclosure_order)
+def records_of(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutcome]) -> InMemoryRecords:
+    """Records in lists, refusing check outcomes of a disclosure not among them."""
+    records = InMemoryRecords(disclosures, outcomes)
+    for outcome in records.stray_outcomes():
+        raise PackageDataError(f"check outcome {outcome.rule} names disclosure {outcome.disclosure_id!r}, "
+                               f"which is not among the disclosures packaged")
+    return records
+
+
+def package_rows(records: Records) -> PackageRows:
+    ordered = sorted(records.headers, key=disclosure_order)
     _check_unique_ids(ordered)
-    ids = {d.disclosure_id for d in ordered}
-    outcomes_by_disclosure: dict[str, list[CheckOutcome]] = {}
-    for outcome in outcomes:
-        if outcome.disclosure_id not in ids:
-            raise PackageDataError(f"check outcome {outcome.rule} names disclosure {outcome.disclosure_id!r}, "
-                                   f"which is not among the disclosures packaged")
-        outcomes_by_disclosure.setdefault(outcome.disclosure_id, []).append(outcome)
-    return PackageRows(ordered, outcomes_by_disclosure, _shared_rows(ordered))
+    return PackageRows(records, ordered, {})
 
 
 def disclosure_rows(disclosure: Disclosure, outcomes: list[CheckOutcome]) -> dict[str, list[Row]]:
@@ -180,30 +201,25 @@ def disclosure_rows(disclosure: Disclosure, outcomes: list[CheckOutcome]) -> dic
     return rows
 
 
-def _shared_rows(ordered: list[Disclosure]) -> dict[str, list[Row]]:
-    """The resources not kept per disclosure: units, code lists of the codes used, rule and fact catalogues."""
+def shared_rows(ordered: list[Header], codes: Iterable[CodeNames]) -> dict[str, list[Row]]:
+    """The resources not kept per disclosure: units, code lists of the codes used (codes: of each
+    disclosure), rule and fact catalogues."""
     units: dict[str, Row] = {}
     for disclosure in ordered:
         unit = disclosure.unit
         units.setdefault(unit.unit_id, {
             "unit_id": unit.unit_id, "unit_code": unit.unit_code, "unit_name": unit.unit_name,
             "province": unit.province, "city": unit.city, "county": unit.county})
-    check_rules, fact_definitions = _catalogue_rows()
-    return {"units": list(units.values()), "function_codes": _code_list("function", ordered),
-            "economic_codes": _code_list("economic", ordered), "check_rules": check_rules,
+    check_rules, fact_definitions = catalogue_rows()
+    codes = list(codes)
+    return {"units": list(units.values()), "function_codes": _code_list("function", codes),
+            "economic_codes": _code_list("economic", codes), "check_rules": check_rules,
             "fact_definitions": fact_definitions}
 
 
 @functools.cache
-def _catalogue_rows() -> tuple[list[Row], list[Row]]:
+def catalogue_rows() -> tuple[list[Row], list[Row]]:
     """The rule and fact catalogues: the same rows in the package and in every download (not to be changed)."""
     return ([asdict(entry) for entry in rule_catalogue()],
             [{"fact": fact, "title": title, "description": description}
              for fact, (description, title) in FACTS.items()])
-
-
-def filtered_rows(rows: PackageRows, members: list[Disclosure]) -> PackageRows:
-    """What package_rows(members, their outcomes) gives, the outcomes taken from rows."""
-    ordered = sorted(members, key=disclosure_order)
-    return PackageRows(ordered, {d.disclosure_id: rows.outcomes.get(d.disclosure_id, []) for d in ordered},
-                       _shared_rows(ordered))

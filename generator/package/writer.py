@@ -5,7 +5,7 @@ on the clock, so two builds give identical folders.
 The work is done once per disclosure: its CSV rows, then (from that text) its sheet rows, both
 deflated once into pieces that every archive holding the disclosure reuses (formats.Piece). With
 a cache folder, a disclosure's CSV text and pieces, and every download zip, are kept under the
-hash of what they are made of (its record and check outcomes, and the code: record_key), so a
+hash of what they are made of (its record and check outcomes, Records.key, and the code), so a
 rebuild after one document changed makes only that document's rows and its and its unit's zips;
 the rest is cached bytes concatenated. The cache also records which disclosures' rows
 frictionless found valid, so that the next build has it read only the others
@@ -21,7 +21,6 @@ import hashlib
 import importlib.metadata
 import json
 import multiprocessing
-import operator
 import os
 import pickle
 import re
@@ -35,7 +34,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator import __version__
-from generator import records as record_module
 from generator.atomic import replace_dir
 from generator.package.formats import (
     EXCEL_ROW_LIMIT,
@@ -56,12 +54,17 @@ from generator.package.formats import (
 from generator.package.readme import readme_text
 from generator.package.rows import (
     PER_DISCLOSURE,
+    CodeNames,
     PackageDataError,
     PackageRows,
     Row,
+    catalogue_rows,
+    disclosure_codes,
+    disclosure_order,
     disclosure_rows,
-    filtered_rows,
     package_rows,
+    records_of,
+    shared_rows,
 )
 from generator.package.schema import ID_PATTERN, RESOURCES, ResourceSchema
 from generator.package.validation import (
@@ -71,6 +74,7 @@ from generator.package.validation import (
     start_validation,
 )
 from generator.records import CheckOutcome, Disclosure
+from generator.stored import Header, Records
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARALLEL_VALIDATION_ROWS = 20_000
@@ -123,7 +127,7 @@ def bulk_download(name: str) -> str:
     return f"downloads/{name}.zip"
 
 
-def creation_time(disclosures: Iterable[Disclosure]) -> datetime:
+def creation_time(disclosures: Iterable[Header]) -> datetime:
     """SOURCE_DATE_EPOCH when set (reproducible builds); else 1 January of the latest budget year
     the sources cover, since the documents carry no dates of their own."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -153,7 +157,7 @@ def _resource_entry(resource: ResourceSchema) -> dict:
             "description": resource.description}
 
 
-def _descriptor(disclosures: list[Disclosure], meta: PackageMeta, csvs: dict[str, CsvFile]) -> dict:
+def _descriptor(disclosures: list[Header], meta: PackageMeta, csvs: dict[str, CsvFile]) -> dict:
     """The descriptor but for the resources' schemas, which _descriptor_json adds (rendered once)."""
     resources = [{**_resource_entry(resource), "bytes": csvs[resource.name].size,
                   "hash": "sha256:" + csvs[resource.name].sha256} for resource in RESOURCES]
@@ -208,7 +212,7 @@ def _descriptor_json(descriptor: dict) -> bytes:
     return text.encode("utf-8")
 
 
-def _metadata_files(disclosures: list[Disclosure], meta: PackageMeta, csvs: dict[str, CsvFile],
+def _metadata_files(disclosures: list[Header], meta: PackageMeta, csvs: dict[str, CsvFile],
                     row_counts: dict[str, int], downloads: bool) -> dict[str, bytes]:
     """datapackage.json and README.md of a package whose CSVs are csvs."""
     descriptor = _descriptor(disclosures, meta, csvs)
@@ -333,47 +337,19 @@ def _key(*parts: str | bytes) -> str:
 @dataclass(frozen=True)
 class Made:
     """What a disclosure's rows came to, as the cache keeps it: the CSV text of each resource kept
-    per disclosure (rows without header), how many rows each has, and their pieces."""
+    per disclosure (rows without header), how many rows each has, their pieces, and the codes its
+    tables use (for the code lists)."""
     csv: dict[str, bytes]
     counts: dict[str, int]
     deflated: Deflated
+    codes: CodeNames
 
     @classmethod
     def of(cls, disclosure: Disclosure, outcomes: list[CheckOutcome]) -> Made:
         made = disclosure_rows(disclosure, outcomes)
         parts = {name: csv_bytes(RESOURCE_BY_NAME[name], rows, header=False) for name, rows in made.items()}
-        return cls(parts, {name: len(rows) for name, rows in made.items()}, Deflated.of(parts))
-
-
-def _fields_reducer(cls: type) -> Callable[[object], tuple]:
-    names = [f.name for f in dataclasses.fields(cls)]
-    getter = operator.attrgetter(*names)
-    return (lambda obj: (cls, (getter(obj),))) if len(names) == 1 else (lambda obj: (cls, getter(obj)))
-
-
-# Every field of a record, without the per-object dict dataclasses' own __getstate__ builds (that
-# took most of the time): pickled to be hashed only, never loaded. Slotted classes have no other state.
-RECORD_REDUCERS = {cls: _fields_reducer(cls) for cls in vars(record_module).values()
-                   if isinstance(cls, type) and dataclasses.is_dataclass(cls) and "__slots__" in vars(cls)}
-
-
-class _Digest:
-    """A file-like hash, for a pickler to write into without the bytes being joined."""
-
-    def __init__(self, code: str) -> None:
-        self.hash = hashlib.sha256(code.encode())
-        self.write = self.hash.update
-
-
-def record_key(code: str, disclosure: Disclosure, outcomes: list[CheckOutcome]) -> str:
-    """The key of a disclosure's rows, from what they are made of, without making them: the code
-    (package_code_version and the catalogues), the record and its check outcomes (hashed
-    themselves: a rule across years reads the previous year's disclosure too)."""
-    digest = _Digest(code)
-    pickler = pickle.Pickler(digest, protocol=5)
-    pickler.dispatch_table = RECORD_REDUCERS
-    pickler.dump((disclosure, outcomes))
-    return digest.hash.hexdigest()
+        return cls(parts, {name: len(rows) for name, rows in made.items()}, Deflated.of(parts),
+                   disclosure_codes(disclosure))
 
 
 @dataclass
@@ -383,8 +359,9 @@ class Stage:
     meta: PackageMeta
     cache: DownloadCache
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # resource → disclosure_id → its rows
-    keys: dict[str, str] = field(default_factory=dict)  # disclosure_id → record_key
+    keys: dict[str, str] = field(default_factory=dict)  # disclosure_id → the key of its Made
     deflated: dict[str, Deflated] = field(default_factory=dict)
+    codes: dict[str, CodeNames] = field(default_factory=dict)  # disclosure_id → the codes its tables use
     crcs: dict[str, int] = field(default_factory=dict)  # CRC-32 of each resource kept per disclosure, for the bulk zip
     shared: dict[str, bytes] = field(default_factory=dict)  # resource name → CSV, for shared_csv
     made: list[str] = field(default_factory=list)  # downloads made, not taken from the cache
@@ -403,8 +380,10 @@ class Stage:
         pieces found in the cache): written, counted, hashed, crc'd, then let go but for their
         pieces, so neither the rows nor their text are ever held for the whole package."""
         # The rows every download shares come from the code (rule and fact catalogues): they enter the keys.
-        code = _key(package_code_version(), *(self.shared_csv(RESOURCE_BY_NAME[name], self.rows.shared[name])
-                                              for name in ("check_rules", "fact_definitions")))
+        code = _key(package_code_version(), *(csv_bytes(RESOURCE_BY_NAME[name], rows)
+                                              for name, rows in zip(("check_rules", "fact_definitions"),
+                                                                    catalogue_rows())))
+        records = self.rows.records
         csvs = {}
         with contextlib.ExitStack() as files:
             handles = {name: files.enter_context((out_dir / f"{name}.csv").open("wb")) for name in PER_DISCLOSURE}
@@ -414,11 +393,10 @@ class Stage:
             for name, handle in handles.items():
                 handle.write(_header(RESOURCE_BY_NAME[name]))
             for disclosure in self.rows.disclosures:
-                outcomes = self.rows.outcomes.get(disclosure.disclosure_id, [])
-                key = self.keys[disclosure.disclosure_id] = record_key(code, disclosure, outcomes)
+                key = self.keys[disclosure.disclosure_id] = _key(code, records.key(disclosure))
                 made = self.cache.made(key)
                 if made is None:
-                    made = Made.of(disclosure, outcomes)
+                    made = Made.of(*records.load(disclosure))
                     self.cache.put(key, ".made", pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
                 offsets = {}
                 for name, part in made.csv.items():
@@ -431,7 +409,9 @@ class Stage:
                 if self.validated is None or key not in self.validated.disclosures:
                     self.unvalidated[disclosure.disclosure_id] = offsets
                 self.deflated[disclosure.disclosure_id] = made.deflated
+                self.codes[disclosure.disclosure_id] = made.codes
             csvs.update({name: CsvFile(sizes[name], digest.hexdigest()) for name, digest in digests.items()})
+        self.rows.shared = self.shared_rows(self.rows.disclosures)
         for resource in RESOURCES:
             if resource.name not in PER_DISCLOSURE:
                 data = self.shared_csv(resource, self.rows.shared[resource.name])
@@ -462,6 +442,14 @@ class Stage:
         """Resource name → rows, of rows (the whole package's or a download's), in RESOURCES order."""
         return {resource.name: sum(self.counts[resource.name][d.disclosure_id] for d in rows.disclosures)
                 if resource.name in PER_DISCLOSURE else len(rows.shared[resource.name]) for resource in RESOURCES}
+
+    def shared_rows(self, members: list[Header]) -> dict[str, list[Row]]:
+        return shared_rows(members, (self.codes[member.disclosure_id] for member in members))
+
+    def filtered(self, members: list[Header]) -> PackageRows:
+        """The package's rows of members only (one disclosure, or a unit's)."""
+        ordered = sorted(members, key=disclosure_order)
+        return PackageRows(self.rows.records, ordered, self.shared_rows(ordered))
 
     def shared_csv(self, resource: ResourceSchema, rows: list[Row]) -> bytes:
         """The CSV of rows of a resource not kept per disclosure; the whole package's, and the
@@ -499,9 +487,9 @@ def _shared_pieces(resource: ResourceSchema, data: bytes) -> tuple[Piece, Piece]
     return Piece.of(data), Piece.of(sheet_rows_xml(resource.fields, data.split(b"\n", 1)[1]))
 
 
-def _package_members(stage: Stage, members: list[Disclosure], meta: PackageMeta) -> dict[str, Content]:
+def _package_members(stage: Stage, members: list[Header], meta: PackageMeta) -> dict[str, Content]:
     """The files of the package filtered to members (one disclosure, or a unit's), by name."""
-    sub_rows = filtered_rows(stage.rows, members)
+    sub_rows = stage.filtered(members)
     ids = [d.disclosure_id for d in sub_rows.disclosures]
     pieces = [stage.deflated[disclosure_id] for disclosure_id in ids]
     csv_members: dict[str, Content] = {}
@@ -526,9 +514,9 @@ def _package_members(stage: Stage, members: list[Disclosure], meta: PackageMeta)
     return files
 
 
-def _download_groups(rows: PackageRows) -> dict[str, list[Disclosure]]:
+def _download_groups(rows: PackageRows) -> dict[str, list[Header]]:
     """Unit id → its disclosures, in package order; refuses an id unsafe as a file name."""
-    groups: dict[str, list[Disclosure]] = {}
+    groups: dict[str, list[Header]] = {}
     for disclosure in rows.disclosures:
         for path_id in (disclosure.unit.unit_id, disclosure.disclosure_id):
             if not re.fullmatch(ID_PATTERN, path_id):
@@ -546,7 +534,7 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _write_download(stage: Stage, staging: Path, path: str, path_id: str, members: list[Disclosure]) -> None:
+def _write_download(stage: Stage, staging: Path, path: str, path_id: str, members: list[Header]) -> None:
     """One download zip: from the cache when the same rows, options and code made it before."""
     meta = stage.meta
     title = members[0].unit.unit_name + ("" if path_id == members[0].unit.unit_id else f" {members[0].year}")
@@ -669,15 +657,15 @@ class PendingPackage:
         self._close(wait=False)
 
 
-def start_datapackage(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutcome], out_dir: Path, *,
-                      version: str | None = None, created: datetime | None = None,
-                      name: str = "budget-disclosures", license: dict | None = None,
+def start_datapackage(records: Records, out_dir: Path, *, version: str | None = None,
+                      created: datetime | None = None, name: str = "budget-disclosures", license: dict | None = None,
                       cache_dir: Path | None = None, log: Callable[[str], None] = print) -> PendingPackage:
     """Write the package into out_dir as it goes (a staging folder the caller swaps in), start
     validating it in another process once its CSVs and descriptor are written, and return while
-    that runs: the caller works meanwhile and calls wait() before publishing. cache_dir keeps
-    deflated rows and download zips for the next build (None: no cache)."""
-    return _start(package_rows(list(disclosures), outcomes), out_dir, version=version, created=created, name=name,
+    that runs: the caller works meanwhile and calls wait() before publishing. The records are
+    loaded one disclosure at a time, and only those whose rows are not in the cache: cache_dir
+    keeps deflated rows and download zips for the next build (None: no cache)."""
+    return _start(package_rows(records), out_dir, version=version, created=created, name=name,
                   license=license, cache_dir=cache_dir, log=log)
 
 
@@ -726,7 +714,7 @@ def write_datapackage(disclosures: Iterable[Disclosure], outcomes: Iterable[Chec
                       cache_dir: Path | None = None, log: Callable[[str], None] = print) -> ValidationReport:
     """Write, validate, then swap in the package folder; raise PackageInvalid (leaving the previous
     folder untouched) when frictionless finds the package invalid."""
-    rows = package_rows(list(disclosures), outcomes)  # refuses bad records before a folder is made
+    rows = package_rows(records_of(disclosures, outcomes))  # refuses bad records before a folder is made
     with replace_dir(Path(out_dir)) as staging:
         with _start(rows, staging, version=version, created=created, name=name, license=license,
                     cache_dir=cache_dir, log=log) as pending:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import timezone
 from functools import cached_property
 from pathlib import Path
 
 from generator.package import bulk_download, disclosure_download, unit_download
 from generator.package.writer import creation_time
-from generator.records import Disclosure
+from generator.stored import Header
 from generator.render.docs_folder import DocsFolder
 
 PACKAGE_FOLDER = "datapackage"  # inside the docs folder
@@ -90,7 +91,7 @@ def read_datapackage(datapackage_dir: Path, docs: DocsFolder) -> DataPackage:
     return DataPackage(json.loads((datapackage_dir / "datapackage.json").read_text(encoding="utf-8")), files)
 
 
-def source_date_epoch(disclosures: list[Disclosure]) -> int:
+def source_date_epoch(disclosures: Iterable[Header]) -> int:
     """The sitemap's date: the data package's creation time (SOURCE_DATE_EPOCH, else from the
     budget years of the sources), never the time of the build."""
     return int(creation_time(disclosures).replace(tzinfo=timezone.utc).timestamp())

@@ -8,8 +8,9 @@ from safe ASCII ids (unit_id, disclosure_id), never from document text.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
+import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,10 +20,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
 import generator
-from generator.atomic import write_text
-from generator.cache import code_version
+from generator.atomic import write_bytes
+from generator.check.tally import CheckTally
 from generator.history.year_over_year import YearComparison, unit_histories
-from generator.records import CheckOutcome, Disclosure, TableKind
+from generator.records import CheckOutcome, Disclosure, Narrative, TableKind
 from generator.render import charts, figures, views
 from generator.render.changelog import changelog_blocks
 from generator.render.docs_folder import DocsFolder, sha256
@@ -30,10 +31,11 @@ from generator.render.downloads import Download, DataPackage, read_datapackage, 
 from generator.render.fragments import Fragments, fragments_file
 from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
 from generator.render.names import unit_titles
+from generator.stored import Header, Records
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 SITE_STATE = ".site.json"  # nav, SOURCE_DATE_EPOCH and the files for build_site; dot files are not published
-UNITS_CACHE = Path("site") / "units.json"  # inside the cache folder: each unit's key and files
+UNITS_CACHE = Path("site") / "units.pickle"  # inside the cache folder: each unit's RenderedUnit
 STATUS_ORDER = {"fail": 0, "pass": 1, "not_applicable": 2}
 CHANGE_RULE = "years.change_vs_last_year"
 _SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -59,7 +61,7 @@ class Chart:
 class YearView:
     disclosure: Disclosure
     key_figures: list[figures.Figure]
-    outcomes: list[CheckOutcome]
+    checks: CheckTally
     source: Download
     downloads: list[Download]
     charts: list[Chart] = field(default_factory=list)  # drawn for a page rendered (_draw): the index pages need none
@@ -176,16 +178,35 @@ def _comparison_view(comparison: YearComparison, disclosures: list[Disclosure],
     return ComparisonView(comparison, views.comparison_grids(comparison, money_unit), checks, money_unit)
 
 
-def _unit_view(unit_id: str, title: str, disclosures: list[Disclosure], history: list[YearComparison],
-               outcomes: dict[str, list[CheckOutcome]], package: DataPackage, source_dir: Path) -> UnitView:
-    """What the unit's page shows but its charts (_draw), and the index pages take from it."""
+def _unit_view(unit_id: str, title: str, loaded: list[tuple[Disclosure, list[CheckOutcome]]], records: Records,
+               package: DataPackage, source_dir: Path) -> UnitView:
+    """What the unit's page shows but its charts (_draw), from its records (newest year first)."""
     directory = f"units/{unit_id}"
-    years = [YearView(d, figures.key_figures(d), outcomes[d.disclosure_id], _source(directory, d, source_dir),
-                      package.disclosure_downloads(d.disclosure_id))
-             for d in disclosures]
+    disclosures = [disclosure for disclosure, _ in loaded]
+    # failures first: they are what a reader of the page needs to see
+    outcomes = {disclosure.disclosure_id: sorted(found, key=lambda o: STATUS_ORDER.get(o.status, len(STATUS_ORDER)))
+                for disclosure, found in loaded}
+    years = [YearView(d, figures.key_figures(d), records.checks(d), _source(directory, d, source_dir),
+                      package.disclosure_downloads(d.disclosure_id)) for d in disclosures]
+    history = unit_histories(disclosures).get(unit_id, [])
     return UnitView(unit_id, title, region_label(disclosures[0]), years,
                     [_comparison_view(pair, disclosures, outcomes) for pair in reversed(history)],
                     package.unit_downloads(unit_id))
+
+
+def index_view(unit: UnitView) -> UnitView:
+    """What the index pages read of a unit: each year's key figures, checks, table statuses and
+    findings, without its records (kept between builds under the unit's key: RenderedUnit)."""
+    years = [YearView(_index_copy(year.disclosure), year.key_figures, year.checks, year.source, year.downloads)
+             for year in unit.years]
+    return UnitView(unit.unit_id, unit.title, unit.region, years, [], unit.downloads)
+
+
+def _index_copy(disclosure: Disclosure) -> Disclosure:
+    """The disclosure with its tables' statuses but not their rows, and no narrative or paragraphs."""
+    return dataclasses.replace(disclosure, tables={kind: dataclasses.replace(table, rows=[])
+                                                   for kind, table in disclosure.tables.items()},
+                               narrative=Narrative(), paragraphs=[])
 
 
 def _draw(unit: UnitView) -> list[Chart]:
@@ -247,16 +268,15 @@ def render_version() -> str:
     return digest.hexdigest()
 
 
-def unit_key(version: str, unit: UnitView, package: DataPackage) -> str:
-    """A hash of everything the unit's page and charts are made from (the rest of the view is
-    computed from these): its disclosures and their checks, its title and downloads, and
-    ``version``. A disclosure stands as its source and the extraction code: it is what they
-    make, which the extraction cache relies on too (generator/cache.py), and hashing its
-    records would cost a tenth of rendering the page."""
+def unit_key(version: str, unit_id: str, title: str, headers: list[Header], records: Records,
+             package: DataPackage, source_dir: Path) -> str:
+    """A hash of everything the unit's page and charts are made from: its disclosures' records and
+    checks (Records.key, which says what made them without hashing them), its title, sources and
+    downloads, and ``version``."""
     bulk = (package.bulk.path, package.bulk.label) if package.bulk else None
-    years = [((d.source_sha256, d.source_file, d.unit, d.year, d.scope, d.source_url), year.outcomes, year.source,
-              year.downloads) for year in unit.years for d in [year.disclosure]]
-    return sha256(repr((version, code_version(), unit.unit_id, unit.title, unit.downloads, bulk, years)).encode())
+    years = [(records.key(header), _source(f"units/{unit_id}", header, source_dir),
+              package.disclosure_downloads(header.disclosure_id)) for header in headers]
+    return sha256(repr((version, unit_id, title, package.unit_downloads(unit_id), bulk, years)).encode())
 
 
 def _write_unit(docs: DocsFolder, env: Environment, unit: UnitView, package: DataPackage,
@@ -276,51 +296,57 @@ def _write_unit(docs: DocsFolder, env: Environment, unit: UnitView, package: Dat
     return {path: docs.files[path] for path in written}
 
 
-def _load_units(cache_file: Path | None) -> dict:
-    """Each unit's key and files at the last render with this cache; a unit is kept only when its
-    files are still those of the docs folder's last render (DocsFolder.keep)."""
+@dataclass
+class RenderedUnit:
+    """A unit as the last render left it: its key, its files with their checksums, and its index view."""
+
+    key: str
+    files: dict[str, str]
+    index: UnitView
+
+
+def _load_units(cache_file: Path | None) -> dict[str, RenderedUnit]:
+    """Each unit at the last render with this cache; a unit is kept only when its files are still
+    those of the docs folder's last render (DocsFolder.keep)."""
     try:
-        units = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file is not None else {}
-    except (OSError, ValueError):
-        return {}
+        with cache_file.open("rb") as handle:  # type: ignore[union-attr]  # None: AttributeError
+            units = pickle.load(handle)
+    except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ImportError, TypeError, ValueError):
+        return {}  # no cache, none yet, damaged, or pickled by other code: every unit is rendered
     return units if isinstance(units, dict) else {}
 
 
-def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], datapackage_dir: Path,
-                docs_dir: Path, source_dir: Path, changelog: Path | None = None,
-                cache_dir: Path | None = None) -> None:
+def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_dir: Path,
+                changelog: Path | None = None, cache_dir: Path | None = None) -> None:
     """Write the docs folder for ``build_site``: one page per unit, the index pages, the data
     changelog (``changelog``, the snapshots' CHANGELOG.md, when it exists), charts and downloads.
-    With ``cache_dir``, a unit rendered by the previous render from the same inputs is kept."""
+    The records are loaded one unit at a time; with ``cache_dir``, a unit rendered by the previous
+    render from the same inputs is kept, and its records are not loaded."""
     docs = DocsFolder(docs_dir, SITE_STATE)
     cache_file = cache_dir / UNITS_CACHE if cache_dir is not None else None
     previous = _load_units(cache_file)
     env = environment()
     package = read_datapackage(datapackage_dir, docs)
-    by_unit: dict[str, list[Disclosure]] = defaultdict(list)
-    for disclosure in sorted(disclosures, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
-        by_unit[_safe_id(disclosure.unit.unit_id)].append(disclosure)
-    outcomes_of: dict[str, list[CheckOutcome]] = defaultdict(list)
-    # failures first: they are what a reader of the page needs to see
-    for outcome in sorted(outcomes, key=lambda o: STATUS_ORDER.get(o.status, len(STATUS_ORDER))):
-        outcomes_of[outcome.disclosure_id].append(outcome)
-
-    histories = unit_histories(disclosures)
-    titles = unit_titles([unit_disclosures[0].unit for unit_disclosures in by_unit.values()])
-    units = sorted((_unit_view(unit_id, titles[unit_id], unit_disclosures, histories.get(unit_id, []), outcomes_of,
-                               package, source_dir)
-                    for unit_id, unit_disclosures in by_unit.items()), key=lambda unit: unit.order)
+    by_unit: dict[str, list[Header]] = defaultdict(list)
+    for header in sorted(records.headers, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
+        by_unit[_safe_id(header.unit.unit_id)].append(header)
+    titles = unit_titles([headers[0].unit for headers in by_unit.values()])
     version = render_version()
-    rendered: dict[str, dict] = {}
-    for unit in units:
-        key = unit_key(version, unit, package)
-        kept = previous.get(unit.unit_id, {})
-        if kept.get("key") == key and docs.keep(kept.get("files", {})):
-            rendered[unit.unit_id] = kept
-        else:
-            rendered[unit.unit_id] = {"key": key, "files": _write_unit(docs, env, unit, package, source_dir)}
+    rendered: dict[str, RenderedUnit] = {}
+    for unit_id, headers in by_unit.items():
+        key = unit_key(version, unit_id, titles[unit_id], headers, records, package, source_dir)
+        kept = previous.get(unit_id)
+        if isinstance(kept, RenderedUnit) and kept.key == key and docs.keep(kept.files):
+            rendered[unit_id] = kept
+            continue
+        unit = _unit_view(unit_id, titles[unit_id], [records.load(header) for header in headers], records, package,
+                          source_dir)
+        rendered[unit_id] = RenderedUnit(key, _write_unit(docs, env, unit, package, source_dir), index_view(unit))
+    units = sorted((item.index for item in rendered.values()), key=lambda unit: unit.order)
+    disclosures = [year.disclosure for unit in units for year in unit.years]
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
-               "outcomes": outcomes, "changelog": changelog_blocks(changelog),
+               "checks": CheckTally.merged(year.checks for unit in units for year in unit.years),
+               "changelog": changelog_blocks(changelog),
                "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None)}
     for page in ("index", "years", "regions", "data", "quality", "changelog"):
         _write_page(docs, env, f"{page}.md.j2", f"{page}.md", **context)
@@ -330,6 +356,6 @@ def render_site(disclosures: list[Disclosure], outcomes: list[CheckOutcome], dat
     nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"}, {"单位": unit_nav(units)},
            {"数据下载": "data.md"}, {"数据质量": "quality.md"}, {"数据更新记录": "changelog.md"}]
     # with the files and their checksums: the site stage rebuilds the pages whose files changed
-    docs.finish({"nav": nav, "source_date_epoch": source_date_epoch(disclosures)})
+    docs.finish({"nav": nav, "source_date_epoch": source_date_epoch(records.headers)})
     if cache_file is not None:
-        write_text(cache_file, json.dumps(rendered, sort_keys=True) + "\n")
+        write_bytes(cache_file, pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from generator.check import rule_catalogue
+from generator.check.tally import CheckTally
 from generator.history.year_over_year import YearComparison
 from generator.package.schema import RESOURCES
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind, TableStatus
@@ -168,24 +169,19 @@ def by_rule(outcomes: list[CheckOutcome]) -> list[tuple[str, list[CheckOutcome]]
     return sorted(grouped.items(), key=lambda item: RULE_ORDER.get(item[0], len(RULE_ORDER)))
 
 
-def _counts(outcomes: list[CheckOutcome]) -> dict[str, int]:
-    return {status: sum(1 for outcome in outcomes if outcome.status == status) for status in STATUS_LABELS}
-
-
-def checks_sentence(outcomes: list[CheckOutcome]) -> Markup:
+def checks_sentence(checks: CheckTally) -> Markup:
     """How many checks passed and failed, and the failed rules by title, as prose (what search finds)."""
-    counts = _counts(outcomes)
-    text = (f"共 {len(outcomes)} 项核对（{len(by_rule(outcomes))} 条规则）：{counts['pass']} 项通过，"
-            f"{counts['fail']} 项未通过，{counts['not_applicable']} 项不适用。")
+    text = (f"共 {checks.total} 项核对（{len(checks.counts)} 条规则）：{checks.count('pass')} 项通过，"
+            f"{checks.count('fail')} 项未通过，{checks.count('not_applicable')} 项不适用。")
     failing = [f"{md(RULES[rule].title_zh if rule in RULES else rule)}（{len(found)} 项）"
-               for rule, found in by_rule(failed(outcomes))]
+               for rule, found in by_rule(checks.failed)]
     return Markup(text + (f"未通过的规则：{'、'.join(failing)}。" if failing else ""))
 
 
-def failure_grids(outcomes: list[CheckOutcome], money_unit: str) -> list[Grid]:
+def failure_grids(checks: CheckTally, money_unit: str) -> list[Grid]:
     """The failed checks, one grid per rule under the rule's Chinese title."""
     grids = []
-    for rule, found in by_rule(failed(outcomes)):
+    for rule, found in by_rule(checks.failed):
         grid = Grid(["表", "位置", "应为", "实为", "说明"], [False] * 5,
                     caption=Markup(f"✗ {rule_label(rule)}：{len(found)} 项未通过"))
         grid.rows.extend(_checked_cells(outcome, money_unit) for outcome in found)
@@ -193,13 +189,14 @@ def failure_grids(outcomes: list[CheckOutcome], money_unit: str) -> list[Grid]:
     return grids
 
 
-def rules_grid(outcomes: list[CheckOutcome], described: bool = False) -> Grid:
+def rules_grid(checks: CheckTally, described: bool = False) -> Grid:
     """One line per rule: how many of its checks passed, failed, did not apply; ``described``: what it checks."""
     grid = Grid(["规则", *(["说明"] if described else []), *STATUS_LABELS.values()],
                 [False, *([False] if described else []), True, True, True])
-    for rule, found in by_rule(outcomes):
+    for rule in sorted(checks.counts, key=lambda rule: RULE_ORDER.get(rule, len(RULE_ORDER))):
         description = [md(RULES[rule].description_zh if rule in RULES else "")] if described else []
-        grid.rows.append([rule_label(rule), *description, *(md(count) for count in _counts(found).values())])
+        counts = checks.counts[rule]
+        grid.rows.append([rule_label(rule), *description, *(md(counts.get(status, 0)) for status in STATUS_LABELS)])
     return grid
 
 
@@ -349,5 +346,5 @@ def fields_grid(resource: dict) -> Grid:
     return grid
 
 
-def failed(outcomes: list[CheckOutcome]) -> list[CheckOutcome]:
-    return [outcome for outcome in outcomes if outcome.status == "fail"]
+def failed(checks: CheckTally) -> list[CheckOutcome]:
+    return checks.failed

@@ -1,0 +1,116 @@
+"""What is done for each document, in the workers: read → extract → the checks of one disclosure.
+
+The records go to the record store (generator.cache) from the worker itself; the worker
+returns only what the build holds of them (Extracted): the build never keeps every
+disclosure's records in memory at once, and they do not cross a pipe.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.cache import RecordStore, cache_key
+from generator.check import check_across_years, check_alone
+from generator.check.tally import CheckTally
+from generator.extract import extract_disclosure
+from generator.isolation import Failure, default_jobs, map_isolated
+from generator.progress import StageProgress
+from generator.read import UnreadableDocument, read_document
+from generator.records import CheckOutcome, Disclosure, TableKind, Unit
+from generator.sources import SourceDocument
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    file: str
+    reason: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DisclosureHeader:
+    """A disclosure's identity and source, without its records: what the build holds of each."""
+
+    disclosure_id: str
+    unit: Unit
+    year: int
+    scope: str
+    published_unit: str
+    source_file: str
+    source_sha256: str
+    source_url: str
+    key: str  # what its records were made from (generator.cache.cache_key): equal keys, equal records
+
+    @classmethod
+    def of(cls, disclosure: Disclosure, key: str) -> DisclosureHeader:
+        return cls(disclosure.disclosure_id, disclosure.unit, disclosure.year, disclosure.scope,
+                   disclosure.published_unit, disclosure.source_file, disclosure.source_sha256,
+                   disclosure.source_url, key)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A disclosure with the outcomes of the rules that read it alone: the stored records."""
+
+    disclosure: Disclosure
+    outcomes: list[CheckOutcome]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the build holds of a disclosure it read."""
+
+    header: DisclosureHeader
+    checks: CheckTally  # of the rules that read it alone
+    first_year: list[CheckOutcome]  # the rules across years, when no earlier year of its unit is published
+
+
+def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
+    try:
+        document = read_document(source.path)
+    except UnreadableDocument as error:
+        return Unreadable(source.file, error.reason, error.hint)
+    disclosure = extract_disclosure(document, source)
+    if not any(disclosure.table(kind) for kind in TableKind) and not disclosure.narrative.sections:
+        # Published, it would be an empty unit page; a Word file of something else is a wrong input.
+        return Unreadable(source.file, "not a budget disclosure: no budget table or explanation section recognised",
+                          "check that the file is a 部门预算/单位预算 disclosure")
+    return disclosure
+
+
+def extract_into(store_dir: Path, source: SourceDocument) -> Extracted | Unreadable:
+    """Read, extract and check one document, store its records in the store at store_dir, and
+    return what the build holds of it (generator.cache.extract_all runs this in the workers)."""
+    outcome = read_and_extract(source)
+    key = cache_key(source)
+    if isinstance(outcome, Unreadable):
+        RecordStore(store_dir).put(key, outcome, outcome)
+        return outcome
+    checked = Checked(outcome, check_alone(outcome))
+    extracted = Extracted(DisclosureHeader.of(outcome, key), CheckTally.of(checked.outcomes),
+                          check_across_years(outcome, None))
+    RecordStore(store_dir).put(key, checked, extracted)
+    return extracted
+
+
+def extract_all(sources: Sequence[SourceDocument], jobs: int | None, store: RecordStore,
+                log: Callable[[str], None] = print) -> list[Extracted | Unreadable | Failure]:
+    """What the build holds of every source, in order: from the store where it holds the
+    document's records, else extracted in isolated workers (generator.isolation) that store them."""
+    results: list[Extracted | Unreadable | Failure | None] = [store.summary(cache_key(source)) for source in sources]
+    pending = [index for index, result in enumerate(results) if result is None]
+    log(f"cache: {len(sources) - len(pending)} of {len(sources)} documents unchanged")
+    work = functools.partial(extract_into, store.directory)
+    # Work goes to the pool in batches so that progress is seen as it happens: a batch
+    # keeps every worker busy for a while, and a pool start costs little against it.
+    batch_size = max(32 * (jobs or default_jobs()), len(pending) // 100)
+    with StageProgress("read+extract", len(pending), log) as progress:
+        for start in range(0, len(pending), batch_size):
+            batch = pending[start:start + batch_size]
+            for index, outcome in zip(batch, map_isolated(work, [sources[i] for i in batch], jobs)):
+                results[index] = outcome
+            progress.advance(len(batch))
+    return results  # type: ignore[return-value]  # every None was replaced

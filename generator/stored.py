@@ -1,0 +1,145 @@
+"""The disclosures a build publishes, as the stages after check take them (``Records``): every
+disclosure's header and check tally at hand, its records loaded when a stage needs them.
+
+A build's records stay in the record store (generator.cache) and are loaded one unit at a
+time (``StoredRecords``), so the build's memory does not grow with the records of the whole
+corpus. ``InMemoryRecords`` wraps lists of records for the library functions and tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import operator
+import pickle
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
+
+from generator import records as record_module
+from generator.cache import RecordStore, code_version
+from generator.check import check_across_years, merge_outcomes, previous_years
+from generator.check.tally import CheckTally
+from generator.extraction import DisclosureHeader, Extracted
+from generator.records import CheckOutcome, Disclosure
+
+# What a stage reads of a disclosure without its records; a Disclosure has all of it too.
+Header = DisclosureHeader | Disclosure
+
+
+class Records(Protocol):
+    headers: Sequence[Header]
+    """Every disclosure, in the build's order of sources."""
+
+    def load(self, header: Header) -> tuple[Disclosure, list[CheckOutcome]]:
+        """Its records and every check outcome, in rule catalogue order."""
+
+    def key(self, header: Header) -> str:
+        """A hash that changes whenever its records or its outcomes do."""
+
+    def checks(self, header: Header) -> CheckTally:
+        """How its checks came out."""
+
+
+def _fields_reducer(cls: type) -> Callable[[object], tuple]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    getter = operator.attrgetter(*names)
+    return (lambda obj: (cls, (getter(obj),))) if len(names) == 1 else (lambda obj: (cls, getter(obj)))
+
+
+# Every field of a record, without the per-object dict dataclasses' own __getstate__ builds (that
+# took most of the time): pickled to be hashed only, never loaded. Slotted classes have no other state.
+RECORD_REDUCERS = {cls: _fields_reducer(cls) for cls in vars(record_module).values()
+                   if isinstance(cls, type) and dataclasses.is_dataclass(cls) and "__slots__" in vars(cls)}
+
+
+class _Digest:
+    """A file-like hash, for a pickler to write into without the bytes being joined."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.sha256()
+        self.write = self.hash.update
+
+
+def records_hash(disclosure: Disclosure, outcomes: list[CheckOutcome]) -> str:
+    """A hash of a disclosure's records and outcomes themselves, when nothing says what made them."""
+    digest = _Digest()
+    pickler = pickle.Pickler(digest, protocol=5)
+    pickler.dispatch_table = RECORD_REDUCERS
+    pickler.dump((disclosure, outcomes))
+    return digest.hash.hexdigest()
+
+
+class InMemoryRecords:
+    """Records held in lists, as the library functions take them."""
+
+    def __init__(self, disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutcome]) -> None:
+        self.headers: list[Disclosure] = list(disclosures)
+        self._outcomes: dict[str, list[CheckOutcome]] = {}
+        for outcome in outcomes:
+            self._outcomes.setdefault(outcome.disclosure_id, []).append(outcome)
+
+    def stray_outcomes(self) -> list[CheckOutcome]:
+        """Outcomes that name no disclosure held."""
+        ids = {disclosure.disclosure_id for disclosure in self.headers}
+        return [outcome for disclosure_id, found in self._outcomes.items() if disclosure_id not in ids
+                for outcome in found]
+
+    def load(self, header: Header) -> tuple[Disclosure, list[CheckOutcome]]:
+        assert isinstance(header, Disclosure)
+        return header, self._outcomes.get(header.disclosure_id, [])
+
+    def key(self, header: Header) -> str:
+        return records_hash(*self.load(header))
+
+    def checks(self, header: Header) -> CheckTally:
+        return CheckTally.of(self._outcomes.get(header.disclosure_id, []))
+
+
+class StoredRecords:
+    """A build's records, in its record store; the rules across years are run when it is made
+    (the check stage), from the store's earlier result where both years are unchanged."""
+
+    def __init__(self, store: RecordStore, extracted: Sequence[Extracted], log: Callable[[str], None] = print) -> None:
+        self.store = store
+        self.headers: list[DisclosureHeader] = [item.header for item in extracted]
+        by_id = {header.disclosure_id: header for header in self.headers}
+        previous = {disclosure_id: by_id[before.disclosure_id]
+                    for disclosure_id, before in previous_years(self.headers).items()}
+        self._previous_key = {disclosure_id: header.key for disclosure_id, header in previous.items()}
+        self._across_years: dict[str, list[CheckOutcome]] = {}
+        self._checks: dict[str, CheckTally] = {}
+        for item in extracted:
+            header = item.header
+            before = previous.get(header.disclosure_id)
+            across = item.first_year if before is None else self._check_against(header, before)
+            self._across_years[header.disclosure_id] = across
+            self._checks[header.disclosure_id] = CheckTally.merged([item.checks, CheckTally.of(across)])
+        log(f"checked {len(previous)} disclosures against their unit's previous year")
+
+    def _check_against(self, header: DisclosureHeader, before: DisclosureHeader) -> list[CheckOutcome]:
+        key = hashlib.sha256(f"across years\x1f{code_version()}\x1f{before.key}\x1f{header.key}".encode()).hexdigest()
+        outcomes = self.store.derived(key)
+        if outcomes is None:
+            outcomes = check_across_years(self.store.records(header.key).disclosure,
+                                          self.store.records(before.key).disclosure)
+            self.store.put_derived(key, outcomes)
+        return outcomes
+
+    def load(self, header: Header) -> tuple[Disclosure, list[CheckOutcome]]:
+        assert isinstance(header, DisclosureHeader)
+        checked = self.store.records(header.key)
+        return checked.disclosure, merge_outcomes(checked.outcomes, self._across_years[header.disclosure_id])
+
+    def key(self, header: Header) -> str:
+        assert isinstance(header, DisclosureHeader)
+        # The records come from header.key, the rules across years read the previous year's too.
+        return hashlib.sha256(f"{header.key}\x1f{self._previous_key.get(header.disclosure_id, '')}".encode()).hexdigest()
+
+    def checks(self, header: Header) -> CheckTally:
+        return self._checks[header.disclosure_id]
+
+
+def check_records(store: RecordStore, extracted: Sequence[Extracted], log: Callable[[str], None] = print) -> StoredRecords:
+    """The check stage of a build: the workers ran the rules that read one disclosure; the rules
+    across years run here."""
+    return StoredRecords(store, extracted, log)
