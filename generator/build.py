@@ -36,7 +36,7 @@ class BuildOptions:
     strict: bool = False
     """Fail the build on failed consistency checks, not only on unreadable inputs."""
     jobs: int | None = None
-    """Worker processes reading documents; None = the CPU count."""
+    """Worker processes reading documents, making the package's rows and rendering units; None = the CPU count."""
     cache_dir: Path | None = None
     """Where read+extract results are kept between builds (generator.cache); None = no cache.
     ``budget-site build`` uses .cache/budget-site unless told otherwise."""
@@ -116,12 +116,12 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
         # Frictionless validates the package on the other core while the site is built; an invalid
         # package raises PackageInvalid at wait(), and replace_dirs then keeps the previous outputs.
         with start_datapackage(records, staged[0], version=current_data_version(options.changelog),
-                               cache_dir=options.cache_dir, log=log) as package:
+                               cache_dir=options.cache_dir, jobs=options.jobs, log=log) as package:
             write_report(result, options.strict, staged[0])
             if options.with_site:
                 docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
                 render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
-                            cache_dir=options.cache_dir)
+                            cache_dir=options.cache_dir, jobs=options.jobs)
                 build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state)
             package.wait()
     if options.with_site:

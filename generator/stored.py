@@ -13,6 +13,8 @@ import hashlib
 import operator
 import pickle
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from generator import records as record_module
@@ -24,6 +26,13 @@ from generator.records import CheckOutcome, Disclosure
 
 # What a stage reads of a disclosure without its records; a Disclosure has all of it too.
 Header = DisclosureHeader | Disclosure
+
+
+class Portable(Protocol):
+    """One disclosure's records, to be loaded in another process."""
+
+    def load(self) -> tuple[Disclosure, list[CheckOutcome]]:
+        """Its records and every check outcome, in rule catalogue order."""
 
 
 class Records(Protocol):
@@ -38,6 +47,9 @@ class Records(Protocol):
 
     def checks(self, header: Header) -> CheckTally:
         """How its checks came out."""
+
+    def portable(self, header: Header) -> Portable:
+        """What loads it in a worker process."""
 
 
 def _fields_reducer(cls: type) -> Callable[[object], tuple]:
@@ -69,6 +81,26 @@ def records_hash(disclosure: Disclosure, outcomes: list[CheckOutcome]) -> str:
     return digest.hash.hexdigest()
 
 
+@dataclass(frozen=True)
+class HeldDisclosure:
+    disclosure: Disclosure
+    outcomes: list[CheckOutcome]
+
+    def load(self) -> tuple[Disclosure, list[CheckOutcome]]:
+        return self.disclosure, self.outcomes
+
+
+@dataclass(frozen=True)
+class StoredDisclosure:
+    store_dir: Path
+    key: str
+    across_years: list[CheckOutcome]
+
+    def load(self) -> tuple[Disclosure, list[CheckOutcome]]:
+        checked = RecordStore(self.store_dir).records(self.key)
+        return checked.disclosure, merge_outcomes(checked.outcomes, self.across_years)
+
+
 class InMemoryRecords:
     """Records held in lists, as the library functions take them."""
 
@@ -93,6 +125,9 @@ class InMemoryRecords:
 
     def checks(self, header: Header) -> CheckTally:
         return CheckTally.of(self._outcomes.get(header.disclosure_id, []))
+
+    def portable(self, header: Header) -> Portable:
+        return HeldDisclosure(*self.load(header))
 
 
 class StoredRecords:
@@ -126,9 +161,11 @@ class StoredRecords:
         return outcomes
 
     def load(self, header: Header) -> tuple[Disclosure, list[CheckOutcome]]:
+        return self.portable(header).load()
+
+    def portable(self, header: Header) -> Portable:
         assert isinstance(header, DisclosureHeader)
-        checked = self.store.records(header.key)
-        return checked.disclosure, merge_outcomes(checked.outcomes, self._across_years[header.disclosure_id])
+        return StoredDisclosure(self.store.directory, header.key, self._across_years[header.disclosure_id])
 
     def key(self, header: Header) -> str:
         assert isinstance(header, DisclosureHeader)

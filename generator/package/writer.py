@@ -74,7 +74,8 @@ from generator.package.validation import (
     start_validation,
 )
 from generator.records import CheckOutcome, Disclosure
-from generator.stored import Header, Records
+from generator.isolation import map_parallel
+from generator.stored import Header, Portable, Records
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARALLEL_VALIDATION_ROWS = 20_000
@@ -307,6 +308,10 @@ class DownloadCache:
         record = {"disclosures": sorted(validated.disclosures), "shared": validated.shared}
         self.put(validation_version(), ".validated", json.dumps(record).encode())
 
+    def has(self, key: str, suffix: str) -> bool:
+        path = self._path(key, suffix)
+        return path is not None and path.is_file()
+
     def zip_path(self, key: str) -> Path | None:
         path = self._path(key, ".zip")
         return path if path is not None and path.is_file() else None
@@ -375,7 +380,7 @@ class Stage:
     def of(cls, rows: PackageRows, meta: PackageMeta, cache: DownloadCache) -> Stage:
         return cls(rows, meta, cache, {name: {} for name in PER_DISCLOSURE}, validated=cache.validated())
 
-    def write_csvs(self, out_dir: Path) -> dict[str, CsvFile]:
+    def write_csvs(self, out_dir: Path, jobs: int | None = None) -> dict[str, CsvFile]:
         """Write the whole package's CSVs, each disclosure's rows made once (or their text and
         pieces found in the cache): written, counted, hashed, crc'd, then let go but for their
         pieces, so neither the rows nor their text are ever held for the whole package."""
@@ -393,11 +398,18 @@ class Stage:
             for name, handle in handles.items():
                 handle.write(_header(RESOURCE_BY_NAME[name]))
             for disclosure in self.rows.disclosures:
-                key = self.keys[disclosure.disclosure_id] = _key(code, records.key(disclosure))
-                made = self.cache.made(key)
-                if made is None:
-                    made = Made.of(*records.load(disclosure))
-                    self.cache.put(key, ".made", pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+                self.keys[disclosure.disclosure_id] = _key(code, records.key(disclosure))
+            # The rows not in the cache are made in worker processes, in package order, and
+            # taken as they come: one disclosure's CSV text is held at a time.
+            missing = [d for d in self.rows.disclosures if not self.cache.has(self.keys[d.disclosure_id], ".made")]
+            made_now = map_parallel(_make, [(records.portable(d), self.keys[d.disclosure_id], self.cache)
+                                            for d in missing], jobs)
+            missing_ids = {d.disclosure_id for d in missing}
+            for disclosure in self.rows.disclosures:
+                key = self.keys[disclosure.disclosure_id]
+                made = next(made_now) if disclosure.disclosure_id in missing_ids else self.cache.made(key)
+                if made is None:  # found a moment ago, unreadable now
+                    made = _make((records.portable(disclosure), key, self.cache))
                 offsets = {}
                 for name, part in made.csv.items():
                     self.counts[name][disclosure.disclosure_id] = made.counts[name]
@@ -459,6 +471,14 @@ class Stage:
         if resource.name not in self.shared:
             self.shared[resource.name] = csv_bytes(resource, rows)
         return self.shared[resource.name]
+
+
+def _make(task: tuple[Portable, str, DownloadCache]) -> Made:
+    """In a worker: a disclosure's rows, kept in the cache under key."""
+    portable, key, cache = task
+    made = Made.of(*portable.load())
+    cache.put(key, ".made", pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+    return made
 
 
 def _inflated(piece: Piece) -> bytes:
@@ -659,18 +679,21 @@ class PendingPackage:
 
 def start_datapackage(records: Records, out_dir: Path, *, version: str | None = None,
                       created: datetime | None = None, name: str = "budget-disclosures", license: dict | None = None,
-                      cache_dir: Path | None = None, log: Callable[[str], None] = print) -> PendingPackage:
+                      cache_dir: Path | None = None, jobs: int | None = None,
+                      log: Callable[[str], None] = print) -> PendingPackage:
     """Write the package into out_dir as it goes (a staging folder the caller swaps in), start
     validating it in another process once its CSVs and descriptor are written, and return while
-    that runs: the caller works meanwhile and calls wait() before publishing. The records are
-    loaded one disclosure at a time, and only those whose rows are not in the cache: cache_dir
-    keeps deflated rows and download zips for the next build (None: no cache)."""
+    that runs: the caller works meanwhile and calls wait() before publishing. The rows of the
+    disclosures not in the cache are made in up to ``jobs`` worker processes (None: the CPU
+    count), each loading one disclosure's records at a time: cache_dir keeps deflated rows and
+    download zips for the next build (None: no cache)."""
     return _start(package_rows(records), out_dir, version=version, created=created, name=name,
-                  license=license, cache_dir=cache_dir, log=log)
+                  license=license, cache_dir=cache_dir, jobs=jobs, log=log)
 
 
 def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: datetime | None, name: str,
-           license: dict | None, cache_dir: Path | None, log: Callable[[str], None]) -> PendingPackage:
+           license: dict | None, cache_dir: Path | None, log: Callable[[str], None],
+           jobs: int | None = None) -> PendingPackage:
     meta = PackageMeta(
         name=name,
         title="部门预算公开数据 (Chinese budget disclosures)",
@@ -685,7 +708,7 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
     stage = Stage.of(rows, meta, DownloadCache(cache_dir))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    csvs = stage.write_csvs(out_dir)
+    csvs = stage.write_csvs(out_dir, jobs)
     row_counts = stage.row_counts(rows)
     files = _metadata_files(rows.disclosures, meta, csvs, row_counts, downloads=True)
     for path, content in files.items():

@@ -68,6 +68,14 @@ class DataPackage:
             if name else []
         return found[0] if found else None
 
+    def part(self, unit_id: str, disclosure_ids: list[str]) -> DataPackage:
+        """What a unit's page reads of the package: its downloads and the bulk zip."""
+        paths = {unit_download(unit_id), *map(disclosure_download, disclosure_ids),
+                 *([bulk_download(self.descriptor["name"])] if self.descriptor.get("name") else [])}
+        return DataPackage({"name": self.descriptor["name"]} if self.descriptor.get("name") else {},
+                           [self._by_path[found] for path in sorted(paths)
+                            if (found := f"{PACKAGE_FOLDER}/{path}") in self._by_path])
+
     @property
     def descriptor_file(self) -> Download | None:
         return next((file for file in self.files if file.path.endswith("/datapackage.json")), None)

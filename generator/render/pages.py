@@ -9,6 +9,7 @@ from safe ASCII ids (unit_id, disclosure_id), never from document text.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import pickle
 import re
@@ -31,7 +32,8 @@ from generator.render.downloads import Download, DataPackage, read_datapackage, 
 from generator.render.fragments import Fragments, fragments_file
 from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
 from generator.render.names import unit_titles
-from generator.stored import Header, Records
+from generator.isolation import map_parallel
+from generator.stored import Header, Portable, Records
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 SITE_STATE = ".site.json"  # nav, SOURCE_DATE_EPOCH and the files for build_site; dot files are not published
@@ -73,8 +75,8 @@ def _safe_id(value: str) -> str:
     return value
 
 
-def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
+def environment(templates: Path | None = None) -> Environment:
+    env = Environment(loader=FileSystemLoader(templates or TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
                       finalize=escape_unless_markup, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(md=md, amount=amount, amount_with_unit=amount_with_unit, number=number)
@@ -128,14 +130,12 @@ def _source(directory: str, disclosure: Disclosure, source_dir: Path) -> Downloa
     return Download(path, "原始公开文件", size, disclosure.source_sha256)
 
 
-def _write_page(docs: DocsFolder, env: Environment, template: str, page: str, **context) -> list[str]:
-    """A page's Markdown, and its tables as fragments beside it; the files written."""
+def _write_page(docs: DocsFolder | PageFiles, env: Environment, template: str, page: str, **context) -> None:
+    """A page's Markdown, and its tables as fragments beside it."""
     fragments = Fragments(env.get_template("_grid.html.j2"))
     docs.write_text(page, env.get_template(template).render(fragments=fragments, **context))
-    if not fragments.html:
-        return [page]
-    docs.write_text(fragments_file(Path(page)).as_posix(), fragments.text())
-    return [page, fragments_file(Path(page)).as_posix()]
+    if fragments.html:
+        docs.write_text(fragments_file(Path(page)).as_posix(), fragments.text())
 
 
 @dataclass
@@ -178,16 +178,16 @@ def _comparison_view(comparison: YearComparison, disclosures: list[Disclosure],
     return ComparisonView(comparison, views.comparison_grids(comparison, money_unit), checks, money_unit)
 
 
-def _unit_view(unit_id: str, title: str, loaded: list[tuple[Disclosure, list[CheckOutcome]]], records: Records,
-               package: DataPackage, source_dir: Path) -> UnitView:
+def _unit_view(unit_id: str, title: str, loaded: list[tuple[Disclosure, list[CheckOutcome]]],
+               checks: list[CheckTally], package: DataPackage, source_dir: Path) -> UnitView:
     """What the unit's page shows but its charts (_draw), from its records (newest year first)."""
     directory = f"units/{unit_id}"
     disclosures = [disclosure for disclosure, _ in loaded]
     # failures first: they are what a reader of the page needs to see
     outcomes = {disclosure.disclosure_id: sorted(found, key=lambda o: STATUS_ORDER.get(o.status, len(STATUS_ORDER)))
                 for disclosure, found in loaded}
-    years = [YearView(d, figures.key_figures(d), records.checks(d), _source(directory, d, source_dir),
-                      package.disclosure_downloads(d.disclosure_id)) for d in disclosures]
+    years = [YearView(d, figures.key_figures(d), tally, _source(directory, d, source_dir),
+                      package.disclosure_downloads(d.disclosure_id)) for d, tally in zip(disclosures, checks)]
     history = unit_histories(disclosures).get(unit_id, [])
     return UnitView(unit_id, title, region_label(disclosures[0]), years,
                     [_comparison_view(pair, disclosures, outcomes) for pair in reversed(history)],
@@ -279,9 +279,49 @@ def unit_key(version: str, unit_id: str, title: str, headers: list[Header], reco
     return sha256(repr((version, unit_id, title, package.unit_downloads(unit_id), bulk, years)).encode())
 
 
-def _write_unit(docs: DocsFolder, env: Environment, unit: UnitView, package: DataPackage,
-                source_dir: Path) -> dict[str, str]:
-    """The unit's page, its charts and its source files; the files written with their checksums."""
+class PageFiles:
+    """Files made in a worker, by path, for the docs folder to write (DocsFolder's writing methods)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+
+    def write(self, relative: str, data: bytes) -> None:
+        self.data[relative] = data
+
+    def write_text(self, relative: str, text: str) -> None:
+        self.write(relative, text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class UnitTask:
+    """What a worker renders a unit from: its disclosures newest first, each with its checks."""
+
+    unit_id: str
+    title: str
+    years: list[tuple[Portable, CheckTally]]
+    package: DataPackage  # the unit's part of it (DataPackage.part)
+    source_dir: Path
+    templates: Path
+
+
+@functools.lru_cache(maxsize=2)
+def _environment(templates: Path) -> Environment:
+    """One environment per worker process (its templates compiled once), per templates folder."""
+    return environment(templates)
+
+
+def render_unit(task: UnitTask) -> tuple[dict[str, bytes], UnitView]:
+    """In a worker: the unit's files (page, fragments, charts, source copies) and its index view."""
+    loaded = [portable.load() for portable, _ in task.years]
+    unit = _unit_view(task.unit_id, task.title, loaded, [checks for _, checks in task.years], task.package,
+                      task.source_dir)
+    files = PageFiles()
+    _write_unit(files, _environment(task.templates), unit, task.package, task.source_dir)
+    return files.data, index_view(unit)
+
+
+def _write_unit(docs: PageFiles, env: Environment, unit: UnitView, package: DataPackage, source_dir: Path) -> None:
+    """The unit's page, its charts and its source files."""
     drawn = _draw(unit)
     for chart in drawn:
         docs.write_text(chart.path, chart.svg())
@@ -290,10 +330,7 @@ def _write_unit(docs: DocsFolder, env: Environment, unit: UnitView, package: Dat
         docs.write(year.source.path, data)
         # the page states the checksum of the bytes published (the key holds the one taken when read)
         year.source = Download(year.source.path, year.source.label, len(data), sha256(data))
-    page = _write_page(docs, env, "unit.md.j2", f"units/{unit.unit_id}/index.md", unit=unit, package=package,
-                       views=views)
-    written = [*(chart.path for chart in drawn), *(year.source.path for year in unit.years), *page]
-    return {path: docs.files[path] for path in written}
+    _write_page(docs, env, "unit.md.j2", f"units/{unit.unit_id}/index.md", unit=unit, package=package, views=views)
 
 
 @dataclass
@@ -317,11 +354,12 @@ def _load_units(cache_file: Path | None) -> dict[str, RenderedUnit]:
 
 
 def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_dir: Path,
-                changelog: Path | None = None, cache_dir: Path | None = None) -> None:
+                changelog: Path | None = None, cache_dir: Path | None = None, jobs: int | None = None) -> None:
     """Write the docs folder for ``build_site``: one page per unit, the index pages, the data
     changelog (``changelog``, the snapshots' CHANGELOG.md, when it exists), charts and downloads.
-    The records are loaded one unit at a time; with ``cache_dir``, a unit rendered by the previous
-    render from the same inputs is kept, and its records are not loaded."""
+    Units are rendered in up to ``jobs`` worker processes (None: the CPU count), which load the
+    records of one unit at a time; with ``cache_dir``, a unit rendered by the previous render
+    from the same inputs is kept, and its records are not loaded."""
     docs = DocsFolder(docs_dir, SITE_STATE)
     cache_file = cache_dir / UNITS_CACHE if cache_dir is not None else None
     previous = _load_units(cache_file)
@@ -333,15 +371,22 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
     titles = unit_titles([headers[0].unit for headers in by_unit.values()])
     version = render_version()
     rendered: dict[str, RenderedUnit] = {}
+    keys, tasks = [], []
     for unit_id, headers in by_unit.items():
         key = unit_key(version, unit_id, titles[unit_id], headers, records, package, source_dir)
         kept = previous.get(unit_id)
         if isinstance(kept, RenderedUnit) and kept.key == key and docs.keep(kept.files):
             rendered[unit_id] = kept
             continue
-        unit = _unit_view(unit_id, titles[unit_id], [records.load(header) for header in headers], records, package,
-                          source_dir)
-        rendered[unit_id] = RenderedUnit(key, _write_unit(docs, env, unit, package, source_dir), index_view(unit))
+        keys.append(key)
+        tasks.append(UnitTask(unit_id, titles[unit_id], [(records.portable(h), records.checks(h)) for h in headers],
+                              package.part(unit_id, [h.disclosure_id for h in headers]), source_dir.resolve(),
+                              TEMPLATES_DIR))
+    # Units are rendered in worker processes and written here as they come, in order.
+    for key, task, (files, index) in zip(keys, tasks, map_parallel(render_unit, tasks, jobs)):
+        for path, data in files.items():
+            docs.write(path, data)
+        rendered[task.unit_id] = RenderedUnit(key, {path: docs.files[path] for path in files}, index)
     units = sorted((item.index for item in rendered.values()), key=lambda unit: unit.order)
     disclosures = [year.disclosure for unit in units for year in unit.years]
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
