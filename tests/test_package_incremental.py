@@ -20,7 +20,7 @@ from generator.records import TableKind
 
 CHANGED = "shijiazhuang-luancheng-224-abc123-2018"
 OTHER = "shijiazhuang-luancheng-224-abc123-2019"
-FULL = "every row validated by frictionless"
+FULL = "every row validated by frictionless, keys across the package checked"
 CROSS_ROW = {"primary-key", "unique-error", "foreign-key", "hash-count", "byte-count", "incorrect-label",
              "missing-label", "extra-label"}
 

@@ -431,12 +431,12 @@ class Stage:
                 csvs[resource.name] = CsvFile.of(data)
         return csvs
 
-    def validation_plan(self, csvs: dict[str, CsvFile]) -> IncrementalPlan | None:
-        """What frictionless must read, when an earlier build validated most of the rows; None:
-        every row (no record of an earlier valid package, or too much changed)."""
+    def validation_plan(self, csvs: dict[str, CsvFile]) -> IncrementalPlan:
+        """What frictionless must read: the rows an earlier build did not validate, or every row
+        (no record of an earlier valid package, or too much changed)."""
         total = len(self.rows.disclosures)
         if self.validated is None or len(self.unvalidated) > INCREMENTAL_SHARE * total:
-            return None
+            return IncrementalPlan.everything([resource.name for resource in RESOURCES], total)
         slices = {name: [Slice(disclosure_id, *offsets[name]) for disclosure_id, offsets in self.unvalidated.items()]
                   for name in PER_DISCLOSURE}
         whole = tuple(name for name, shared in self.shared_hashes(csvs).items()

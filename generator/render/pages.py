@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
 import generator
@@ -38,6 +38,7 @@ from generator.stored import Header, Portable, Records
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 SITE_STATE = ".site.json"  # nav, SOURCE_DATE_EPOCH and the files for build_site; dot files are not published
 UNITS_CACHE = Path("site") / "units.pickle"  # inside the cache folder: each unit's RenderedUnit
+TEMPLATES_CACHE = Path("site") / "templates"  # inside the cache folder: the templates compiled
 STATUS_ORDER = {"fail": 0, "pass": 1, "not_applicable": 2}
 CHANGE_RULE = "years.change_vs_last_year"
 _SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -75,8 +76,11 @@ def _safe_id(value: str) -> str:
     return value
 
 
-def environment(templates: Path | None = None) -> Environment:
-    env = Environment(loader=FileSystemLoader(templates or TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
+def environment(templates: Path | None = None, compiled: Path | None = None) -> Environment:
+    """The templates' environment; ``compiled``: a folder keeping them compiled between builds
+    (Jinja checks each one against its source)."""
+    env = Environment(loader=FileSystemLoader(templates or TEMPLATES_DIR),
+                      bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled is not None else None, undefined=StrictUndefined, autoescape=True,
                       finalize=escape_unless_markup, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(md=md, amount=amount, amount_with_unit=amount_with_unit, number=number)
@@ -302,12 +306,13 @@ class UnitTask:
     package: DataPackage  # the unit's part of it (DataPackage.part)
     source_dir: Path
     templates: Path
+    compiled: Path | None  # where compiled templates are kept (environment)
 
 
 @functools.lru_cache(maxsize=2)
-def _environment(templates: Path) -> Environment:
+def _environment(templates: Path, compiled: Path | None) -> Environment:
     """One environment per worker process (its templates compiled once), per templates folder."""
-    return environment(templates)
+    return environment(templates, compiled)
 
 
 def render_unit(task: UnitTask) -> tuple[dict[str, bytes], UnitView]:
@@ -316,7 +321,7 @@ def render_unit(task: UnitTask) -> tuple[dict[str, bytes], UnitView]:
     unit = _unit_view(task.unit_id, task.title, loaded, [checks for _, checks in task.years], task.package,
                       task.source_dir)
     files = PageFiles()
-    _write_unit(files, _environment(task.templates), unit, task.package, task.source_dir)
+    _write_unit(files, _environment(task.templates, task.compiled), unit, task.package, task.source_dir)
     return files.data, index_view(unit)
 
 
@@ -363,7 +368,10 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
     docs = DocsFolder(docs_dir, SITE_STATE)
     cache_file = cache_dir / UNITS_CACHE if cache_dir is not None else None
     previous = _load_units(cache_file)
-    env = environment()
+    compiled = cache_dir / TEMPLATES_CACHE if cache_dir is not None else None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+    env = environment(TEMPLATES_DIR, compiled)
     package = read_datapackage(datapackage_dir, docs)
     by_unit: dict[str, list[Header]] = defaultdict(list)
     for header in sorted(records.headers, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
@@ -381,7 +389,7 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
         keys.append(key)
         tasks.append(UnitTask(unit_id, titles[unit_id], [(records.portable(h), records.checks(h)) for h in headers],
                               package.part(unit_id, [h.disclosure_id for h in headers]), source_dir.resolve(),
-                              TEMPLATES_DIR))
+                              TEMPLATES_DIR, compiled))
     # Units are rendered in worker processes and written here as they come, in order.
     for key, task, (files, index) in zip(keys, tasks, map_parallel(render_unit, tasks, jobs)):
         for path, data in files.items():
