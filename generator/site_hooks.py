@@ -5,6 +5,8 @@
   see a table cell, and the privacy plugin, which checks the page's final HTML, sees them all.
 - The search index is rewritten as UTF-8 JSON (the plugin writes every Chinese character as a
   six-byte \\uXXXX escape), without the zero-width spaces that only double another separator.
+- The theme's navigation and table of contents are rendered once for all the pages they are the
+  same for (RenderCache, used by site_templates/overrides/partials/nav-item.html and toc.html).
 - Incremental builds (generator/site.py): MkDocs' dirty mode rebuilds a page or copies a file
   when its output is missing from the site (not by file times: a docs file hard-linked from the
   data package keeps the package's), and the search index keeps, for each page not rebuilt, its
@@ -15,16 +17,22 @@ Nothing here writes anywhere but the search index the plugin wrote inside site_d
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import posixpath
 import re
+import shutil
 from functools import partial
 from pathlib import Path
+from typing import Hashable
 
+from jinja2 import Environment, Undefined
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, StructureItem
 from mkdocs.structure.pages import Page
 
 from generator.render.fragments import PLACEHOLDER, fragments_file
@@ -40,6 +48,67 @@ class _Site:
     files: Files | None = None
     built: set[str] = set()  # the URLs of the pages built
     previous: dict[str, list[dict]] = {}  # page URL → its entries in the search index found in site_dir
+    nav_urls: list[str] = []  # the URL of every page and link of the navigation
+
+
+class RenderCache:
+    """HTML a template rendered, by a key of what it depends on; ``None``, no key: not kept.
+    ``single``: only the last key's HTML is kept (what one page renders more than once)."""
+
+    def __init__(self, single: bool = False) -> None:
+        self.single = single
+        self.html: dict[Hashable, str] = {}
+
+    def get(self, key: Hashable | None) -> str | None:
+        return None if key is None else self.html.get(key)
+
+    def put(self, key: Hashable | None, html: str) -> str:
+        if key is not None:
+            if self.single:
+                self.html.clear()
+            self.html[key] = html
+        return html
+
+
+def _url_parts(url: str) -> tuple[str, ...]:
+    """``url`` as mkdocs.utils.get_relative_url splits it."""
+    path = posixpath.normpath("/" + url)[1:]
+    return tuple(path.split("/")) if path else ()
+
+
+class NavCache(RenderCache):
+    """The navigation's items by page: an item the page is not in renders the same HTML on every
+    page whose links to the item's pages are the same. mkdocs.utils.get_relative_url makes a link
+    from the page's folder: ".." for each of its parts not shared with the target, then the rest
+    of the target. Two pages whose folders differ only in their last part make the same link to a
+    target outside both folders; a page with another target in its folder (the home page) is not
+    keyed."""
+
+    def __init__(self, nav_urls: list[str]) -> None:
+        super().__init__()
+        self.inside: set[tuple[str, ...]] = set()  # every folder a target is in
+        self.urls: dict[tuple[str, ...], set[str]] = {}  # the targets that are a folder
+        for url in nav_urls:
+            parts = _url_parts(url)
+            self.inside.update(parts[:end] for end in range(len(parts)))
+            self.urls.setdefault(parts, set()).add(url)
+        self.context: tuple[Page | None, tuple[str, ...] | None] = (None, None)
+
+    def _folder_context(self, page: Page) -> tuple[str, ...] | None:
+        if self.context[0] is not page:
+            dirname, _, basename = page.url.rpartition("/")
+            folder = _url_parts(dirname if "." in basename else page.url)
+            alone = bool(folder) and folder not in self.inside and self.urls.get(folder, set()) <= {page.url}
+            self.context = (page, folder[:-1] if alone else None)
+        return self.context[1]
+
+    def key(self, item: StructureItem, path: str, level: int, parent: StructureItem | Undefined,
+            page: Page | None) -> Hashable | None:
+        if not isinstance(page, Page) or item.active:
+            return None
+        context = self._folder_context(page)
+        parent_active = None if isinstance(parent, Undefined) else parent.active
+        return None if context is None else (id(item), path, level, parent_active, context)
 
 
 def _output_missing(file: File) -> bool:
@@ -53,16 +122,48 @@ def _entries_by_page(docs: list[dict]) -> dict[str, list[dict]]:
     return pages
 
 
+def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+    _Site.nav_urls = [item.url for item in _nav_items(nav.items) if not item.is_section]
+    return nav
+
+
+def _nav_items(items: list[StructureItem]) -> list[StructureItem]:
+    return [found for item in items for found in [item, *_nav_items(item.children or [])]]
+
+
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    env.globals["nav_cache"] = NavCache(_Site.nav_urls)
+    env.globals["toc_cache"] = RenderCache(single=True)
+    return env
+
+
 def on_pre_build(*, config: MkDocsConfig) -> None:
     _Site.built = set()
     path = Path(config.site_dir) / SEARCH_INDEX
     _Site.previous = _entries_by_page(json.loads(path.read_text(encoding="utf-8"))["docs"]) if path.exists() else {}
 
 
+def _link_file(file: File, dirty: bool = False) -> None:
+    """File.copy_file for a file of the docs folder: a hard link where the file system allows, else
+    a copy. Nothing writes into a file of the docs folder or of the site in place (the render stage
+    and generator/site.py replace files), and copying the downloads was most of the build's I/O."""
+    if dirty and not file.is_modified():
+        return
+    os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(file.abs_dest_path)
+    try:
+        os.link(file.abs_src_path, file.abs_dest_path)
+    except OSError:
+        shutil.copyfile(file.abs_src_path, file.abs_dest_path)
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _Site.files = files
-    for file in files:  # consulted in dirty mode only
-        file.is_modified = partial(_output_missing, file)
+    for file in files:
+        file.is_modified = partial(_output_missing, file)  # consulted in dirty mode only
+        if file.src_dir == config.docs_dir and not file.is_documentation_page() and file.generated_by is None:
+            file.copy_file = partial(_link_file, file)
     return files
 
 
@@ -95,11 +196,27 @@ def insert_fragments(content: str, page: File) -> str:
     return content
 
 
+@event_priority(-100)  # after the other plugins
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # MkDocs converts every page before it builds one, and keeps each page's Markdown and HTML
+    # to the end; nothing reads the Markdown again ("", not None: Page.title reads None as unread).
+    page.markdown = ""
+    return html
+
+
 @event_priority(-100)  # after the search plugin (priority 0) has indexed the page without its tables
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
     page.content = insert_fragments(page.content or "", page.file)
     _Site.built.add(page.url)
     return context
+
+
+@event_priority(-100)  # after the other plugins
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    # The page is written; its HTML with the tables, the largest part of the build's memory, is
+    # not read again (the search plugin keeps its own entries).
+    page.content = ""
+    return output
 
 
 def merge_search_index(index: dict, pages: list[str]) -> dict:

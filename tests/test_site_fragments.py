@@ -6,12 +6,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
+from jinja2 import Undefined
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page
 
 from generator.render.fragments import PLACEHOLDER, fragments_file
-from generator.site import SiteBuildError, build_site
-from generator.site_hooks import compact_search_index
+from generator.site import CONFIG_FILE, SiteBuildError, build_site
+from generator.site_hooks import NavCache, compact_search_index
 
 LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
 SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"  # material's for zh
@@ -98,3 +104,45 @@ def test_a_link_to_a_missing_heading_still_fails_the_build(built_site, tmp_path)
         page.write("\n[x](#no-such-heading)\n")
     with pytest.raises(SiteBuildError, match="no-such-heading"):
         build_site(docs, tmp_path / "site")
+
+
+def _material_template(name: str) -> str:
+    import material
+
+    return (Path(material.__file__).parent / "templates" / name).read_text(encoding="utf-8")
+
+
+def _override(name: str) -> str:
+    return (CONFIG_FILE.parent / "site_templates" / "overrides" / name).read_text(encoding="utf-8")
+
+
+def _without_header(template: str) -> str:
+    return template.split("-#}\n", 1)[1]
+
+
+def test_cached_theme_partials_are_materials_own():
+    """The overrides only keep what material's partials render; the rest is material's file."""
+    nav_item = _override("partials/nav-item.html")
+    ours = _without_header(nav_item).split("{% macro render(nav_item, path, level, parent) -%}")[0]
+    assert ours.replace("macro render_item(", "macro render(") == _without_header(
+        _material_template("partials/nav-item.html"))
+    toc = _override("partials/toc.html")
+    body = toc.split("{%- set html -%}\n", 1)[1].split("{% endset -%}")[0]
+    assert body + "\n" == _without_header(_material_template("partials/toc.html"))
+
+
+def _page(url: str) -> Page:
+    return Page(None, File(f"{url.rstrip('/') or 'index'}.md", "/docs", "/site", True), MkDocsConfig())
+
+
+def test_navigation_items_are_kept_for_pages_that_link_to_them_alike():
+    cache = NavCache(["", "years/", "units/a/", "units/b/", "units/c/", "units/c/more/"])
+    item = Section("单位", [])
+    key = cache.key(item, "__nav_4", 1, Undefined(), _page("units/a/"))
+    assert key is not None and key == cache.key(item, "__nav_4", 1, Undefined(), _page("units/b/"))
+    assert key != cache.key(item, "__nav_4", 1, Undefined(), _page("years/"))
+    # a page with another target in its folder links to it as "more/", not "../c/more/"
+    assert cache.key(item, "__nav_4", 1, Undefined(), _page("units/c/")) is None
+    assert cache.key(item, "__nav_4", 1, Undefined(), _page("")) is None  # the home page
+    item.active = True  # the page is in it
+    assert cache.key(item, "__nav_4", 1, Undefined(), _page("units/a/")) is None
