@@ -122,7 +122,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
                 docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
                 render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
                             cache_dir=options.cache_dir, jobs=options.jobs)
-                build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state)
+                build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state, jobs=options.jobs)
             package.wait()
     if options.with_site:
         log(f"site: {options.site_dir}")

@@ -24,7 +24,10 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
@@ -36,6 +39,7 @@ from mkdocs.structure.files import File
 
 import generator
 from generator.atomic import write_text
+from generator.isolation import WORKERS, default_jobs
 from generator.render import fragments
 from generator.render.pages import SITE_STATE
 
@@ -48,6 +52,9 @@ STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file:
 WRITTEN_IN_PLACE = {".html", ".xml", ".gz", ".json"}
 # Whatever MkDocs, the theme and the search's Chinese segmentation produce may change with them.
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba")
+# A full build is split between processes by unit pages, at least this many in each share.
+SPLIT_FROM = 200
+UNIT_PAGE = re.compile(r"units/[a-z0-9-]+/index\.md")
 # The one warning of a dirty build, which strict mode would count as a failure.
 DIRTY_WARNING = "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"
 
@@ -56,6 +63,9 @@ class SiteBuildError(Exception):
     def __init__(self, warnings: list[str]) -> None:
         super().__init__("the site build failed:\n" + "\n".join(warnings))
         self.warnings = warnings
+
+    def __reduce__(self) -> tuple:
+        return SiteBuildError, (self.warnings,)  # raised again in the build process by a worker's share
 
 
 class _Collect(logging.Handler):
@@ -175,20 +185,42 @@ def _remove_outputs(site_dir: Path, before: dict[str, str], now: dict[str, str],
             folder.rmdir()
 
 
-def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, state_dir: Path | None = None) -> None:
+def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, state_dir: Path | None = None,
+               jobs: int | None = None) -> None:
     """Build ``site_dir`` from ``docs_dir`` (written by render_site); raise SiteBuildError on any warning.
 
     ``published``, the site published now, and ``state_dir``, where the build keeps what it was
-    built from: built incrementally from ``published`` when nothing site-wide changed since."""
+    built from: built incrementally from ``published`` when nothing site-wide changed since. A
+    full build of many pages is split between up to ``jobs`` processes (None: the CPU count)."""
     state = json.loads((docs_dir / SITE_STATE).read_text(encoding="utf-8"))
-    config = load_config(str(CONFIG_FILE), docs_dir=str(docs_dir.resolve()), site_dir=str(site_dir.resolve()),
-                         nav=state["nav"], strict=True)
+    config = _config(docs_dir, site_dir, state)
     site_fingerprint = fingerprint(state, config)
     previous = _published_state(state_dir, published) if state_dir is not None and published is not None else None
     dirty = previous is not None and previous.get("fingerprint") == site_fingerprint
     if dirty:
         _seed(published, site_dir)
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
+        _run_mkdocs(config, state, dirty=True)
+    else:
+        _full_build(config, docs_dir, site_dir, state, jobs)
+    text = _state_text(site_fingerprint, state["files"])
+    # in every site, so that a site built with the state and one built without are the same bytes
+    write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
+    if state_dir is not None:
+        write_text(state_dir / STATE, text)
+
+
+def _config(docs_dir: Path, site_dir: Path, state: dict) -> MkDocsConfig:
+    return load_config(str(CONFIG_FILE), docs_dir=str(docs_dir.resolve()), site_dir=str(site_dir.resolve()),
+                       nav=state["nav"], strict=True)
+
+
+def _hooks(config: MkDocsConfig):  # noqa: ANN202 - the module MkDocs loaded from generator/site_hooks.py
+    return next(iter(config.hooks.values()))
+
+
+def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool) -> None:
+    """MkDocs' build, strict; raise SiteBuildError with what it warned of."""
     # jieba announces loading its dictionary on every build; only its warnings matter here.
     logging.getLogger("jieba").setLevel(logging.WARNING)
     collect, without_dirty_warning = _Collect(), _WithoutDirtyWarning()
@@ -198,10 +230,7 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, st
     logging.getLogger("mkdocs.commands.build").addFilter(without_dirty_warning)
     try:
         with _environment("SOURCE_DATE_EPOCH", str(state["source_date_epoch"])):
-            if dirty:
-                build(config, dirty=True)
-            else:
-                build(config)
+            build(config, dirty=dirty)
     except (Abort, BuildError) as error:
         raise SiteBuildError(collect.messages or [str(error)]) from error
     finally:
@@ -209,8 +238,47 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, st
         logging.getLogger("mkdocs.commands.build").removeFilter(without_dirty_warning)
     if collect.messages:
         raise SiteBuildError(collect.messages)
-    text = _state_text(site_fingerprint, state["files"])
-    # in every site, so that a site built with the state and one built without are the same bytes
-    write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
-    if state_dir is not None:
-        write_text(state_dir / STATE, text)
+
+
+def _shares(state: dict, jobs: int | None) -> list[frozenset[str]]:
+    """The unit pages split in contiguous shares, one per process; one share (no split) for a
+    site too small to be worth a second MkDocs (each loads the config, theme and dictionary)."""
+    units = sorted(path for path in state["files"] if UNIT_PAGE.fullmatch(path))
+    count = max(1, min(jobs or default_jobs(), len(units) // SPLIT_FROM))
+    size = -(-len(units) // count)
+    return [frozenset(units[start:start + size]) for start in range(0, len(units), size)] or [frozenset()]
+
+
+def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dict, jobs: int | None) -> None:
+    """Every page. Split: this process builds the first share of the unit pages, every other page
+    and file; each other share is built by a worker into a folder of its own, as a dirty build of
+    those pages only, and its pages and search entries are then moved in. The same bytes as one
+    MkDocs build: a page's HTML depends on the navigation and its own files only."""
+    shares = _shares(state, jobs)
+    if len(shares) == 1:
+        _run_mkdocs(config, state, dirty=False)
+        return
+    pages = [path for path in state["files"] if path.endswith(".md")]
+    hooks = _hooks(config)
+    hooks._Site.shard = frozenset(pages) - frozenset().union(*shares[1:])
+    hooks._Site.shard_copies = True
+    with tempfile.TemporaryDirectory(prefix=".shares-", dir=site_dir.parent) as scratch, \
+            ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=WORKERS) as pool:
+        folders = [Path(scratch) / str(number) for number in range(1, len(shares))]
+        others = [pool.submit(build_share, docs_dir, folder, share, state) for folder, share in zip(folders, shares[1:])]
+        _run_mkdocs(config, state, dirty=True)
+        for folder, share, other in zip(folders, shares[1:], others):
+            other.result()  # raises SiteBuildError as the worker did
+            for page in sorted(share):
+                output = _output(page, config)
+                target = site_dir / output
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(folder / output, target)
+        hooks.merge_shards(config, [folder / hooks.SEARCH_INDEX for folder in folders])
+
+
+def build_share(docs_dir: Path, site_dir: Path, share: frozenset[str], state: dict) -> None:
+    """In a worker: the pages of ``share`` (docs paths) into ``site_dir``, nothing else."""
+    config = _config(docs_dir, site_dir, state)
+    _hooks(config)._Site.shard = share
+    _run_mkdocs(config, state, dirty=True)

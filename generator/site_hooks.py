@@ -48,6 +48,11 @@ class _Site:
     files: Files | None = None
     built: set[str] = set()  # the URLs of the pages built
     previous: dict[str, list[dict]] = {}  # page URL → its entries in the search index found in site_dir
+    # A share of a full build split between processes (generator/site.py): the docs paths of the
+    # pages this one builds, and whether it copies the other files; the search index is left
+    # to be merged. None: every page.
+    shard: frozenset[str] | None = None
+    shard_copies: bool = False
     nav_urls: list[str] = []  # the URL of every page and link of the navigation
 
 
@@ -158,10 +163,15 @@ def _link_file(file: File, dirty: bool = False) -> None:
         shutil.copyfile(file.abs_src_path, file.abs_dest_path)
 
 
+def _in_shard(file: File) -> bool:
+    return file.src_uri in _Site.shard if file.is_documentation_page() else _Site.shard_copies
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _Site.files = files
     for file in files:
-        file.is_modified = partial(_output_missing, file)  # consulted in dirty mode only
+        # consulted in dirty mode only
+        file.is_modified = partial(_output_missing if _Site.shard is None else _in_shard, file)
         if file.src_dir == config.docs_dir and not file.is_documentation_page() and file.generated_by is None:
             file.copy_file = partial(_link_file, file)
     return files
@@ -244,10 +254,22 @@ def compact_search_index(index: dict) -> str:
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
+def merge_shards(config: MkDocsConfig, indexes: list[Path]) -> None:
+    """After a full build split between processes, in the one that built into config.site_dir:
+    its search index with the other shares' (``indexes``), page after page, as one build writes it."""
+    path = Path(config.site_dir) / SEARCH_INDEX
+    _Site.previous = {}
+    for index in indexes:
+        _Site.previous.update(_entries_by_page(json.loads(index.read_text(encoding="utf-8"))["docs"]))
+    pages = [file.page.url for file in _Site.files.documentation_pages() if file.page is not None]
+    merged = merge_search_index(json.loads(path.read_text(encoding="utf-8")), pages)
+    path.write_text(compact_search_index(merged), encoding="utf-8")
+
+
 @event_priority(-100)  # after the search plugin (priority 0) has written the index
 def on_post_build(*, config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / SEARCH_INDEX
-    if path.exists():
+    if path.exists() and _Site.shard is None:
         pages = [file.page.url for file in _Site.files.documentation_pages() if file.page is not None]
         index = merge_search_index(json.loads(path.read_text(encoding="utf-8")), pages)
         path.write_text(compact_search_index(index), encoding="utf-8")
