@@ -230,7 +230,10 @@ def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool) -> None:
     logging.getLogger("mkdocs.commands.build").addFilter(without_dirty_warning)
     try:
         with _environment("SOURCE_DATE_EPOCH", str(state["source_date_epoch"])):
-            build(config, dirty=dirty)
+            if dirty:
+                build(config, dirty=True)
+            else:
+                build(config)
     except (Abort, BuildError) as error:
         raise SiteBuildError(collect.messages or [str(error)]) from error
     finally:
