@@ -219,8 +219,13 @@ def _hooks(config: MkDocsConfig):  # noqa: ANN202 - the module MkDocs loaded fro
     return next(iter(config.hooks.values()))
 
 
-def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool) -> None:
-    """MkDocs' build, strict; raise SiteBuildError with what it warned of."""
+def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, share: frozenset[str] | None = None,
+                copies: bool = True) -> None:
+    """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``share``: the docs
+    paths of the only pages to build (a dirty build), ``copies``: the other files copied too."""
+    # MkDocs loads the hooks module once per process: its state is set for every build.
+    hooks = _hooks(config)
+    hooks._Site.shard, hooks._Site.shard_copies = share, copies
     # jieba announces loading its dictionary on every build; only its warnings matter here.
     logging.getLogger("jieba").setLevel(logging.WARNING)
     collect, without_dirty_warning = _Collect(), _WithoutDirtyWarning()
@@ -237,6 +242,7 @@ def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool) -> None:
     except (Abort, BuildError) as error:
         raise SiteBuildError(collect.messages or [str(error)]) from error
     finally:
+        hooks._Site.shard, hooks._Site.shard_copies = None, True
         logger.removeHandler(collect)
         logging.getLogger("mkdocs.commands.build").removeFilter(without_dirty_warning)
     if collect.messages:
@@ -262,14 +268,11 @@ def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dic
         _run_mkdocs(config, state, dirty=False)
         return
     pages = [path for path in state["files"] if path.endswith(".md")]
-    hooks = _hooks(config)
-    hooks._Site.shard = frozenset(pages) - frozenset().union(*shares[1:])
-    hooks._Site.shard_copies = True
     with tempfile.TemporaryDirectory(prefix=".shares-", dir=site_dir.parent) as scratch, \
             ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=WORKERS) as pool:
         folders = [Path(scratch) / str(number) for number in range(1, len(shares))]
         others = [pool.submit(build_share, docs_dir, folder, share, state) for folder, share in zip(folders, shares[1:])]
-        _run_mkdocs(config, state, dirty=True)
+        _run_mkdocs(config, state, dirty=True, share=frozenset(pages) - frozenset().union(*shares[1:]))
         for folder, share, other in zip(folders, shares[1:], others):
             other.result()  # raises SiteBuildError as the worker did
             for page in sorted(share):
@@ -277,11 +280,10 @@ def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dic
                 target = site_dir / output
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(folder / output, target)
+        hooks = _hooks(config)
         hooks.merge_shards(config, [folder / hooks.SEARCH_INDEX for folder in folders])
 
 
 def build_share(docs_dir: Path, site_dir: Path, share: frozenset[str], state: dict) -> None:
     """In a worker: the pages of ``share`` (docs paths) into ``site_dir``, nothing else."""
-    config = _config(docs_dir, site_dir, state)
-    _hooks(config)._Site.shard = share
-    _run_mkdocs(config, state, dirty=True)
+    _run_mkdocs(_config(docs_dir, site_dir, state), state, dirty=True, share=share, copies=False)

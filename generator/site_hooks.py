@@ -42,8 +42,8 @@ SEARCH_INDEX = Path("search") / "search_index.json"
 
 
 class _Site:
-    """The docs' files of the build under way (MkDocs loads this module afresh for each config):
-    on_page_context, where the tables go in, is not given them."""
+    """The docs' files of the build under way (MkDocs loads this module once per process, and each
+    hook resets what it sets for a build): on_page_context, where the tables go in, is not given them."""
 
     files: Files | None = None
     built: set[str] = set()  # the URLs of the pages built
@@ -52,7 +52,7 @@ class _Site:
     # pages this one builds, and whether it copies the other files; the search index is left
     # to be merged. None: every page.
     shard: frozenset[str] | None = None
-    shard_copies: bool = False
+    shard_copies: bool = True
     nav_urls: list[str] = []  # the URL of every page and link of the navigation
 
 

@@ -305,7 +305,7 @@ def read_both_ways(document: str, monkeypatch) -> tuple[Document, Document]:
     data = package("", document)
     cut = read_docx(io.BytesIO(data), name="hand-made.docx")
     with monkeypatch.context() as patched:
-        patched.setattr(docx_reader, "_without_cell_borders", lambda xml: xml)
+        patched.setattr(docx_reader, "_trimmed", lambda xml: xml)
         whole = read_docx(io.BytesIO(data), name="hand-made.docx")
     return cut, whole
 
