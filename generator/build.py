@@ -101,7 +101,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
             extracted.append(outcome)
     log(f"read {len(extracted)} disclosures, {len(result.unreadable)} unreadable")
     result.headers = [item.header for item in extracted]
-    result.records = records = check_records(store, extracted, log)
+    result.records = records = check_records(store, extracted, log, options.jobs)
     tallies = {header.disclosure_id: records.checks(header)
                for header in sorted(result.headers, key=lambda header: header.disclosure_id)}
     result.checks = CheckTally.merged(tallies.values())

@@ -89,10 +89,15 @@ def extract_into(store_dir: Path, source: SourceDocument) -> Extracted | Unreada
     if isinstance(outcome, Unreadable):
         RecordStore(store_dir).put(key, outcome, outcome)
         return outcome
-    checked = Checked(outcome, check_alone(outcome))
-    extracted = Extracted(DisclosureHeader.of(outcome, key), CheckTally.of(checked.outcomes),
-                          check_across_years(outcome, None))
-    RecordStore(store_dir).put(key, checked, extracted)
+    return store_disclosure(RecordStore(store_dir), key, outcome)
+
+
+def store_disclosure(store: RecordStore, key: str, disclosure: Disclosure) -> Extracted:
+    """Check a disclosure alone and store it under key; what the build holds of it."""
+    checked = Checked(disclosure, check_alone(disclosure))
+    extracted = Extracted(DisclosureHeader.of(disclosure, key), CheckTally.of(checked.outcomes),
+                          check_across_years(disclosure, None))
+    store.put(key, checked, extracted)
     return extracted
 
 

@@ -22,6 +22,7 @@ from generator.cache import RecordStore, code_version
 from generator.check import check_across_years, merge_outcomes, previous_years
 from generator.check.tally import CheckTally
 from generator.extraction import DisclosureHeader, Extracted
+from generator.isolation import map_parallel
 from generator.records import CheckOutcome, Disclosure
 
 # What a stage reads of a disclosure without its records; a Disclosure has all of it too.
@@ -130,11 +131,35 @@ class InMemoryRecords:
         return HeldDisclosure(*self.load(header))
 
 
+@dataclass(frozen=True)
+class YearPair:
+    """A disclosure and its unit's previous one, in the store at store_dir, by their keys."""
+
+    store_dir: Path
+    previous: str
+    current: str
+
+    @property
+    def key(self) -> str:
+        """Of the outcomes of the rules across years, kept in the store (RecordStore.derived)."""
+        return hashlib.sha256(f"across years\x1f{code_version()}\x1f{self.previous}\x1f{self.current}"
+                              .encode()).hexdigest()
+
+
+def check_pair(pair: YearPair) -> list[CheckOutcome]:
+    """In a worker: the rules across years on the pair, kept in the store."""
+    store = RecordStore(pair.store_dir)
+    outcomes = check_across_years(store.records(pair.current).disclosure, store.records(pair.previous).disclosure)
+    store.put_derived(pair.key, outcomes)
+    return outcomes
+
+
 class StoredRecords:
     """A build's records, in its record store; the rules across years are run when it is made
     (the check stage), from the store's earlier result where both years are unchanged."""
 
-    def __init__(self, store: RecordStore, extracted: Sequence[Extracted], log: Callable[[str], None] = print) -> None:
+    def __init__(self, store: RecordStore, extracted: Sequence[Extracted], log: Callable[[str], None] = print,
+                 jobs: int | None = None) -> None:
         self.store = store
         self.headers: list[DisclosureHeader] = [item.header for item in extracted]
         by_id = {header.disclosure_id: header for header in self.headers}
@@ -142,23 +167,25 @@ class StoredRecords:
                     for disclosure_id, before in previous_years(self.headers).items()}
         self._previous_key = {disclosure_id: header.key for disclosure_id, header in previous.items()}
         self._across_years: dict[str, list[CheckOutcome]] = {}
-        self._checks: dict[str, CheckTally] = {}
+        pending: dict[str, YearPair] = {}  # disclosure_id → its pair, not checked before
         for item in extracted:
             header = item.header
             before = previous.get(header.disclosure_id)
-            across = item.first_year if before is None else self._check_against(header, before)
-            self._across_years[header.disclosure_id] = across
-            self._checks[header.disclosure_id] = CheckTally.merged([item.checks, CheckTally.of(across)])
-        log(f"checked {len(previous)} disclosures against their unit's previous year")
-
-    def _check_against(self, header: DisclosureHeader, before: DisclosureHeader) -> list[CheckOutcome]:
-        key = hashlib.sha256(f"across years\x1f{code_version()}\x1f{before.key}\x1f{header.key}".encode()).hexdigest()
-        outcomes = self.store.derived(key)
-        if outcomes is None:
-            outcomes = check_across_years(self.store.records(header.key).disclosure,
-                                          self.store.records(before.key).disclosure)
-            self.store.put_derived(key, outcomes)
-        return outcomes
+            if before is None:
+                self._across_years[header.disclosure_id] = item.first_year
+                continue
+            pair = YearPair(store.directory, before.key, header.key)
+            found = store.derived(pair.key)
+            if found is None:
+                pending[header.disclosure_id] = pair
+            else:
+                self._across_years[header.disclosure_id] = found
+        # Each pair not checked before loads two disclosures' records: in worker processes.
+        for disclosure_id, outcomes in zip(pending, map_parallel(check_pair, list(pending.values()), jobs)):
+            self._across_years[disclosure_id] = outcomes
+        self._checks = {item.header.disclosure_id: CheckTally.merged(
+            [item.checks, CheckTally.of(self._across_years[item.header.disclosure_id])]) for item in extracted}
+        log(f"checked {len(previous)} disclosures against their unit's previous year ({len(pending)} anew)")
 
     def load(self, header: Header) -> tuple[Disclosure, list[CheckOutcome]]:
         return self.portable(header).load()
@@ -176,7 +203,8 @@ class StoredRecords:
         return self._checks[header.disclosure_id]
 
 
-def check_records(store: RecordStore, extracted: Sequence[Extracted], log: Callable[[str], None] = print) -> StoredRecords:
+def check_records(store: RecordStore, extracted: Sequence[Extracted], log: Callable[[str], None] = print,
+                  jobs: int | None = None) -> StoredRecords:
     """The check stage of a build: the workers ran the rules that read one disclosure; the rules
-    across years run here."""
-    return StoredRecords(store, extracted, log)
+    across years run here (in up to ``jobs`` worker processes)."""
+    return StoredRecords(store, extracted, log, jobs)

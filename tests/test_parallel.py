@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 from pathlib import Path
 
 from generator import isolation, site
 from generator.build import BuildOptions, build
+from generator.cache import RecordStore
+from generator.check import run_checks
+from generator.check.tally import CheckTally
 from generator.corpus import generate_corpus
+from generator.extraction import store_disclosure
 from generator.render.pages import SITE_STATE
+from generator.stored import check_records
+from tests.test_check_rules import fact, sample
 
 SEED = 5
 
@@ -41,3 +48,30 @@ def test_workers_make_the_same_package_and_site(tmp_path, monkeypatch):
 def test_a_share_built_in_a_worker_reports_its_warnings():
     error = pickle.loads(pickle.dumps(site.SiteBuildError(["WARNING - a broken link"])))
     assert error.warnings == ["WARNING - a broken link"] and "a broken link" in str(error)
+
+
+def _two_years(unit_id: str):
+    later, earlier = sample(), sample()
+    for disclosure, year in ((later, 2026), (earlier, 2025)):
+        disclosure.unit = dataclasses.replace(disclosure.unit, unit_id=unit_id)
+        disclosure.disclosure_id, disclosure.year = f"{unit_id}-{year}", year
+    later.narrative.facts.append(fact("change_vs_last_year", "0", qualifier="2025"))
+    return [later, earlier]
+
+
+def test_years_are_checked_against_each_other_in_workers(tmp_path, monkeypatch):
+    disclosures = [*_two_years("hebei-a-224"), *_two_years("hebei-b-224")]
+    store = RecordStore(tmp_path / "records")
+    extracted = [store_disclosure(store, f"{number:064x}", d) for number, d in enumerate(disclosures)]
+    monkeypatch.setattr(isolation, "PARALLEL_FROM", 1)
+    for anew in (2, 0):  # the second time from the store
+        lines: list[str] = []
+        records = check_records(store, extracted, lines.append, jobs=2)
+        assert lines == [f"checked 2 disclosures against their unit's previous year ({anew} anew)"]
+        loaded = [outcome for header in sorted(records.headers, key=lambda h: h.disclosure_id)
+                  for outcome in records.load(header)[1]]
+        assert loaded == run_checks(disclosures)
+        assert [o.status for o in loaded if o.rule == "years.change_vs_last_year"] == \
+            ["not_applicable", "pass", "not_applicable", "pass"]
+        assert records.checks(extracted[0].header) == CheckTally.of(
+            [o for o in loaded if o.disclosure_id == disclosures[0].disclosure_id])
