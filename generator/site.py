@@ -47,9 +47,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG_FILE = ROOT / "mkdocs.yml"
 STATE = "site.json"  # in the state folder: what the last site built was built from
 STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file: a server hides it)
-# What a dirty build writes into existing files: the pages, the theme's templates (404.html,
-# sitemap.xml and .gz) and the search index. Anything else it writes only where it is missing.
-WRITTEN_IN_PLACE = {".html", ".xml", ".gz", ".json"}
+# What a dirty build writes into existing files, besides the theme's templates (404.html,
+# sitemap.xml): the compressed sitemap and the search index. Pages and other files it writes
+# only where they are missing (site_hooks: is_modified), and a page's file is unlinked first.
+WRITTEN_IN_PLACE = ("sitemap.xml.gz", "search/search_index.json")
 # Whatever MkDocs, the theme and the search's Chinese segmentation produce may change with them.
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba")
 # A full build is split between processes by unit pages, at least this many in each share.
@@ -148,22 +149,26 @@ def _output(docs_file: str, config: MkDocsConfig) -> str | None:
     return File(path.as_posix(), config.docs_dir, config.site_dir, config.use_directory_urls).dest_uri
 
 
-def _link_or_copy(source: str, destination: str) -> str:
-    if Path(source).suffix not in WRITTEN_IN_PLACE:
-        try:
-            os.link(source, destination)
-            return destination
-        except OSError:
-            pass
-    return shutil.copy2(source, destination)
-
-
-def _seed(published: Path, site_dir: Path) -> None:
-    """``site_dir`` as ``published``, file times kept: a copy of each file a build writes into,
-    a hard link to every other (the data package, sources, charts: most of the bytes), which a
-    dirty build replaces only after _remove_outputs has unlinked it. The published site stays
-    as it was if the build fails."""
-    shutil.copytree(published, site_dir, symlinks=True, dirs_exist_ok=True, copy_function=_link_or_copy)
+def _seed(published: Path, site_dir: Path, config: MkDocsConfig) -> None:
+    """``site_dir`` as ``published``, file times kept: a copy of each file a dirty build writes
+    into, a hard link to every other, which a dirty build replaces only after _remove_outputs has
+    unlinked it. The published site stays as it was if the build fails."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    for folder, folders, names in os.walk(published):
+        target = site_dir / Path(folder).relative_to(published)
+        for name in folders:
+            (target / name).mkdir(exist_ok=True)
+        for name in names:
+            try:
+                os.link(Path(folder, name), target / name, follow_symlinks=False)
+            except OSError:
+                shutil.copy2(Path(folder, name), target / name, follow_symlinks=False)
+    for relative in [*config.theme.static_templates, *WRITTEN_IN_PLACE]:
+        path = site_dir / relative
+        if path.is_file():
+            copy = path.with_name(f".{path.name}.copy")
+            shutil.copy2(path, copy)
+            os.replace(copy, path)
 
 
 def _remove_outputs(site_dir: Path, before: dict[str, str], now: dict[str, str], config: MkDocsConfig) -> None:
@@ -197,12 +202,13 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, st
     site_fingerprint = fingerprint(state, config)
     previous = _published_state(state_dir, published) if state_dir is not None and published is not None else None
     dirty = previous is not None and previous.get("fingerprint") == site_fingerprint
+    compiled = state_dir / "theme-templates" if state_dir is not None else None
     if dirty:
-        _seed(published, site_dir)
+        _seed(published, site_dir, config)
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
-        _run_mkdocs(config, state, dirty=True)
+        _run_mkdocs(config, state, dirty=True, compiled=compiled)
     else:
-        _full_build(config, docs_dir, site_dir, state, jobs)
+        _full_build(config, docs_dir, site_dir, state, jobs, compiled)
     text = _state_text(site_fingerprint, state["files"])
     # in every site, so that a site built with the state and one built without are the same bytes
     write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
@@ -219,13 +225,14 @@ def _hooks(config: MkDocsConfig):  # noqa: ANN202 - the module MkDocs loaded fro
     return next(iter(config.hooks.values()))
 
 
-def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, share: frozenset[str] | None = None,
+def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, compiled: Path | None, share: frozenset[str] | None = None,
                 copies: bool = True) -> None:
-    """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``share``: the docs
-    paths of the only pages to build (a dirty build), ``copies``: the other files copied too."""
+    """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``compiled``: where the
+    theme's templates are kept compiled; ``share``: the docs paths of the only pages to build (a
+    dirty build), ``copies``: the other files copied too."""
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
-    hooks._Site.shard, hooks._Site.shard_copies = share, copies
+    hooks._Site.shard, hooks._Site.shard_copies, hooks._Site.compiled = share, copies, compiled
     # jieba announces loading its dictionary on every build; only its warnings matter here.
     logging.getLogger("jieba").setLevel(logging.WARNING)
     collect, without_dirty_warning = _Collect(), _WithoutDirtyWarning()
@@ -242,7 +249,7 @@ def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, share: frozenset
     except (Abort, BuildError) as error:
         raise SiteBuildError(collect.messages or [str(error)]) from error
     finally:
-        hooks._Site.shard, hooks._Site.shard_copies = None, True
+        hooks._Site.shard, hooks._Site.shard_copies, hooks._Site.compiled = None, True, None
         logger.removeHandler(collect)
         logging.getLogger("mkdocs.commands.build").removeFilter(without_dirty_warning)
     if collect.messages:
@@ -258,21 +265,24 @@ def _shares(state: dict, jobs: int | None) -> list[frozenset[str]]:
     return [frozenset(units[start:start + size]) for start in range(0, len(units), size)] or [frozenset()]
 
 
-def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dict, jobs: int | None) -> None:
+def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dict, jobs: int | None,
+                compiled: Path | None) -> None:
     """Every page. Split: this process builds the first share of the unit pages, every other page
     and file; each other share is built by a worker into a folder of its own, as a dirty build of
     those pages only, and its pages and search entries are then moved in. The same bytes as one
     MkDocs build: a page's HTML depends on the navigation and its own files only."""
     shares = _shares(state, jobs)
     if len(shares) == 1:
-        _run_mkdocs(config, state, dirty=False)
+        _run_mkdocs(config, state, dirty=False, compiled=compiled)
         return
     pages = [path for path in state["files"] if path.endswith(".md")]
     with tempfile.TemporaryDirectory(prefix=".shares-", dir=site_dir.parent) as scratch, \
             ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=WORKERS) as pool:
         folders = [Path(scratch) / str(number) for number in range(1, len(shares))]
-        others = [pool.submit(build_share, docs_dir, folder, share, state) for folder, share in zip(folders, shares[1:])]
-        _run_mkdocs(config, state, dirty=True, share=frozenset(pages) - frozenset().union(*shares[1:]))
+        others = [pool.submit(build_share, docs_dir, folder, share, state, compiled)
+                  for folder, share in zip(folders, shares[1:])]
+        _run_mkdocs(config, state, dirty=True, compiled=compiled,
+                    share=frozenset(pages) - frozenset().union(*shares[1:]))
         for folder, share, other in zip(folders, shares[1:], others):
             other.result()  # raises SiteBuildError as the worker did
             for page in sorted(share):
@@ -284,6 +294,6 @@ def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dic
         hooks.merge_shards(config, [folder / hooks.SEARCH_INDEX for folder in folders])
 
 
-def build_share(docs_dir: Path, site_dir: Path, share: frozenset[str], state: dict) -> None:
+def build_share(docs_dir: Path, site_dir: Path, share: frozenset[str], state: dict, compiled: Path | None) -> None:
     """In a worker: the pages of ``share`` (docs paths) into ``site_dir``, nothing else."""
-    _run_mkdocs(_config(docs_dir, site_dir, state), state, dirty=True, share=share, copies=False)
+    _run_mkdocs(_config(docs_dir, site_dir, state), state, dirty=True, compiled=compiled, share=share, copies=False)

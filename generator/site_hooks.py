@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import Hashable
 
-from jinja2 import Environment, Undefined
+from jinja2 import Environment, FileSystemBytecodeCache, Undefined
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -53,6 +53,7 @@ class _Site:
     # to be merged. None: every page.
     shard: frozenset[str] | None = None
     shard_copies: bool = True
+    compiled: Path | None = None  # where Jinja keeps the theme's templates compiled (generator/site.py)
     nav_urls: list[str] = []  # the URL of every page and link of the navigation
 
 
@@ -137,6 +138,9 @@ def _nav_items(items: list[StructureItem]) -> list[StructureItem]:
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    if _Site.compiled is not None:  # the theme's templates compiled once, kept between builds
+        _Site.compiled.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(_Site.compiled))
     env.globals["nav_cache"] = NavCache(_Site.nav_urls)
     env.globals["toc_cache"] = RenderCache(single=True)
     return env
@@ -204,6 +208,14 @@ def insert_fragments(content: str, page: File) -> str:
     if sorted(used) != list(range(len(fragments))):
         raise PluginError(f"the tables of '{page.src_uri}' do not match its placeholders")
     return content
+
+
+def on_pre_page(page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+    # A dirty build's site folder links the published site's files (generator/site.py, _seed):
+    # a page is written as a new file, never into the published one.
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(page.file.abs_dest_path)
+    return page
 
 
 @event_priority(-100)  # after the other plugins
