@@ -37,7 +37,8 @@ from mkdocs.structure.pages import Page
 
 from generator.render.fragments import PLACEHOLDER, fragments_file
 
-_LINK = re.compile(r'<a href="([A-Za-z0-9._/-]+\.md)">')
+# A link in a fragment to a file of the docs folder, named from its root (views.table_link).
+_LINK = re.compile(r'<a href="([A-Za-z0-9._/-]+)">')
 SEARCH_INDEX = Path("search") / "search_index.json"
 
 
@@ -188,7 +189,7 @@ def _resolve_links(fragment: str, page: File) -> str:
             raise PluginError(f"a table in '{page.src_uri}' links to '{match.group(1)}', which is not in the docs")
         return f'<a href="{target.url_relative_to(page)}">'
 
-    return _LINK.sub(relative, fragment) if ".md\"" in fragment else fragment
+    return _LINK.sub(relative, fragment) if '<a href="' in fragment else fragment
 
 
 def insert_fragments(content: str, page: File) -> str:

@@ -336,6 +336,15 @@ def units_grid(entries: list, with_year: bool = True) -> Grid:
     return grid
 
 
+def files_grid(files: list) -> Grid:
+    """Every file of the data package (downloads.Download) with its size and SHA-256: thousands of
+    lines at scale, so a table fragment rather than Markdown."""
+    grid = Grid(["文件", "大小", "SHA-256"], [False, True, False])
+    for file in files:
+        grid.rows.append([table_link(file.label, file.path), md(file.size_text), md(file.sha256)])
+    return grid
+
+
 def fields_grid(resource: dict) -> Grid:
     grid = Grid(["字段", "类型", "中文名", "说明", "必填"], [False] * 5)
     for schema_field in resource.get("schema", {}).get("fields", []):
