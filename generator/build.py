@@ -14,11 +14,11 @@ from generator.check import summary_lines
 from generator.check.tally import CheckTally
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
-from generator.isolation import Failure
+from generator.isolation import Failure, start_workers
 from generator.package import start_datapackage
 from generator.records import CheckOutcome, Disclosure
 from generator.render import render_site
-from generator.site import build_site
+from generator.site import build_site, load_search_dictionary
 from generator.sources import SourceDocument, discover_sources
 from generator.stored import InMemoryRecords, Records, check_records
 
@@ -82,6 +82,10 @@ def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
 
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
     result = BuildResult()
+    # What takes long to start and needs no document starts now, on other threads.
+    start_workers()
+    if options.with_site:
+        load_search_dictionary()
     sources = discover_sources(options.source_dir)
     if options.cache_dir is not None:
         store = RecordStore(options.cache_dir / "records")

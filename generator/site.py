@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -94,6 +95,16 @@ def _environment(name: str, value: str) -> Iterator[None]:
 class _WithoutDirtyWarning(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith(DIRTY_WARNING)
+
+
+def load_search_dictionary() -> None:
+    """Load the search's Chinese dictionary (jieba, 0.7 s) on another thread, while the build waits
+    for its workers: the search plugin then finds it loaded."""
+    import jieba  # noqa: PLC0415 - only for a build with a site
+
+    # jieba announces loading its dictionary; only its warnings matter here.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    threading.Thread(target=jieba.initialize, daemon=True).start()
 
 
 def _version(distribution: str) -> str:
