@@ -18,7 +18,7 @@ from generator.isolation import Failure, start_workers
 from generator.package import start_datapackage
 from generator.records import CheckOutcome, Disclosure
 from generator.render import render_site
-from generator.site import build_site, load_search_dictionary
+from generator.site import build_site
 from generator.sources import SourceDocument, discover_sources
 from generator.stored import InMemoryRecords, Records, check_records
 
@@ -82,10 +82,8 @@ def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
 
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
     result = BuildResult()
-    # What takes long to start and needs no document starts now, on other threads.
+    # The server the workers are forked from imports the generator meanwhile.
     start_workers()
-    if options.with_site:
-        load_search_dictionary()
     sources = discover_sources(options.source_dir)
     if options.cache_dir is not None:
         store = RecordStore(options.cache_dir / "records")

@@ -183,3 +183,17 @@ def test_a_failed_incremental_build_leaves_the_published_site_as_it_was(tmp_path
     with pytest.raises(RuntimeError):
         _build(root, cache=True)
     assert _tree(root / "site") == published
+
+
+def test_without_gnu_cp_the_published_site_is_linked_by_python(tmp_path, monkeypatch):
+    monkeypatch.setattr(site.shutil, "which", lambda name: None)
+    root = tmp_path / "b"
+    _sources(root / "source_docs")
+    _build(root, cache=True)
+    published = {path: path.stat().st_ino for path in (root / "site").rglob("*.svg")}
+    _change_a_figure(root / "source_docs")
+    _build(root, cache=True)
+    # an unchanged chart is the published file itself, linked, and the result is a full build's
+    assert sum((root / "site" / path.relative_to(root / "site")).stat().st_ino == inode
+               for path, inode in published.items()) > len(published) // 2
+    _full_build_like(root, tmp_path / "c")

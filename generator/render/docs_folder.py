@@ -84,7 +84,8 @@ class DocsFolder:
     def keep(self, files: dict[str, str]) -> bool:
         """Keep files of the last render as they are; False (nothing kept) when one is missing or
         is not what ``files`` says."""
-        if not all(self.previous.get(relative) == digest and (self.root / relative).is_file()
+        root = str(self.root)
+        if not all(self.previous.get(relative) == digest and os.path.isfile(os.path.join(root, relative))
                    for relative, digest in files.items()):
             return False
         self.files.update(files)
@@ -92,15 +93,32 @@ class DocsFolder:
 
     def finish(self, state: dict) -> None:
         """Remove what this render did not produce, then the folders left empty; then write the
-        marker: ``state`` with the files and their checksums."""
-        kept = {self.root / relative for relative in self.files} | {self.root / self.marker}
-        for directory, folders, names in os.walk(self.root, topdown=False):
-            for name in names:
-                if Path(directory, name) not in kept:
-                    os.unlink(Path(directory, name))
-            for name in folders:
-                path = Path(directory, name)
-                if not path.is_symlink() and not any(path.iterdir()):
-                    path.rmdir()
+        marker: ``state`` with the files and their checksums. After a render that completed,
+        what to remove is what it produced and this one did not; otherwise (none yet, or one
+        stopped midway, which may have left anything) every file of the folder is looked at."""
+        if self.previous:
+            self._remove(sorted(set(self.previous) - set(self.files)))
+        else:
+            kept = {self.root / relative for relative in self.files} | {self.root / self.marker}
+            for directory, folders, names in os.walk(self.root, topdown=False):
+                for name in names:
+                    if Path(directory, name) not in kept:
+                        os.unlink(Path(directory, name))
+                for name in folders:
+                    path = Path(directory, name)
+                    if not path.is_symlink() and not any(path.iterdir()):
+                        path.rmdir()
         text = json.dumps({**state, "files": self.files}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         self._replace(self.root / self.marker, text.encode("utf-8"))
+
+    def _remove(self, relatives: list[str]) -> None:
+        """These files, and each folder they leave empty."""
+        for relative in relatives:
+            path = self.root / relative
+            if not path.resolve().is_relative_to(self.root.resolve()):
+                continue  # the marker names only files of the folder, but it is read from disk
+            path.unlink(missing_ok=True)
+            for folder in path.parents:
+                if folder == self.root or not folder.is_dir() or any(folder.iterdir()):
+                    break
+                folder.rmdir()
