@@ -64,15 +64,16 @@ class DocsFolder:
     def write_text(self, relative: str, text: str) -> None:
         self.write(relative, text.encode("utf-8"))
 
-    def link(self, relative: str, source: Path) -> str:
+    def link(self, relative: str, source: Path, digest: str | None = None) -> str:
         """``source`` at ``relative``: a hard link where the file system allows, else a copy.
-        Returns the checksum of its bytes, read only when the file there is not ``source``
-        itself: a file linked by the last render, never written in place, still holds them."""
+        Returns the checksum of its bytes: ``digest`` when given, else read only when the file
+        there is not ``source`` itself (a file linked by the last render, never written in
+        place, still holds them)."""
         path = self.root / relative
         if relative in self.previous and path.exists() and os.path.samefile(source, path):
             self.files[relative] = self.previous[relative]
             return self.previous[relative]
-        self.files[relative] = sha256(source.read_bytes())
+        self.files[relative] = digest or sha256(source.read_bytes())
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)
         try:
