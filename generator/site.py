@@ -24,6 +24,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -39,7 +40,7 @@ from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File
 
 import generator
-from generator.atomic import write_text
+from generator.atomic import write_bytes, write_text
 from generator.isolation import WORKERS, default_jobs
 from generator.render import fragments
 from generator.render.pages import SITE_STATE
@@ -95,6 +96,28 @@ def _environment(name: str, value: str) -> Iterator[None]:
 class _WithoutDirtyWarning(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith(DIRTY_WARNING)
+
+
+def _load_search_dictionary(kept: Path) -> None:
+    """jieba's dictionary, which the search plugin segments Chinese text with, from a pickle in
+    ``kept``: 0.2 s against 0.7 s from jieba's own cache (marshal), in every build that builds a
+    page. Made from jieba's when missing or unreadable."""
+    import jieba  # noqa: PLC0415 - the search plugin's dependency, only for a site build
+
+    tokenizer = jieba.dt
+    path = kept / f"jieba-{_version('jieba')}-{hashlib.sha256(str(tokenizer.dictionary).encode()).hexdigest()[:16]}.pickle"
+    with tokenizer.lock:
+        if tokenizer.initialized:
+            return
+        try:
+            with path.open("rb") as handle:
+                tokenizer.FREQ, tokenizer.total = pickle.load(handle)
+            tokenizer.initialized = True
+            return
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            pass
+    tokenizer.initialize()
+    write_bytes(path, pickle.dumps((tokenizer.FREQ, tokenizer.total), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _version(distribution: str) -> str:
@@ -216,13 +239,12 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, st
     site_fingerprint = fingerprint(state, config)
     previous = _published_state(state_dir, published) if state_dir is not None and published is not None else None
     dirty = previous is not None and previous.get("fingerprint") == site_fingerprint
-    compiled = state_dir / "theme-templates" if state_dir is not None else None
     if dirty:
         _seed(published, site_dir, config)
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
-        _run_mkdocs(config, state, dirty=True, compiled=compiled)
+        _run_mkdocs(config, state, dirty=True, kept=state_dir)
     else:
-        _full_build(config, docs_dir, site_dir, state, jobs, compiled)
+        _full_build(config, docs_dir, site_dir, state, jobs, state_dir)
     text = _state_text(site_fingerprint, state["files"])
     # in every site, so that a site built with the state and one built without are the same bytes
     write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
@@ -239,11 +261,15 @@ def _hooks(config: MkDocsConfig):  # noqa: ANN202 - the module MkDocs loaded fro
     return next(iter(config.hooks.values()))
 
 
-def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, compiled: Path | None, share: frozenset[str] | None = None,
-                copies: bool = True) -> None:
-    """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``compiled``: where the
-    theme's templates are kept compiled; ``share``: the docs paths of the only pages to build (a
-    dirty build), ``copies``: the other files copied too."""
+def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Path | None,
+                share: frozenset[str] | None = None, copies: bool = True) -> None:
+    """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the folder where
+    the site's build keeps what serves the next (the theme's templates compiled, the search's
+    dictionary); ``share``: the docs paths of the only pages to build (a dirty build), ``copies``:
+    the other files copied too."""
+    compiled = kept / "theme-templates" if kept is not None else None
+    if kept is not None:
+        _load_search_dictionary(kept)
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
     hooks._Site.shard, hooks._Site.shard_copies, hooks._Site.compiled = share, copies, compiled
@@ -280,22 +306,22 @@ def _shares(state: dict, jobs: int | None) -> list[frozenset[str]]:
 
 
 def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dict, jobs: int | None,
-                compiled: Path | None) -> None:
+                kept: Path | None) -> None:
     """Every page. Split: this process builds the first share of the unit pages, every other page
     and file; each other share is built by a worker into a folder of its own, as a dirty build of
     those pages only, and its pages and search entries are then moved in. The same bytes as one
     MkDocs build: a page's HTML depends on the navigation and its own files only."""
     shares = _shares(state, jobs)
     if len(shares) == 1:
-        _run_mkdocs(config, state, dirty=False, compiled=compiled)
+        _run_mkdocs(config, state, dirty=False, kept=kept)
         return
     pages = [path for path in state["files"] if path.endswith(".md")]
     with tempfile.TemporaryDirectory(prefix=".shares-", dir=site_dir.parent) as scratch, \
             ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=WORKERS) as pool:
         folders = [Path(scratch) / str(number) for number in range(1, len(shares))]
-        others = [pool.submit(build_share, docs_dir, folder, share, state, compiled)
+        others = [pool.submit(build_share, docs_dir, folder, share, state, kept)
                   for folder, share in zip(folders, shares[1:])]
-        _run_mkdocs(config, state, dirty=True, compiled=compiled,
+        _run_mkdocs(config, state, dirty=True, kept=kept,
                     share=frozenset(pages) - frozenset().union(*shares[1:]))
         for folder, share, other in zip(folders, shares[1:], others):
             other.result()  # raises SiteBuildError as the worker did
@@ -308,6 +334,6 @@ def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dic
         hooks.merge_shards(config, [folder / hooks.SEARCH_INDEX for folder in folders])
 
 
-def build_share(docs_dir: Path, site_dir: Path, share: frozenset[str], state: dict, compiled: Path | None) -> None:
+def build_share(docs_dir: Path, site_dir: Path, share: frozenset[str], state: dict, kept: Path | None) -> None:
     """In a worker: the pages of ``share`` (docs paths) into ``site_dir``, nothing else."""
-    _run_mkdocs(_config(docs_dir, site_dir, state), state, dirty=True, compiled=compiled, share=share, copies=False)
+    _run_mkdocs(_config(docs_dir, site_dir, state), state, dirty=True, kept=kept, share=share, copies=False)

@@ -197,3 +197,19 @@ def test_without_gnu_cp_the_published_site_is_linked_by_python(tmp_path, monkeyp
     assert sum((root / "site" / path.relative_to(root / "site")).stat().st_ino == inode
                for path, inode in published.items()) > len(published) // 2
     _full_build_like(root, tmp_path / "c")
+
+
+def test_the_search_dictionary_is_kept_as_a_pickle(tmp_path, monkeypatch):
+    import jieba
+
+    jieba.initialize()
+    words = list(jieba.cut("基层政权建设和社区治理"))
+    monkeypatch.setattr(jieba.dt, "initialized", False)
+    site._load_search_dictionary(tmp_path)  # made from jieba's own, and kept
+    assert len(list(tmp_path.glob("jieba-*.pickle"))) == 1
+    frequencies, total = jieba.dt.FREQ, jieba.dt.total
+    monkeypatch.setattr(jieba.dt, "initialized", False)
+    monkeypatch.setattr(jieba.dt, "FREQ", {})
+    site._load_search_dictionary(tmp_path)  # from the pickle
+    assert jieba.dt.initialized and jieba.dt.FREQ == frequencies and jieba.dt.total == total
+    assert list(jieba.cut("基层政权建设和社区治理")) == words

@@ -24,7 +24,7 @@ import generator
 from generator.atomic import write_bytes
 from generator.check.tally import CheckTally
 from generator.history.year_over_year import YearComparison, unit_histories
-from generator.records import CheckOutcome, Disclosure, Narrative, TableKind
+from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind
 from generator.render import charts, figures, views
 from generator.render.changelog import changelog_blocks
 from generator.render.docs_folder import DocsFolder, sha256
@@ -207,8 +207,8 @@ def index_view(unit: UnitView) -> UnitView:
 
 
 def _index_copy(disclosure: Disclosure) -> Disclosure:
-    """The disclosure with its tables' statuses but not their rows, and no narrative or paragraphs."""
-    return dataclasses.replace(disclosure, tables={kind: dataclasses.replace(table, rows=[])
+    """The disclosure with its tables' statuses only, and no narrative or paragraphs."""
+    return dataclasses.replace(disclosure, tables={kind: BudgetTable(kind, "", table.status, [])
                                                    for kind, table in disclosure.tables.items()},
                                narrative=Narrative(), paragraphs=[])
 
