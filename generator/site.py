@@ -267,14 +267,15 @@ def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Path | Non
     the site's build keeps what serves the next (the theme's templates compiled, the search's
     dictionary); ``share``: the docs paths of the only pages to build (a dirty build), ``copies``:
     the other files copied too."""
+    # jieba (imported with the search plugin, as the config was loaded) announces loading its
+    # dictionary; only its warnings matter here.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
     compiled = kept / "theme-templates" if kept is not None else None
     if kept is not None:
         _load_search_dictionary(kept)
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
     hooks._Site.shard, hooks._Site.shard_copies, hooks._Site.compiled = share, copies, compiled
-    # jieba announces loading its dictionary on every build; only its warnings matter here.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
     collect, without_dirty_warning = _Collect(), _WithoutDirtyWarning()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
