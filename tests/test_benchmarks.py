@@ -1,0 +1,35 @@
+"""The benchmark scripts still measure what issues 2 and 8 ask for (figures, not timed tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = {"extract", "check", "package", "render", "mkdocs build", "validate (wait)"}
+
+
+def test_the_build_benchmark_times_every_stage_cold_and_after_one_change(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "5", "--work", str(tmp_path),
+                    "--json", str(tmp_path / "figures.json")], cwd=ROOT, check=True, capture_output=True)
+    figures = json.loads((tmp_path / "figures.json").read_text(encoding="utf-8"))
+    (size,) = figures["sizes"]
+    assert size["n"] == 5
+    for run in (size["cold"], size["incremental"]):
+        assert run["error"] == "" and run["documents"] == 5 and run["unreadable"] == 0
+        assert STAGES <= {stage["stage"] for stage in run["stages"]}
+        assert run["search_index_bytes"] > 0 and run["peak_rss_mb"] > 0
+    assert size["incremental"]["cache_line"] == "cache: 4 of 5 documents unchanged"
+    assert figures["one_disclosure"]
+
+
+def test_the_read_benchmark_prints_a_ratio_for_every_document():
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "read_benchmark.py"), "--repeat", "1"],
+                          cwd=ROOT, check=True, capture_output=True, text=True)
+    rows = [line for line in done.stdout.splitlines()[1:] if line.startswith(("20", "generated"))]
+    assert len(rows) == 6
+    for row in rows:  # ms of the reader and of lxml alone, the ratio, the ratio of a first read
+        assert all(float(figure) > 0 for figure in row.split()[-4:])
+    assert "worst ratio" in done.stdout.splitlines()[-1]
