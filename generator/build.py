@@ -9,7 +9,7 @@ from typing import Callable
 
 from generator.atomic import replace_dirs
 from generator.build_report import write_report
-from generator.cache import RecordStore
+from generator.cache import RecordStore, cache_key
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
@@ -126,6 +126,11 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
                             cache_dir=options.cache_dir, jobs=options.jobs)
                 build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state, jobs=options.jobs)
             package.wait()
+    if options.cache_dir is not None:
+        # What no source of this build needs goes: the store holds one corpus, not every past one.
+        removed = store.prune({cache_key(source) for source in sources} | records.pair_keys)
+        if removed:
+            log(f"cache: {removed} record files no longer used removed")
     if options.with_site:
         log(f"site: {options.site_dir}")
     return result

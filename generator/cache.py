@@ -106,3 +106,18 @@ class RecordStore:
 
     def put_derived(self, key: str, value: Any) -> None:
         self._put(key, ".derived", value)
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove every entry whose key is not in ``keep`` (and any file a stopped write left);
+        the number of files removed."""
+        return prune_entries(self.directory, keep)
+
+
+def prune_entries(directory: Path, keep: set[str]) -> int:
+    """In a cache folder of ``<key[:2]>/<key><suffix>`` files: remove those whose key is not in ``keep``."""
+    removed = 0
+    for path in directory.glob("*/*"):
+        if path.is_file() and path.name.split(".", 1)[0] not in keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

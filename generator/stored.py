@@ -167,6 +167,7 @@ class StoredRecords:
                     for disclosure_id, before in previous_years(self.headers).items()}
         self._previous_key = {disclosure_id: header.key for disclosure_id, header in previous.items()}
         self._across_years: dict[str, list[CheckOutcome]] = {}
+        self.pair_keys: set[str] = set()  # the store's entries of the rules across years
         pending: dict[str, YearPair] = {}  # disclosure_id → its pair, not checked before
         for item in extracted:
             header = item.header
@@ -175,6 +176,7 @@ class StoredRecords:
                 self._across_years[header.disclosure_id] = item.first_year
                 continue
             pair = YearPair(store.directory, before.key, header.key)
+            self.pair_keys.add(pair.key)
             found = store.derived(pair.key)
             if found is None:
                 pending[header.disclosure_id] = pair

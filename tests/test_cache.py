@@ -83,3 +83,25 @@ def test_progress_off_a_terminal_is_a_line_per_tenth():
             progress.advance()
     assert len(lines) == 10
     assert lines[0].startswith("read+extract: 4/40 (10%") and lines[-1].startswith("read+extract: 40/40 (100%")
+
+
+def test_a_build_removes_the_cache_entries_no_source_needs(folder, tmp_path):
+    from generator.build import BuildOptions, build
+
+    def entries(suffix: str) -> int:
+        return sum(1 for _ in (tmp_path / "cache").rglob(f"*{suffix}"))
+
+    options = BuildOptions(folder, tmp_path / "dp", tmp_path / "site", jobs=1, cache_dir=tmp_path / "cache",
+                           with_site=False)
+    build(options, log=lambda line: None)
+    counts = {suffix: entries(suffix) for suffix in (".pickle", ".summary", ".made", ".zip")}
+    assert counts[".pickle"] == counts[".summary"] == counts[".made"] == 3
+    files = sorted(path.name for path in folder.glob("*.docx"))
+    target = next(g for g in generate_corpus(3, SEED, tmp_path / "plan") if g.file == files[0])
+    revise_file(folder, target, SEED, revision=1)
+    lines: list[str] = []
+    build(options, log=lines.append)
+    # the revised document's old records, rows and zips are gone; the other two are kept
+    assert {suffix: entries(suffix) for suffix in counts} == counts
+    assert "cache: 2 record files no longer used removed" in lines
+    assert any(line.endswith("cache files no longer used removed") for line in lines)

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.atomic import replace_dir
+from generator.cache import prune_entries
 from generator.package.formats import (
     EXCEL_ROW_LIMIT,
     Content,
@@ -308,6 +309,10 @@ class DownloadCache:
         record = {"disclosures": sorted(validated.disclosures), "shared": validated.shared}
         self.put(validation_version(), ".validated", json.dumps(record).encode())
 
+    def prune(self, keep: set[str]) -> int:
+        """Remove every entry whose key is not in ``keep``; the number of files removed."""
+        return 0 if self.directory is None else prune_entries(self.directory, keep)
+
     def has(self, key: str, suffix: str) -> bool:
         path = self._path(key, suffix)
         return path is not None and path.is_file()
@@ -371,6 +376,7 @@ class Stage:
     shared: dict[str, bytes] = field(default_factory=dict)  # resource name → CSV, for shared_csv
     made: list[str] = field(default_factory=list)  # downloads made, not taken from the cache
     reused: int = 0
+    zip_keys: set[str] = field(default_factory=set)  # of every download, made or taken from the cache
     validated: Validated | None = None  # by an earlier build
     # disclosure_id → resource → (offset, length) of its rows in the CSV, for the disclosures
     # not validated before
@@ -561,6 +567,7 @@ def _write_download(stage: Stage, staging: Path, path: str, path_id: str, member
     sub_meta = replace(meta, name=f"{meta.name}-{path_id}", title=f"{meta.title}：{title}",
                        description=f"{meta.description} Filtered to {path_id}.")
     key = _key(repr(sub_meta), path, *(stage.keys[d.disclosure_id] for d in members))
+    stage.zip_keys.add(key)
     target = staging / path
     target.parent.mkdir(parents=True, exist_ok=True)
     cached = stage.cache.zip_path(key)
@@ -727,7 +734,10 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
             handle.writelines(zip_chunks(_bulk_members(stage, files, csvs), meta.created))
         on_error.pop_all()
     pending.made = stage.made
-    log(f"data package: {len(stage.made)} download zips made, {stage.reused} from the cache")
+    # What this package was not made of goes: the cache holds one package's pieces, not every past one's.
+    removed = stage.cache.prune({*stage.keys.values(), *stage.zip_keys, validation_version()})
+    log(f"data package: {len(stage.made)} download zips made, {stage.reused} from the cache"
+        + (f"; {removed} cache files no longer used removed" if removed else ""))
     return pending
 
 
