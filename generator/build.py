@@ -9,7 +9,7 @@ from typing import Callable
 
 from generator.atomic import replace_dirs
 from generator.build_report import write_report
-from generator.cache import RecordStore, cache_key
+from generator.cache import RecordStore, prune_records
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
@@ -128,7 +128,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
             package.wait()
     if options.cache_dir is not None:
         # What no source of this build needs goes: the store holds one corpus, not every past one.
-        removed = store.prune({cache_key(source) for source in sources} | records.pair_keys)
+        removed = prune_records(store, sources, records.pair_keys)
         if removed:
             log(f"cache: {removed} record files no longer used removed")
     if options.with_site:

@@ -113,6 +113,12 @@ class RecordStore:
         return prune_entries(self.directory, keep)
 
 
+def prune_records(store: RecordStore, sources: list[SourceDocument], derived: set[str]) -> int:
+    """After a build: remove the store's entries that neither a source of it nor a result derived
+    from them (``derived``: keys of RecordStore.derived entries) needs; the number of files removed."""
+    return store.prune({cache_key(source) for source in sources} | derived)
+
+
 def prune_entries(directory: Path, keep: set[str]) -> int:
     """In a cache folder of ``<key[:2]>/<key><suffix>`` files: remove those whose key is not in ``keep``."""
     removed = 0
