@@ -1,7 +1,9 @@
 """Read stage: a source file to the document model, or a clear reason why not.
 
-Every file passes the guards in ``safety`` first: loaded once with a size cap, sniffed by
-its bytes, and a Word package checked from its zip directory before anything is parsed.
+Every file passes the guards in ``safety`` first: loaded once with a size cap and sniffed
+by its bytes. A Word package is checked from its zip directory before anything is parsed;
+a PDF is read page by page under a page cap; a legacy Word, WPS or RTF file is converted
+to .docx by LibreOffice and then passes the package guards like any .docx.
 """
 
 from __future__ import annotations
@@ -10,15 +12,32 @@ from pathlib import Path
 
 from generator.document import Document
 from generator.read.docx_reader import read_docx, read_parts
-from generator.read.safety import LIMITS, Kind, Limits, UnreadableDocument, check_package, decode_text, load, sniff
+from generator.read.legacy import convert_to_docx
+from generator.read.pdf_reader import read_pdf
+from generator.read.safety import (
+    LIMITS,
+    Kind,
+    Limits,
+    UnreadableDocument,
+    check_package,
+    decode_text,
+    load,
+    sniff,
+)
 from generator.read.text_reader import parse_text, read_text
 
 
-def read_document(path: Path, limits: Limits = LIMITS) -> Document:
-    """Read a .docx, or the plain-text export (.txt), into the document model."""
+def read_document(path: Path, limits: Limits = LIMITS, conversions: Path | None = None) -> Document:
+    """Read a .docx, PDF, legacy Word/WPS/RTF file, or the plain-text export (.txt), into the
+    document model; ``conversions`` is the folder caching LibreOffice's conversions."""
     data = load(path, limits)
-    if sniff(data, path.suffix) is Kind.TEXT:
+    kind = sniff(data, path.suffix)
+    if kind is Kind.TEXT:
         return parse_text(decode_text(data, limits), path.name)
+    if kind is Kind.PDF:
+        return read_pdf(data, path.name, limits)
+    if kind is Kind.LEGACY:
+        data = convert_to_docx(data, limits, conversions)
     parts = check_package(data, limits)
     try:
         return read_parts(parts, path.name)

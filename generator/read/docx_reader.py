@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from itertools import chain, islice, repeat
 from operator import contains, itemgetter, methodcaller
 from pathlib import Path
-from typing import IO, Mapping
+from typing import IO
 
 from lxml import etree
 

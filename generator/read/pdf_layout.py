@@ -1,0 +1,237 @@
+"""Page geometry to the document model: words into lines, lines into paragraphs, ruled
+cells into a merged-cell grid.
+
+A PDF has no paragraphs or tables, only positioned glyphs and drawn rules; these functions
+rebuild what a Word document states outright. Chinese has no spaces between words, so a
+line wrap is joined without one; a wrap between two Latin letters gets one back.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from itertools import pairwise
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.document import Cell, Paragraph, Table
+
+# Rules and glyph edges closer than this (points) are one position.
+SNAP = 1.5
+# A line ending this many ems short of the body's right edge ends its paragraph.
+SHORT_LINE_EMS = 1.5
+# A line starting this many ems right of the body's left edge is indented: a new paragraph.
+INDENT_EMS = 0.8
+# A vertical gap of more than this many ems between two lines is blank space between paragraphs.
+BLANK_EMS = 0.9
+# A gap this many ems wide inside a line separates the cells of a borderless row.
+CELL_GAP_EMS = 0.5
+# Numbered headings start a paragraph wherever they stand: 第一部分, 一、, （一）, 1、, 1., (1).
+NUMBERED = re.compile(r"(第[一二三四五六七八九十百]+部分|[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[)）]"
+                      r"|\d{1,2}[、．]|\d{1,2}\.(?!\d)|[（(]\d{1,2}[)）])")
+LATIN = re.compile(r"[A-Za-z]")
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line of words, with its box (PDF points, top-down) and its page."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+    segments: tuple[str, ...]  # the text split at wide gaps: the cells of a borderless row
+
+
+def lines_of(words: Sequence[dict[str, Any]], page: int) -> list[Line]:
+    """Words grouped into lines (same baseline), top to bottom, each read left to right."""
+    rows: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if rows and abs(word["top"] - rows[-1][0]["top"]) < 0.5 * _size(rows[-1][0]):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return [_line(sorted(row, key=lambda w: w["x0"]), page) for row in rows]
+
+
+def _size(word: dict[str, Any]) -> float:
+    return float(word.get("size") or (word["bottom"] - word["top"]) or 10.0)
+
+
+def _line(words: list[dict[str, Any]], page: int) -> Line:
+    # extract_words splits at a gap wider than its tolerance: a visible space, kept as one.
+    size = max(_size(w) for w in words)
+    segments = [[words[0]["text"]]]
+    for before, word in pairwise(words):
+        if word["x0"] - before["x1"] > CELL_GAP_EMS * size:
+            segments.append([])
+        segments[-1].append(word["text"])
+    return Line(" ".join(word["text"] for word in words), words[0]["x0"], max(w["x1"] for w in words),
+                min(w["top"] for w in words), max(w["bottom"] for w in words), size, page,
+                tuple(" ".join(segment) for segment in segments))
+
+
+def borderless_row(line: Line) -> Table:
+    """A line of cells set apart by wide gaps, as the one-row table it was typeset from."""
+    return Table([Cell(0, col, text=text) for col, text in enumerate(line.segments)], 1, len(line.segments))
+
+
+def join_wrapped(parts: Iterable[str]) -> str:
+    """Lines of one paragraph or cell as one text: Chinese and figures wrap without a space."""
+    text = ""
+    for part in parts:
+        if text and LATIN.match(text[-1]) and LATIN.match(part[:1]) and not text.endswith("-"):
+            text += " "
+        text += part
+    return text
+
+
+def paragraphs(lines: Sequence[Line], left: float, right: float) -> list[Paragraph]:
+    """Lines into paragraphs.
+
+    A line continues the paragraph above when that one ran to the right edge, and this one
+    is neither indented, a numbered heading, in another font size, nor below blank space.
+    A paragraph carries on across a page break by the same rules, without the gap test.
+    """
+    found: list[Paragraph] = []
+    current: list[Line] = []
+    for line in lines:
+        if current and _continues(current[-1], line, left, right):
+            current.append(line)
+            continue
+        if current:
+            found.append(Paragraph(join_wrapped(line.text for line in current)))
+        current = [line]
+    if current:
+        found.append(Paragraph(join_wrapped(line.text for line in current)))
+    return found
+
+
+def _continues(above: Line, line: Line, left: float, right: float) -> bool:
+    em = above.size
+    if above.x1 < right - SHORT_LINE_EMS * em or line.x0 > left + INDENT_EMS * em:
+        return False
+    if abs(line.size - above.size) > 0.5 or NUMBERED.match(line.text):
+        return False
+    return line.page != above.page or line.top - above.bottom < BLANK_EMS * em
+
+
+def positions(values: Iterable[float]) -> list[float]:
+    """Distinct coordinates, those within SNAP of each other taken as one."""
+    snapped: list[float] = []
+    for value in sorted(values):
+        if not snapped or value - snapped[-1] > SNAP:
+            snapped.append(value)
+    return snapped
+
+
+def _index(snapped: list[float], value: float) -> int:
+    at = bisect_left(snapped, value - SNAP)
+    return min(at, len(snapped) - 1)
+
+
+@dataclass
+class TablePart:
+    """The ruled cells one page holds of a table (PDF points), and the words inside them."""
+
+    boxes: list[Box]
+    words: list[dict[str, Any]]
+
+    @property
+    def top(self) -> float:
+        return min(box[1] for box in self.boxes)
+
+    @property
+    def bottom(self) -> float:
+        return max(box[3] for box in self.boxes)
+
+    def columns(self) -> list[float]:
+        return positions(v for box in self.boxes for v in (box[0], box[2]))
+
+
+def continues(previous: TablePart, part: TablePart) -> bool:
+    """Whether ``part``, opening a page, continues ``previous``, closing the page before: the
+    same outer rules, and the column rules of one among the other's (a header row may merge
+    columns that the body splits)."""
+    before, after = previous.columns(), part.columns()
+    if abs(before[0] - after[0]) > 2 * SNAP or abs(before[-1] - after[-1]) > 2 * SNAP:
+        return False
+    fewer, more = sorted((before, after), key=len)
+    return all(any(abs(x - y) <= 2 * SNAP for y in more) for x in fewer)
+
+
+def joined_table(parts: Sequence[TablePart]) -> Table:
+    """One table of the parts on successive pages, each stacked under the one before, with
+    the cells a page break cut in two made whole again (see ``_rejoin``)."""
+    boxes: list[Box] = []
+    words: list[dict[str, Any]] = []
+    end = parts[0].top
+    for part in parts:
+        shift = end - part.top
+        shifted = [(x0, top + shift, x1, bottom + shift) for x0, top, x1, bottom in part.boxes]
+        moved = [{**word, "top": word["top"] + shift, "bottom": word["bottom"] + shift} for word in part.words]
+        boxes = _rejoin(boxes, shifted, end, words, moved) if boxes else shifted
+        words += moved
+        end = part.bottom + shift
+    return grid_table(boxes, words)
+
+
+def _rejoin(above: list[Box], below: list[Box], seam: float, words_above: Sequence[dict[str, Any]],
+            words_below: Sequence[dict[str, Any]]) -> list[Box]:
+    """The boxes of two stacked parts, each box that a page break cut in two made one.
+
+    Word and LibreOffice let a row break across pages, and a merged cell always runs on:
+    the page break then draws a rule that the document does not have. Take the leftmost
+    cell closing the page that is no taller than its row: when it has text and the cell under
+    it is empty, the row opening the page is the rest of the row above (a real row starts
+    with its number, code or indicator class), and every cell of it joins the cell above.
+    Otherwise only an empty cell under a merged cell (one taller than the row it ends)
+    joins it: the merged cell runs on.
+    """
+    upper = [box for box in above if abs(box[3] - seam) <= SNAP]
+    lower = [box for box in below if abs(box[1] - seam) <= SNAP]
+    if not upper or not lower:
+        return above + below
+    row_top = max(box[1] for box in upper)
+
+    def empty(box: Box, words: Sequence[dict[str, Any]]) -> bool:
+        return not any(_holds(box, word) for word in words)
+
+    pairs = [(up, low) for up in sorted(upper) for low in lower
+             if abs(up[0] - low[0]) <= SNAP and abs(up[2] - low[2]) <= SNAP]
+    in_row = [(up, low) for up, low in pairs if up[1] >= row_top - SNAP]
+    split_row = bool(in_row) and empty(in_row[0][1], words_below) and not empty(in_row[0][0], words_above)
+    joined = {up: low for up, low in pairs if split_row or (up[1] < row_top - SNAP and empty(low, words_below))}
+    return ([(box[0], box[1], box[2], joined[box][3]) if box in joined else box for box in above]
+            + [box for box in below if box not in joined.values()])
+
+
+def _holds(box: Box, word: dict[str, Any]) -> bool:
+    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def grid_table(cell_boxes: Sequence[Box], words: Sequence[dict[str, Any]]) -> Table:
+    """A ruled table: its grid from the distinct rule positions, each cell spanning the grid
+    columns and rows its box covers, its text from the words whose centre it holds."""
+    xs = positions(v for box in cell_boxes for v in (box[0], box[2]))
+    ys = positions(v for box in cell_boxes for v in (box[1], box[3]))
+    inside: dict[int, list[dict[str, Any]]] = {}
+    for word in words:
+        for number, box in enumerate(cell_boxes):
+            if _holds(box, word):
+                inside.setdefault(number, []).append(word)
+                break
+    cells = []
+    for number, (x0, top, x1, bottom) in enumerate(cell_boxes):
+        col, row = _index(xs, x0), _index(ys, top)
+        text = join_wrapped(line.text for line in lines_of(inside.get(number, []), 0))
+        cells.append(Cell(row, col, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col), text))
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return Table(cells, len(ys) - 1, len(xs) - 1)
