@@ -30,6 +30,8 @@ from generator.sources import SourceDocument
 DEFAULT_CACHE_DIR = Path(".cache/budget-site")
 # The code whose output is cached (read, extract and the checks of one disclosure): change a line
 # in any of these and every entry is stale.
+# In the record store's folder: LibreOffice's .docx of each legacy Word file, by the file's SHA-256.
+CONVERSIONS = "converted"
 EXTRACTION_CODE = ("read", "extract", "check", "document.py", "records.py", "table_specs.py", "slugs.py", "sources.py",
                    "extraction.py")
 
@@ -115,8 +117,9 @@ class RecordStore:
 
 def prune_records(store: RecordStore, sources: list[SourceDocument], derived: set[str]) -> int:
     """After a build: remove the store's entries that neither a source of it nor a result derived
-    from them (``derived``: keys of RecordStore.derived entries) needs; the number of files removed."""
-    return store.prune({cache_key(source) for source in sources} | derived)
+    from them (``derived``: keys of RecordStore.derived entries) needs, and the LibreOffice
+    conversions (CONVERSIONS/<sha256>.docx) of files no longer sources; the number of files removed."""
+    return store.prune({cache_key(source) for source in sources} | derived | {source.sha256 for source in sources})
 
 
 def prune_entries(directory: Path, keep: set[str]) -> int:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import RecordStore, cache_key
+from generator.cache import CONVERSIONS, RecordStore, cache_key
 from generator.check import check_across_years, check_alone
 from generator.check.tally import CheckTally
 from generator.extract import extract_disclosure
@@ -68,9 +68,10 @@ class Extracted:
     first_year: list[CheckOutcome]  # the rules across years, when no earlier year of its unit is published
 
 
-def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
+def read_and_extract(source: SourceDocument, conversions: Path | None = None) -> Disclosure | Unreadable:
+    """``conversions``: the folder caching LibreOffice's conversions of legacy Word files."""
     try:
-        document = read_document(source.path)
+        document = read_document(source.path, conversions=conversions)
     except UnreadableDocument as error:
         return Unreadable(source.file, error.reason, error.hint)
     disclosure = extract_disclosure(document, source)
@@ -84,7 +85,7 @@ def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
 def extract_into(store_dir: Path, source: SourceDocument) -> Extracted | Unreadable:
     """Read, extract and check one document, store its records in the store at store_dir, and
     return what the build holds of it (generator.cache.extract_all runs this in the workers)."""
-    outcome = read_and_extract(source)
+    outcome = read_and_extract(source, store_dir / CONVERSIONS)
     key = cache_key(source)
     if isinstance(outcome, Unreadable):
         RecordStore(store_dir).put(key, outcome, outcome)

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import pairwise
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from generator.document import Cell, Paragraph, Table
 
 # Rules and glyph edges closer than this (points) are one position.
 SNAP = 1.5
-# A line ending this many ems short of the body's right edge ends its paragraph.
-SHORT_LINE_EMS = 1.5
+# A line ending short of the body's right edge by more than the next line's first unbreakable
+# piece (a figure with the character and punctuation bound to it) and this many ems ends its paragraph.
+SHORT_LINE_EMS = 1.0
+# The first piece a line break cannot split: 477884.00元， or 元。 or one character.
+FIRST_PIECE = re.compile(r"[0-9A-Za-z.%\-]*.[，。、；：！？）)”’》」%]*")
 # A line starting this many ems right of the body's left edge is indented: a new paragraph.
 INDENT_EMS = 0.8
 # A vertical gap of more than this many ems between two lines is blank space between paragraphs.
@@ -115,11 +118,17 @@ def paragraphs(lines: Sequence[Line], left: float, right: float) -> list[Paragra
 
 def _continues(above: Line, line: Line, left: float, right: float) -> bool:
     em = above.size
-    if above.x1 < right - SHORT_LINE_EMS * em or line.x0 > left + INDENT_EMS * em:
+    if above.x1 < right - (SHORT_LINE_EMS * em + _piece_width(line)) or line.x0 > left + INDENT_EMS * em:
         return False
     if abs(line.size - above.size) > 0.5 or NUMBERED.match(line.text):
         return False
     return line.page != above.page or line.top - above.bottom < BLANK_EMS * em
+
+
+def _piece_width(line: Line) -> float:
+    """About how wide the line's first unbreakable piece is (Latin and digits half an em)."""
+    piece = FIRST_PIECE.match(line.text)
+    return sum(0.55 if char.isascii() else 1.0 for char in piece.group()) * line.size if piece else line.size
 
 
 def positions(values: Iterable[float]) -> list[float]:

@@ -134,7 +134,7 @@ def _document(pages: list[PageContent], name: str) -> Document:
                 run.append(item)
                 open_table = None
                 continue
-            if run and _heads(run[-1], page.number, top, place == 0):
+            if run and _heads(run[-1], page.number, item, place == 0):
                 row = run.pop()  # the borderless row above a table: unit, year, 单位：万元
                 end_run()
                 blocks.append(borderless_row(row))
@@ -150,12 +150,12 @@ def _document(pages: list[PageContent], name: str) -> Document:
     return Document([joined_table(block) if isinstance(block, list) else block for block in blocks], name, warnings)
 
 
-def _heads(line: Line, page: int, top: float, first_on_page: bool) -> bool:
-    """Whether a line of cells apart is the borderless row heading the table at ``top``: just
-    above it, or the last line of the page before when the table opens its page."""
+def _heads(line: Line, page: int, table: TablePart, first_on_page: bool) -> bool:
+    """Whether a line of cells set apart is the borderless row heading the table: just above
+    it, or the last line of the page before when the table opens its page."""
     if len(line.segments) < 2:
         return False
-    return (line.page == page and top - line.bottom < line.size) or (line.page == page - 1 and first_on_page)
+    return (line.page == page and table.top - line.bottom < line.size) or (line.page == page - 1 and first_on_page)
 
 
 def _drop_furniture(pages: list[PageContent]) -> None:
