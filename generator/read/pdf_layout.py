@@ -75,9 +75,19 @@ def _line(words: list[dict[str, Any]], page: int) -> Line:
         if word["x0"] - before["x1"] > CELL_GAP_EMS * size:
             segments.append([])
         segments[-1].append(word["text"])
-    return Line(" ".join(word["text"] for word in words), words[0]["x0"], max(w["x1"] for w in words),
+    text = words[0]["text"]
+    for before, word in pairwise(words):
+        text += _space(before, word, size) + word["text"]
+    return Line(text, words[0]["x0"], max(w["x1"] for w in words),
                 min(w["top"] for w in words), max(w["bottom"] for w in words), size, page,
                 tuple(" ".join(segment) for segment in segments))
+
+
+def _space(before: dict[str, Any], word: dict[str, Any], size: float) -> str:
+    """A space between two words, but not the gap typesetting puts between Chinese and a
+    figure or Latin letter (Word's and LibreOffice's Asian/Western autospacing, under half an em)."""
+    mixed = before["text"][-1].isascii() != word["text"][0].isascii()
+    return "" if mixed and word["x0"] - before["x1"] < 0.5 * size else " "
 
 
 def borderless_row(line: Line) -> Table:
