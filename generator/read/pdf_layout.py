@@ -105,17 +105,18 @@ def join_wrapped(parts: Iterable[str]) -> str:
     return text
 
 
-def paragraphs(lines: Sequence[Line], left: float, right: float) -> list[Paragraph]:
+def paragraphs(lines: Sequence[Line], left: float, right: float, spaced: bool = True) -> list[Paragraph]:
     """Lines into paragraphs.
 
     A line continues the paragraph above when that one ran to the right edge, and this one
     is neither indented, a numbered heading, in another font size, nor below blank space.
-    A paragraph carries on across a page break by the same rules, without the gap test.
+    A paragraph carries on across a page break by the same rules, without the gap test;
+    ``spaced`` False drops the gap test everywhere (a table cell cut by a page break).
     """
     found: list[Paragraph] = []
     current: list[Line] = []
     for line in lines:
-        if current and _continues(current[-1], line, left, right):
+        if current and _continues(current[-1], line, left, right, spaced):
             current.append(line)
             continue
         if current:
@@ -126,13 +127,13 @@ def paragraphs(lines: Sequence[Line], left: float, right: float) -> list[Paragra
     return found
 
 
-def _continues(above: Line, line: Line, left: float, right: float) -> bool:
+def _continues(above: Line, line: Line, left: float, right: float, spaced: bool) -> bool:
     em = above.size
     if above.x1 < right - (SHORT_LINE_EMS * em + _piece_width(line)) or line.x0 > left + INDENT_EMS * em:
         return False
     if abs(line.size - above.size) > 0.5 or NUMBERED.match(line.text):
         return False
-    return line.page != above.page or line.top - above.bottom < BLANK_EMS * em
+    return not spaced or line.page != above.page or line.top - above.bottom < BLANK_EMS * em
 
 
 def _piece_width(line: Line) -> float:
@@ -191,9 +192,16 @@ def joined_table(parts: Sequence[TablePart]) -> Table:
     boxes: list[Box] = []
     words: list[dict[str, Any]] = []
     end = parts[0].top
+    columns: list[float] = []
     for part in parts:
         shift = end - part.top
-        shifted = [(x0, top + shift, x1, bottom + shift) for x0, top, x1, bottom in part.boxes]
+        # Rules a point or two apart from page to page are the same rule.
+        columns += [x for x in part.columns() if all(abs(x - known) > 2 * SNAP for known in columns)]
+
+        def snap(x: float) -> float:
+            return min(columns, key=lambda known: abs(known - x))
+
+        shifted = [(snap(x0), top + shift, snap(x1), bottom + shift) for x0, top, x1, bottom in part.boxes]
         moved = [{**word, "top": word["top"] + shift, "bottom": word["bottom"] + shift} for word in part.words]
         boxes = _rejoin(boxes, shifted, end, words, moved) if boxes else shifted
         words += moved
@@ -206,10 +214,10 @@ def _rejoin(above: list[Box], below: list[Box], seam: float, words_above: Sequen
     """The boxes of two stacked parts, each box that a page break cut in two made one.
 
     Word and LibreOffice let a row break across pages, and a merged cell always runs on:
-    the page break then draws a rule that the document does not have. Take the leftmost
-    cell closing the page that is no taller than its row: when it has text and the cell under
-    it is empty, the row opening the page is the rest of the row above (a real row starts
-    with its number, code or indicator class), and every cell of it joins the cell above.
+    the page break then draws a rule that the document does not have. The row opening the
+    page is the rest of the row above when the leftmost cell closing the page that is no
+    taller than its row has text and the cell under it is empty (a real row starts with its
+    number, code or indicator class): then every cell of it joins the cell above.
     Otherwise only an empty cell under a merged cell (one taller than the row it ends)
     joins it: the merged cell runs on.
     """
@@ -250,7 +258,16 @@ def grid_table(cell_boxes: Sequence[Box], words: Sequence[dict[str, Any]]) -> Ta
     cells = []
     for number, (x0, top, x1, bottom) in enumerate(cell_boxes):
         col, row = _index(xs, x0), _index(ys, top)
-        text = join_wrapped(line.text for line in lines_of(inside.get(number, []), 0))
+        text = cell_text(lines_of(inside.get(number, []), 0))
         cells.append(Cell(row, col, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col), text))
     cells.sort(key=lambda cell: (cell.row, cell.col))
     return Table(cells, len(ys) - 1, len(xs) - 1)
+
+
+def cell_text(lines: Sequence[Line]) -> str:
+    """A cell's paragraphs, one a line as the .docx reader gives them, found as in the body
+    but with the cell's own edges and without the gap test (a page break may cut the cell)."""
+    if not lines:
+        return ""
+    left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
+    return "\n".join(paragraph.text for paragraph in paragraphs(lines, left, right, spaced=False))
