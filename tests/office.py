@@ -13,8 +13,8 @@ import pypdfium2
 
 from generator.extract.tables import extract_tables
 from generator.read import Document
-from generator.records import BudgetTable, TableKind
 from generator.read.safety import office_program
+from generator.records import BudgetTable, TableKind
 
 
 def office_convert(sources: list[Path], target: str, out: Path) -> list[Path]:

@@ -197,16 +197,17 @@ def joined_table(parts: Sequence[TablePart]) -> Table:
         shift = end - part.top
         # Rules a point or two apart from page to page are the same rule.
         columns += [x for x in part.columns() if all(abs(x - known) > 2 * SNAP for known in columns)]
-
-        def snap(x: float) -> float:
-            return min(columns, key=lambda known: abs(known - x))
-
-        shifted = [(snap(x0), top + shift, snap(x1), bottom + shift) for x0, top, x1, bottom in part.boxes]
+        shifted = [(_nearest(columns, x0), top + shift, _nearest(columns, x1), bottom + shift)
+                   for x0, top, x1, bottom in part.boxes]
         moved = [{**word, "top": word["top"] + shift, "bottom": word["bottom"] + shift} for word in part.words]
         boxes = _rejoin(boxes, shifted, end, words, moved) if boxes else shifted
         words += moved
         end = part.bottom + shift
     return grid_table(boxes, words)
+
+
+def _nearest(positions: Sequence[float], x: float) -> float:
+    return min(positions, key=lambda known: abs(known - x))
 
 
 def _rejoin(above: list[Box], below: list[Box], seam: float, words_above: Sequence[dict[str, Any]],
