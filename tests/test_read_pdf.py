@@ -105,6 +105,12 @@ def test_word97_doc_gives_the_figures_of_the_docx(word97, tmp_path):
     assert read_document(word97, conversions=tmp_path).blocks == document.blocks  # from the cache
 
 
+def test_rtf_gives_the_figures_of_the_docx(tmp_path):
+    [rtf] = office_convert([SOURCE_DOCS / f"{SEEDS['003']}.docx"], "rtf", tmp_path)
+    assert rtf.read_bytes().startswith(b"{\\rtf")
+    assert table_figures(read_document(rtf)) == table_figures(seed_document("003"))
+
+
 def test_without_libreoffice_legacy_files_name_the_install(word97, tmp_path, monkeypatch):
     rtf = tmp_path / "old.rtf"
     rtf.write_text(r"{\rtf1\ansi 2020年部门预算}", encoding="ascii", errors="ignore")

@@ -76,7 +76,8 @@ def _refusal(error: Exception) -> UnreadableDocument:
     if isinstance(cause, PDFPasswordIncorrect):
         return UnreadableDocument("a password-protected PDF",
                                   "ask the publisher for a copy without a password to open it")
-    return UnreadableDocument(f"damaged PDF: {type(cause).__name__}: {cause}"[:300], DOWNLOAD_AGAIN)
+    detail = " ".join(str(cause).split())[:200]  # one line, whatever pdfminer says
+    return UnreadableDocument(f"damaged PDF: {type(cause).__name__}: {detail}", DOWNLOAD_AGAIN)
 
 
 def _page(page: Any, number: int, limits: Limits) -> PageContent:
@@ -129,7 +130,7 @@ def _document(pages: list[PageContent], name: str) -> Document:
     for page in pages:
         items: list[tuple[float, Line | TablePart]] = [(line.top, line) for line in page.lines]
         items += [(part.top, part) for part in page.tables]
-        for place, (top, item) in enumerate(sorted(items, key=lambda pair: pair[0])):
+        for place, (_, item) in enumerate(sorted(items, key=lambda pair: pair[0])):
             if isinstance(item, Line):
                 run.append(item)
                 open_table = None

@@ -130,7 +130,8 @@ def _ole2(data: bytes) -> Kind:
     if "EncryptedPackage".encode("utf-16-le") in data:
         raise UnreadableDocument("a password-protected Word document",
                                  "open it in Word, remove the password and save it as .docx")
-    if any(stream.encode("utf-16-le") in data for stream in ("WordDocument", "Contents")):
+    # Word 97–2003 and Kingsoft WPS files hold a WordDocument stream, Microsoft Works ones CONTENTS.
+    if any(stream.encode("utf-16-le") in data for stream in ("WordDocument", "CONTENTS")):
         return Kind.LEGACY
     raise UnreadableDocument("an OLE2 file that is neither a Word 97–2003 nor a WPS document",
                              "remove any password and save it as .docx")
