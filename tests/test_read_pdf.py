@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import shutil
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 from conftest import SEEDS, SOURCE_DOCS, seed_document
@@ -82,6 +83,15 @@ def test_table_continued_on_the_next_page_is_one_table(corpus_pdfs):
     assert len(income) == 16 and len(income[0]) == 13
     assert any("2013750" in row for grid in grids for row in grid)
     assert not any("201375" in row for grid in grids for row in grid)
+
+
+def test_a_scanned_page_among_text_pages_is_a_warning(corpus_pdfs, tmp_path):
+    writer = pypdf.PdfWriter(clone_from=str(corpus_pdfs["003"]))
+    writer.append(str(scanned_pdf(corpus_pdfs["004"], tmp_path / "scan.pdf")))
+    writer.write(tmp_path / "mixed.pdf")
+    document = read_document(tmp_path / "mixed.pdf")
+    assert table_figures(document) == table_figures(seed_document("003"))
+    assert document.warnings == ["page 6 has no text layer (a scanned image?): its content is not read"]
 
 
 def test_pdf_page_cap(corpus_pdfs):

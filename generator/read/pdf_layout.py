@@ -68,16 +68,15 @@ def _size(word: dict[str, Any]) -> float:
 
 
 def _line(words: list[dict[str, Any]], page: int) -> Line:
-    # extract_words splits at a gap wider than its tolerance: a visible space, kept as one.
+    """extract_words splits at a gap wider than its tolerance: a visible space, kept as one."""
     size = max(_size(w) for w in words)
+    text = words[0]["text"]
     segments = [[words[0]["text"]]]
     for before, word in pairwise(words):
+        text += _space(before, word, size) + word["text"]
         if word["x0"] - before["x1"] > CELL_GAP_EMS * size:
             segments.append([])
         segments[-1].append(word["text"])
-    text = words[0]["text"]
-    for before, word in pairwise(words):
-        text += _space(before, word, size) + word["text"]
     return Line(text, words[0]["x0"], max(w["x1"] for w in words),
                 min(w["top"] for w in words), max(w["bottom"] for w in words), size, page,
                 tuple(" ".join(segment) for segment in segments))
@@ -113,18 +112,13 @@ def paragraphs(lines: Sequence[Line], left: float, right: float, spaced: bool = 
     A paragraph carries on across a page break by the same rules, without the gap test;
     ``spaced`` False drops the gap test everywhere (a table cell cut by a page break).
     """
-    found: list[Paragraph] = []
-    current: list[Line] = []
+    runs: list[list[Line]] = []
     for line in lines:
-        if current and _continues(current[-1], line, left, right, spaced):
-            current.append(line)
-            continue
-        if current:
-            found.append(Paragraph(join_wrapped(line.text for line in current)))
-        current = [line]
-    if current:
-        found.append(Paragraph(join_wrapped(line.text for line in current)))
-    return found
+        if runs and _continues(runs[-1][-1], line, left, right, spaced):
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return [Paragraph(join_wrapped(wrapped.text for wrapped in run)) for run in runs]
 
 
 def _continues(above: Line, line: Line, left: float, right: float, spaced: bool) -> bool:
@@ -250,19 +244,55 @@ def grid_table(cell_boxes: Sequence[Box], words: Sequence[dict[str, Any]]) -> Ta
     columns and rows its box covers, its text from the words whose centre it holds."""
     xs = positions(v for box in cell_boxes for v in (box[0], box[2]))
     ys = positions(v for box in cell_boxes for v in (box[1], box[3]))
-    inside: dict[int, list[dict[str, Any]]] = {}
-    for word in words:
-        for number, box in enumerate(cell_boxes):
-            if _holds(box, word):
-                inside.setdefault(number, []).append(word)
-                break
-    cells = []
-    for number, (x0, top, x1, bottom) in enumerate(cell_boxes):
-        col, row = _index(xs, x0), _index(ys, top)
-        text = cell_text(lines_of(inside.get(number, []), 0))
-        cells.append(Cell(row, col, max(1, _index(ys, bottom) - row), max(1, _index(xs, x1) - col), text))
+    spans = [(_index(ys, top), _index(xs, x0), _index(ys, bottom), _index(xs, x1)) for x0, top, x1, bottom in cell_boxes]
+    inside, astray = _place(cell_boxes, words)
+    if astray:
+        # The table finder misses a cell now and then (a tall merged one): text in a run of
+        # grid rows that no cell covers is that cell.
+        covered = {(row, col) for top, left, bottom, right in spans
+                   for row in range(top, bottom) for col in range(left, right)}
+        extra = [(xs[col], ys[top], xs[col + 1], ys[bottom]) for col, top, bottom in _uncovered(covered, xs, ys)]
+        found, astray = _place(extra, astray)
+        for number, held in found.items():
+            x0, top, x1, bottom = extra[number]
+            inside[len(spans)] = held
+            spans.append((_index(ys, top), _index(xs, x0), _index(ys, bottom), _index(xs, x1)))
+    cells = [Cell(top, left, max(1, bottom - top), max(1, right - left), cell_text(lines_of(inside.get(number, []), 0)))
+             for number, (top, left, bottom, right) in enumerate(spans)]
     cells.sort(key=lambda cell: (cell.row, cell.col))
-    return Table(cells, len(ys) - 1, len(xs) - 1)
+    # Text within the table's frame but in no ruled cell (on a rule, or where a rule is missing).
+    warnings = [f"text in the table but in no cell, not read: {line.text}" for line in lines_of(astray, 0)]
+    return Table(cells, len(ys) - 1, len(xs) - 1, warnings)
+
+
+def _place(boxes: Sequence[Box], words: Sequence[dict[str, Any]]) -> tuple[dict[int, list[dict[str, Any]]],
+                                                                         list[dict[str, Any]]]:
+    """The words each box holds, by the box's number, and the words no box holds."""
+    inside: dict[int, list[dict[str, Any]]] = {}
+    astray: list[dict[str, Any]] = []
+    for word in words:
+        number = next((number for number, box in enumerate(boxes) if _holds(box, word)), None)
+        if number is None:
+            astray.append(word)
+        else:
+            inside.setdefault(number, []).append(word)
+    return inside, astray
+
+
+def _uncovered(covered: set[tuple[int, int]], xs: list[float], ys: list[float]) -> list[tuple[int, int, int]]:
+    """Each column's runs of grid rows that no cell covers: (column, first row, row after)."""
+    runs = []
+    for col in range(len(xs) - 1):
+        row = 0
+        while row < len(ys) - 1:
+            if (row, col) in covered:
+                row += 1
+                continue
+            first = row
+            while row < len(ys) - 1 and (row, col) not in covered:
+                row += 1
+            runs.append((col, first, row))
+    return runs
 
 
 def cell_text(lines: Sequence[Line]) -> str:
