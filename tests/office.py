@@ -8,8 +8,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import docx
 import pypdf
 import pypdfium2
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from generator.extract.tables import extract_tables
 from generator.read import Document
@@ -68,3 +71,43 @@ def figures_of(tables: dict[TableKind, BudgetTable]) -> list[tuple]:
         figures += [(kind.value, row.line, row.name, row.code, row.side, row.is_total,
                      tuple(sorted(row.amounts.items())), tuple(sorted(row.extra.items()))) for row in table.rows]
     return figures
+
+
+def unmapped_pdf(out: Path) -> Path:
+    """A one-page PDF whose font maps its glyphs to no character: pdfminer reads (cid:N)."""
+    content = b"BT /F1 12 Tf 72 700 Td <0F2A0F2B0F2C0F2D> Tj ET"
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>",
+        b"<</Type/Font/Subtype/Type0/BaseFont/SimSun/Encoding/Identity-H/DescendantFonts[6 0 R]>>",
+        b"<</Length %d>>stream\n" % len(content) + content + b"\nendstream",
+        b"<</Type/Font/Subtype/CIDFontType2/BaseFont/SimSun"
+        b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>/DW 1000>>",
+    ]
+    data = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out.write_bytes(data)
+    return out
+
+
+def with_header_and_page_numbers(docx_path: Path, header: str, out: Path) -> Path:
+    """The document with ``header`` atop every page and 第 N 页 (a PAGE field) at its foot."""
+    document = docx.Document(str(docx_path))
+    for section in document.sections:
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        section.header.paragraphs[0].text = header
+        footer = section.footer.paragraphs[0]
+        footer.text = "第 "
+        footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+        footer.add_run(" 页")
+    document.save(str(out))
+    return out

@@ -5,6 +5,7 @@ with a one-line reason while the other documents of the folder publish."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 
 import pypdf
@@ -18,6 +19,8 @@ from office import (
     scanned_pdf,
     table_figures,
     truncated_pdf,
+    unmapped_pdf,
+    with_header_and_page_numbers,
 )
 
 from generator.build import BuildOptions, build
@@ -94,13 +97,27 @@ def test_a_scanned_page_among_text_pages_is_a_warning(corpus_pdfs, tmp_path):
     assert document.warnings == ["page 6 has no text layer (a scanned image?): its content is not read"]
 
 
+def test_page_headers_footers_and_numbers_are_dropped(corpus_pdfs, tmp_path):
+    header = "石家庄市栾城区网信办2022年部门预算公开"
+    marked = with_header_and_page_numbers(SOURCE_DOCS / f"{SEEDS['000']}.docx", header, tmp_path / "marked.docx")
+    [pdf] = office_convert([marked], "pdf", tmp_path / "pdf")
+    assert all("".join(page.extract_text().split()).count(header) == 1 for page in pypdf.PdfReader(pdf).pages)
+    document = read_document(pdf)
+    texts = [paragraph.text for _, paragraph in document.paragraphs()]
+    assert not [text for text in texts if header in text or re.fullmatch(r"第\s*\d+\s*页", text)]
+    assert table_figures(document) == table_figures(seed_document("000"))
+    # The header moves the page breaks; paragraphs run on across them all the same.
+    assert texts == [paragraph.text for _, paragraph in read_document(corpus_pdfs["000"]).paragraphs()]
+
+
 def test_pdf_page_cap(corpus_pdfs):
     with pytest.raises(UnreadableDocument, match="over the 2-page limit"):
         read_document(corpus_pdfs["003"], Limits(max_pdf_pages=2))
 
 
 @pytest.mark.parametrize("make, reason", [(scanned_pdf, "a scanned PDF"), (encrypted_pdf, "a password-protected PDF"),
-                                          (truncated_pdf, "damaged or truncated PDF")])
+                                          (truncated_pdf, "damaged or truncated PDF"),
+                                          (lambda _, out: unmapped_pdf(out), "a PDF whose text cannot be extracted")])
 def test_unreadable_pdfs_have_a_one_line_reason(make, reason, corpus_pdfs, tmp_path):
     with pytest.raises(UnreadableDocument) as refused:
         read_document(make(corpus_pdfs["003"], tmp_path / "bad.pdf"))

@@ -38,6 +38,9 @@ X_TOLERANCE = 2.0
 PAGE_NUMBER = re.compile(r"[-—–\s]*(第\s*)?\d{1,4}\s*(页)?\s*((/|共)\s*\d{1,4}\s*(页)?)?[-—–\s]*")
 # The same text (digits aside) at the same place on this share of pages is a header or footer.
 REPEATED_SHARE = 0.5
+# pdfminer writes (cid:N) for a glyph its font maps to no character: past this share of a
+# page, the text is not there to read.
+UNMAPPED_SHARE = 0.1
 SCANNED_HINT = "budget-site reads the text of a PDF and does no OCR; ask the publisher for the Word file or a PDF saved from it"
 
 
@@ -85,6 +88,11 @@ def _page(page: Any, number: int, limits: Limits) -> PageContent:
     if len(page.chars) > limits.max_pdf_page_chars:
         raise UnreadableDocument(f"page {number} holds {len(page.chars):,} characters, over the "
                                  f"{limits.max_pdf_page_chars:,} limit", "a real disclosure never looks like this")
+    unmapped = sum(1 for char in page.chars if char["text"].startswith("(cid:"))
+    if unmapped > UNMAPPED_SHARE * len(page.chars):
+        raise UnreadableDocument(f"a PDF whose text cannot be extracted: {unmapped:,} of the {len(page.chars):,} "
+                                 f"characters on page {number} have no character code (fonts without a map)",
+                                 SCANNED_HINT)
     if not page.chars:
         content.no_text = bool(page.images)
         page.close()
