@@ -269,51 +269,88 @@ def procurement(disclosure: Disclosure) -> Iterator[Result]:
         elif subtotals:
             subtotals[-1][1].append(item)
     if grand is not None:
-        yield compare("procurement_items", f"total {plain(grand.item)}", line_sum, grand.amount,
+        yield compare("procurement_items", f"total {plain(grand.item)}", line_sum, _grand_amount(grand),
                       f"total of {len(lines)} procurement lines")
     for subtotal, group in subtotals:
         yield compare("procurement_items", f"subtotal {plain(subtotal.item)}", total(i.amount for i in group),
                       subtotal.amount, f"subtotal of {len(group)} procurement lines")
-    published = grand.amount if grand is not None else line_sum
+    published = _grand_amount(grand) if grand is not None else line_sum
     yield from compare_facts(disclosure, ("procurement_total",),
                              [(published, f"procurement_items ({len(lines)} lines)")])
 
 
+def _grand_amount(grand: ProcurementItem) -> Decimal | None:
+    """The 合计 row's procurement amount; the 2020 layout fills only its 当年部门预算安排资金 合计."""
+    return grand.amount if grand.amount is not None else grand.amounts.get("current_year_total")
+
+
 @rule(
     "narrative.projects", NARRATIVE,
-    ("所列项目之和等于项目支出", "Listed projects sum to project expenditure"),
-    ("支出说明所列各项目金额之和 = 所述项目支出 = 支出总表项目支出；绩效目标表所列项目预算数之和不超过项目支出"
-     "（对应 GovBudgetChecker BUD-T005）。项目金额常以万元整数公布：按各数公布精度的半个单位之和为容差。",
-     "The projects listed in 支出说明 sum to the stated project expenditure and to table 3's project column; the "
-     "budgets in the project performance tables sum to no more than project expenditure (counterpart of "
+    ("项目之和等于项目支出", "Projects sum to project expenditure"),
+    ("支出说明所列各项目（或按经济科目列出的项目支出构成，如办公费、印刷费）金额之和 = 所述项目支出 = 支出总表项目支出；"
+     "每个项目只计一次（说明与绩效目标表中的同一项目合并后），其预算数之和 = 项目支出，部分项目未公布金额时不超过项目支出；"
+     "同一项目在说明与绩效目标表中的金额一致（对应 GovBudgetChecker BUD-T005）。项目金额常以万元整数公布：按各数公布精度的"
+     "半个单位之和为容差。",
+     "The projects listed in 支出说明 (or the items of project spending, 办公费, 印刷费 …, where it is broken down by "
+     "economic item) sum to the stated project expenditure and to table 3's project column; the projects, each "
+     "counted once (its mention and its performance table joined), sum to project expenditure, or to no more than "
+     "it when some publish no amount; a project's amount in 支出说明 equals its performance table's (counterpart of "
      "GovBudgetChecker BUD-T005). Project amounts are often stated in whole 万元: the tolerance is the sum of half "
      "a unit of each figure's last published digit."),
     (FACTS, "projects", TableKind.EXPENDITURE.value),
     ("BUD-T005",),
 )
 def projects(disclosure: Disclosure) -> Iterator[Result]:
-    listed = facts(disclosure, "project_item")
     table_project = total_cell(disclosure.table(TableKind.EXPENDITURE), "project")
-    if listed:
+    for name, what in (("project_item", "projects listed in 支出说明"),
+                       ("project_spending_item", "items of project spending listed in 支出说明")):
+        listed = facts(disclosure, name)
+        if not listed:
+            continue
         listed_sum = total(fact.amount for fact in listed)
-        slack = sum((stated_quantum(fact) / 2 for fact in listed if stated_quantum(fact) > CENT), Decimal(0))
-        where = f"{len(listed)} projects listed in 支出说明"
+        slack = _slack(listed)
+        where = f"{len(listed)} {what}"
         for stated in facts(disclosure, "project"):
             yield within(FACTS, fact_location(stated), listed_sum, stated.amount, slack + stated_quantum(stated) / 2,
                          f"{where} against the stated project expenditure")
         if table_project is not None:
-            yield within(FACTS, where, table_project[0], listed_sum, slack,
-                         f"{where} against {table_project[1]}")
-    budgets = [p for p in disclosure.narrative.projects if p.source != "narrative" and p.amount is not None]
+            yield within(FACTS, where, table_project[0], listed_sum, slack, f"{where} against {table_project[1]}")
+    mentions = {fact.qualifier: fact for fact in facts(disclosure, "project_item")}
+    for project in disclosure.narrative.projects:
+        if project.amount_in_text is not None and project.amount_in_table is not None:
+            mention = mentions.get(project.name_in_text)
+            yield within("projects", project.project_name, project.amount_in_table, project.amount_in_text,
+                         _slack([mention]) if mention else CENT,
+                         f"{project.name_in_text} in 支出说明 against its 绩效目标表 ({project.matched_by})")
     stated_project = first(disclosure, "project")
     ceiling = table_project or ((stated_project.amount, "the stated project expenditure") if stated_project else None)
-    if budgets and ceiling is not None and ceiling[0] is not None:
-        budget_sum = total(p.amount for p in budgets)
-        status = PASS if budget_sum <= ceiling[0] else FAIL
-        verdict = "within" if status == PASS else "exceed"
-        yield Result("projects", f"{len(budgets)} performance tables", ceiling[0], budget_sum, status,
-                     f"performance-table budgets {yuan(budget_sum)} {verdict} project expenditure "
-                     f"{yuan(ceiling[0])} ({ceiling[1]})")
+    yield from _project_sum(disclosure, ceiling, mentions)
+
+
+def _slack(stated: list[NarrativeFact]) -> Decimal:
+    return sum((stated_quantum(fact) / 2 for fact in stated if stated_quantum(fact) > CENT), Decimal(0))
+
+
+def _project_sum(disclosure: Disclosure, ceiling: tuple[Decimal | None, str] | None,
+                 mentions: dict[str, NarrativeFact]) -> Iterator[Result]:
+    """The projects, once each, against project expenditure: equal when every project publishes an
+    amount, else no more than it."""
+    every = disclosure.narrative.projects
+    priced = [project for project in every if project.amount is not None]
+    if not priced or ceiling is None or ceiling[0] is None:
+        return
+    project_sum = total(project.amount for project in priced)
+    where = f"{len(every)} projects"
+    if len(priced) == len(every):
+        from_text = [mentions[p.name_in_text] for p in every if p.amount_in_table is None and p.name_in_text in mentions]
+        yield within("projects", where, ceiling[0], project_sum, _slack(from_text),
+                     f"{where}, each counted once, against project expenditure ({ceiling[1]})")
+        return
+    status = PASS if project_sum <= ceiling[0] else FAIL
+    verdict = "within" if status == PASS else "exceed"
+    yield Result("projects", where, ceiling[0], project_sum, status,
+                 f"{len(priced)} of {where} publish an amount: {yuan(project_sum)} {verdict} project expenditure "
+                 f"{yuan(ceiling[0])} ({ceiling[1]})")
 
 
 def within(table: str, where: str, expected: Decimal | None, actual: Decimal | None, tolerance: Decimal,
