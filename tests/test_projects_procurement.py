@@ -6,14 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from checks_golden import seed_disclosure
 from conftest import ROOT, SEEDS
+from procurement_golden import GOLDEN, current
+
 from generator.extract.money import AmountError, parse_number
 from generator.extract.projects import join_projects, project_ids
 from generator.extract.sections import split_sections, stated_money_unit
 from generator.records import Project, RowType
-from procurement_golden import GOLDEN, current
 
 # seed → (projects, their amounts summed once per project, the document's 项目支出; None: not published)
 PROJECTS = {
@@ -70,8 +70,8 @@ def test_a_breakdown_by_economic_item_is_not_projects() -> None:
 
 
 def test_the_document_contradicting_itself_is_a_finding() -> None:
-    mentions = [Project("网络宣传经费", amount=Decimal("50000")), Project("网站建设", amount=Decimal("30000"))]
-    tables = [Project("网信办网络宣传经费", amount=Decimal("60000")), Project("应急演练经费", amount=Decimal("20000"))]
+    mentions = [Project("网络宣传经费", amount=Decimal(50000)), Project("网站建设", amount=Decimal(30000))]
+    tables = [Project("网信办网络宣传经费", amount=Decimal(60000)), Project("应急演练经费", amount=Decimal(20000))]
     joined, findings = join_projects(mentions, tables)
     assert [(p.name_in_text, p.name_in_table, p.matched_by) for p in joined] == [
         ("网络宣传经费", "网信办网络宣传经费", "name"), ("", "应急演练经费", "table_only"), ("网站建设", "", "text_only")]
@@ -82,10 +82,10 @@ def test_the_document_contradicting_itself_is_a_finding() -> None:
 
 
 def test_a_unique_amount_joins_names_that_are_not_alike() -> None:
-    mentions = [Project("宣传", amount=Decimal("10")), Project("安全", amount=Decimal("20")),
-                Project("平台", amount=Decimal("30"))]
-    tables = [Project("甲项目", amount=Decimal("20")), Project("乙项目", amount=Decimal("10")),
-              Project("丙", amount=Decimal("40"))]
+    mentions = [Project("宣传", amount=Decimal(10)), Project("安全", amount=Decimal(20)),
+                Project("平台", amount=Decimal(30))]
+    tables = [Project("甲项目", amount=Decimal(20)), Project("乙项目", amount=Decimal(10)),
+              Project("丙", amount=Decimal(40))]
     joined, _ = join_projects(mentions, tables)
     assert [(p.name_in_text, p.name_in_table, p.matched_by) for p in joined] == [
         ("安全", "甲项目", "amount"), ("宣传", "乙项目", "amount"), ("", "丙", "table_only"),

@@ -113,9 +113,10 @@ _COMPARED = re.compile(r"较(\d{4})年|与(\d{4})年相比|比(\d{4})年|(上年
 _LIST_START = re.compile(r"主要为|主要是|主要包括|主要用于")
 # Economic classification items (部门支出经济分类, 302 商品和服务支出 …): listed under 项目支出 they
 # break its spending down by what is bought, they are not projects.
-_ECONOMIC_ITEM = re.compile(r"^(?:办公|印刷|咨询|手续|水|电|邮电|取暖|物业管理|差旅|因公出国（境）|维修（护）|维修维护|维修"
-                            r"|租赁|会议|培训|公务接待|专用材料|被装购置|专用燃料|劳务|委托业务|公务用车运行维护"
-                            r"|其他交通|税金及附加)费用?$|^(?:工会经费|福利费|其他商品和服务支出|办公设备购置|专用设备购置)$")
+_ECONOMIC_ITEM = re.compile(r"^(?:办公|印刷|咨询|手续|水|电|邮电|取暖|物业管理|差旅|因公出国（境）"
+                            r"|维修（护）|维修维护|维修|租赁|会议|培训|公务接待|专用材料|被装购置|专用燃料"
+                            r"|劳务|委托业务|公务用车运行维护|其他交通|税金及附加)费用?$"
+                            r"|^(?:工会经费|福利费|其他商品和服务支出|办公设备购置|专用设备购置)$")
 _LABEL_NOISE = re.compile(r"^(?:其中|主要为|主要是|主要包括|包括|和|及|为)+|^\d+[、.．]|(?:每年|为|增加|减少)$")
 _SUBSECTIONS = {"收入说明": "income", "支出说明": "expenditure", "增减情况": "change"}
 _AS_OF = re.compile(r"(\d{4}年末|上年末|年末)")

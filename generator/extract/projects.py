@@ -4,8 +4,8 @@ The two parts of a disclosure name a project in their own words: a unit prefix (
 网信办网络宣传经费), a dropped 费 (网络设备维护 / 网络设备维护费) or other wording (网络专业培训 /
 互联网专业培训). A mention and a table are the same project when their names are alike and,
 where both state an amount, the amounts agree; a unique amount alone joins names that are less
-alike; and when exactly one of each is left, and no two amounts say otherwise, they are the pair. How each was joined is kept
-(Project.matched_by), and a pair whose amounts differ, or a mention without a table where the
+alike; and when exactly one of each is left, and no two amounts say otherwise, they are the
+pair. How each was joined is kept (Project.matched_by), and a pair whose amounts differ, or a mention without a table where the
 others have one (and the reverse), becomes a finding: the document contradicts itself.
 """
 

@@ -340,8 +340,8 @@ PROCUREMENT_ITEMS = _listed(
         _text("unit", "计量单位", "Unit of quantity."),
         Field("quantity", "number", "数量", "Quantity."),
         _money("unit_price", "单价", "Price per unit."),
-        _money("amount", "政府采购金额", "Procurement amount: 总计 in the 2020 template, 合计 of 政府采购金额（当年部门预算"
-               "安排资金） from 2022."),
+        _money("amount", "政府采购金额", "Procurement amount: 总计 in the 2020 template, 合计 of "
+               "政府采购金额（当年部门预算安排资金） from 2022."),
         *(_money(column.field, column.title, f"Column {column.title} of the procurement table.")
           for column in PROCUREMENT_COLUMNS),
         _text("row_type", "行类型", "item (a purchase), subtotal (小计) or total (合计, 总计).", required=True,
