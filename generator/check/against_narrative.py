@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from generator.check.engine import (
     CENT,
