@@ -165,3 +165,14 @@ def test_a_figure_without_a_unit_takes_its_paragraphs_and_says_so() -> None:
     assert (change.amount, change.money_unit, change.qualifier) == (Decimal("-400.00"), "万元", "2021")
     assert change.note == "no unit written; 万元 as the other figures of its paragraph"
     assert "与2021年相比减少0.04" in change.sentence
+
+
+@pytest.mark.parametrize("seed, indicators", [("000", 117), ("001", 42), ("002", 24), ("003", 9), ("004", 115)])
+def test_every_indicator_names_its_project_by_id(seed: str, indicators: int) -> None:
+    from generator.package.rows import disclosure_rows
+
+    rows = disclosure_rows(seed_disclosure(seed), [])
+    ids = {row["project_id"] for row in rows["projects"]}
+    assert len(ids) == PROJECTS[seed][0]
+    assert len(rows["performance_indicators"]) == indicators
+    assert {row["project_id"] for row in rows["performance_indicators"]} == ids

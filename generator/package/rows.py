@@ -97,6 +97,12 @@ def _table_status(disclosure: Disclosure) -> list[Row]:
 
 def _narrative_rows(disclosure: Disclosure) -> dict[str, list[Row]]:
     narrative, disclosure_id = disclosure.narrative, disclosure.disclosure_id
+    ids = project_ids(narrative.projects, disclosure_id)
+    # An indicator belongs to the project whose performance table it stands in, named as that table names it.
+    by_table_name: dict[str, str] = {}
+    for project, project_id in zip(narrative.projects, ids):
+        if project.name_in_table:
+            by_table_name.setdefault(project.name_in_table, project_id)
     return {
         "organizations": _numbered(disclosure_id, (
             {"name": o.name, "nature": o.nature, "rank": o.rank, "funding_form": o.funding_form}
@@ -111,9 +117,10 @@ def _narrative_rows(disclosure: Disclosure) -> dict[str, list[Row]]:
              "fiscal_amount": p.fiscal_amount, "purpose": p.purpose, "goal": p.goal,
              "spending_plan": json.dumps(p.spending_plan, ensure_ascii=False) if p.spending_plan else None,
              "matched_by": p.matched_by}
-            for p, project_id in zip(narrative.projects, project_ids(narrative.projects, disclosure_id)))),
+            for p, project_id in zip(narrative.projects, ids))),
         "performance_indicators": _numbered(disclosure_id, (
-            {"project_name": i.project_name, "level1": i.level1, "level2": i.level2, "level3": i.level3,
+            {"project_id": by_table_name.get(i.project_name), "project_name": i.project_name, "level1": i.level1,
+             "level2": i.level2, "level3": i.level3,
              "description": i.description, "target": i.target, "basis": i.basis, "comparator": i.comparator,
              "number": i.number, "unit": i.unit} for i in narrative.indicators)),
         "procurement_items": _numbered(disclosure_id, (

@@ -312,6 +312,8 @@ PROJECTS = _listed(
 PERFORMANCE_INDICATORS = _listed(
     "performance_indicators", "绩效指标", "One row per indicator row of a project's performance table.",
     (
+        _text("project_id", "项目编号", "The project in the projects resource (its performance table).",
+              pattern=ID_PATTERN),
         _text("project_name", "项目名称", "The project the indicator belongs to."),
         _text("level1", "一级指标", "产出, 效益, 效果, 满意度 …"),
         _text("level2", "二级指标", "Second-level indicator."),
