@@ -2,27 +2,25 @@
 table, its title in a top row merged across the table, the layout row, the header with its
 merged cells, amounts as numbers (binary floats) with number formats, a note below.
 
-Amounts with decimals are stored as the float next below the figure (116.76 as
-116.75999999999999, as a sum computed in binary may leave it), with the number format of
-the decimals the .docx shows; whole numbers (序号, codes, 栏次) as integers in General. The numbers of each
-total row (合计, 总计) are formulas with their value saved, as Excel saves them.
+Amounts with decimals are stored as binary floats off in their 16th significant digit
+(116.76 as 116.7599999999999, as sums computed in binary leave them; both openpyxl and
+xlsxwriter write 16 digits, so a smaller error would not reach the file), with the number
+format of the decimals the .docx shows; whole numbers (序号, codes, 栏次) as integers in General.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import xlsxwriter
+import openpyxl
 import xlwt
 
 from generator.document import Document, Paragraph, Table
 from generator.extract.tables import match_title
 
 NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
-TOTAL = re.compile(r"合计|总计")
 
 
 @dataclass
@@ -33,7 +31,6 @@ class SheetCell:
     number_format: str = "General"
     rowspan: int = 1
     colspan: int = 1
-    formula: bool = False
 
 
 @dataclass
@@ -51,7 +48,7 @@ def number_cell(text: str) -> tuple[str | int | float, str]:
     if match.group(1) is None:
         return int(bare), "#,##0" if "," in text else "General"
     decimals = len(match.group(1))
-    return math.nextafter(float(bare), -math.inf), ("#,##0." if "," in text else "0.") + "0" * decimals
+    return float(bare) * (1 - 1e-15), ("#,##0." if "," in text else "0.") + "0" * decimals
 
 
 def standard_sheets(document: Document) -> list[SheetSpec]:
@@ -84,33 +81,31 @@ def _sheet(name: str, blocks: list[Paragraph | Table]) -> SheetSpec:
             row += 1
         else:
             for cell in block.cells:
-                total_row = any(TOTAL.search(other.text) for other in block.cells if other.row == cell.row)
                 value, number_format = number_cell(cell.text)
                 sheet.cells.append(SheetCell(row + cell.row, cell.col, value, number_format, cell.rowspan,
-                                             cell.colspan, formula=total_row and isinstance(value, float)))
+                                             cell.colspan))
             row += block.n_rows
     return sheet
 
 
 def write_xlsx(path: Path, sheets: list[SheetSpec]) -> Path:
-    with xlsxwriter.Workbook(str(path)) as workbook:
-        formats: dict[str, object] = {}
-        for spec in sheets:
-            worksheet = workbook.add_worksheet(spec.name)
-            for cell in spec.cells:
-                style = formats.setdefault(cell.number_format, workbook.add_format({"num_format": cell.number_format}))
-                if cell.rowspan > 1 or cell.colspan > 1:
-                    worksheet.merge_range(cell.row, cell.col, cell.row + cell.rowspan - 1,
-                                          cell.col + cell.colspan - 1, "", style)
-                if cell.formula:
-                    worksheet.write_formula(cell.row, cell.col, f"={cell.value!r}+0", style, cell.value)
-                elif cell.value != "":
-                    worksheet.write(cell.row, cell.col, cell.value, style)
+    """With openpyxl, which writes a float's every digit (xlsxwriter rounds to 16)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for spec in sheets:
+        worksheet = book.create_sheet(spec.name)
+        for cell in spec.cells:
+            target = worksheet.cell(cell.row + 1, cell.col + 1, cell.value if cell.value != "" else None)
+            target.number_format = cell.number_format
+            if cell.rowspan > 1 or cell.colspan > 1:
+                worksheet.merge_cells(start_row=cell.row + 1, start_column=cell.col + 1,
+                                      end_row=cell.row + cell.rowspan, end_column=cell.col + cell.colspan)
+    book.save(path)
     return path
 
 
 def write_xls(path: Path, sheets: list[SheetSpec]) -> Path:
-    """The same sheets as an Excel 97–2003 workbook; numbers as values (xlwt saves no formula results)."""
+    """The same sheets as an Excel 97–2003 workbook."""
     workbook = xlwt.Workbook(encoding="utf-8")
     styles: dict[str, xlwt.XFStyle] = {}
     for spec in sheets:

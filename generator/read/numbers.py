@@ -54,7 +54,9 @@ GENERAL = NumberFormat(None)
 
 def _sections(code: str) -> list[str]:
     """The format's sections split on ; outside quotes and escapes."""
-    sections, current, quoted, escaped = [], [], False, False
+    sections: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
     for char in code:
         if escaped:
             escaped = False
@@ -114,7 +116,7 @@ def _section_for(code: str, value: Decimal) -> NumberFormat:
     return parse_section(sections[0])
 
 
-def excel_decimal(value: float | int) -> Decimal:
+def excel_decimal(value: float) -> Decimal:
     """The float as Excel holds it on screen: its shortest decimal, at most 15 significant digits."""
     if isinstance(value, int):
         return Decimal(value)
@@ -127,7 +129,7 @@ def excel_decimal(value: float | int) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(smallest), rounding=ROUND_HALF_UP)
 
 
-def display_number(value: float | int, code: str) -> str:
+def display_number(value: float, code: str) -> str:
     """The text a cell holding ``value`` with number format ``code`` displays (see the module)."""
     number = excel_decimal(value)
     form = _section_for(code, number)

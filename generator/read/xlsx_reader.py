@@ -16,11 +16,12 @@ from __future__ import annotations
 import posixpath
 import warnings
 from io import BytesIO
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from lxml import etree
 from openpyxl import load_workbook
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
 from generator.document import Block, Document
 from generator.read.numbers import display_number, display_temporal
@@ -84,7 +85,7 @@ def _scan(xml: bytes, title: str, limits: Limits) -> _Scan:
                 column += 1
             widest = max(widest, column)
             scan.cells += 1
-            if element.find(FORMULA) is not None and element.find(VALUE) is None:
+            if element.find(FORMULA) is not None and _no_saved_value(element):
                 scan.uncached.append((row_number - 1, column - 1))
         elif element.tag == ROW:
             scan.row_widths += widest
@@ -97,6 +98,12 @@ def _scan(xml: bytes, title: str, limits: Limits) -> _Scan:
             raise UnreadableDocument(f"sheet {title!r} holds over {limits.max_workbook_cells:,} cells",
                                      "check that this workbook is a budget disclosure, not a data dump")
     return scan
+
+
+def _no_saved_value(cell: etree._Element) -> bool:
+    """No <v>, or an empty one where the formula's result is not a string (openpyxl writes <v></v>)."""
+    value = cell.find(VALUE)
+    return value is None or (not value.text and cell.get("t") != "str")
 
 
 def _check_total(scans: Mapping[str, _Scan], limits: Limits) -> None:
