@@ -91,26 +91,22 @@ def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
 
 def read_files(source: SourceDocument) -> Document | Unreadable:
     """The files of a disclosure as one document, blocks in reading order, each table knowing
-    its file. A file that cannot be read is a finding and the others are published; when
-    none can be, the disclosure is unreadable with the first file's reason."""
+    its file. One file that cannot be read makes the disclosure unreadable, with that file's
+    reason and the names of the others: half a disclosure would fail checks it does not fail."""
+    files = [(source.path, source.file)] + [(companion.path, companion.file) for companion in source.companions]
     blocks: list[Block] = []
     warnings: list[str] = []
-    first_failure: Unreadable | None = None
-    read_any = False
-    for path, file in [(source.path, source.file)] + [(c.path, c.file) for c in source.companions]:
+    for path, file in files:
         try:
             document = read_document(path)
         except UnreadableDocument as error:
-            first_failure = first_failure or Unreadable(file, error.reason, error.hint)
-            warnings.append(f"{file}: not read: {error.reason}" + (f" ({error.hint})" if error.hint else ""))
-            continue
-        read_any = True
+            others = ", ".join(name for _, name in files if name != file)
+            return Unreadable(file, f"{error.reason} (one file of disclosure {source.disclosure!r} with {others}; "
+                                    f"none of them is published)", error.hint)
         for _, table in document.tables():
             table.source = file
         blocks.extend(document.blocks)
         warnings.extend(f"{file}: {warning}" for warning in document.warnings)
-    if not read_any and first_failure is not None:
-        return first_failure
     return Document(blocks=blocks, source=source.file, warnings=warnings)
 
 

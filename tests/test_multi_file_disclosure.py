@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from conftest import SEEDS, SOURCE_DOCS, seed_document
 from generator.build import BuildOptions, build
 from generator.cache import cache_key
+from generator.extraction import Unreadable, read_and_extract
 from generator.records import TableKind
 from generator.sources import discover_sources
 from workbooks import standard_sheets, write_xlsx
@@ -97,6 +99,22 @@ def test_two_files_build_one_disclosure_with_tables_and_narrative(built, folder)
     assert {r["source_file"] for r in rows(folder, "table_status")} == {TABLES}
     descriptor = json.loads((folder / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))
     assert [source["title"] for source in descriptor["sources"]] == [TABLES, EXPLANATION]
+
+
+def test_build_report_lists_both_files_as_published(built, folder):
+    report = json.loads((folder / "datapackage" / "build_report.json").read_text(encoding="utf-8"))
+    assert [entry["file"] for entry in report["published"]] == [TABLES, EXPLANATION]
+    assert [entry["file"] for entry in report["unreadable"]] == [OTHER]
+
+
+def test_one_unreadable_file_makes_the_disclosure_unreadable(folder, tmp_path):
+    (source,) = [s for s in discover_sources(folder / "source_docs") if s.companions]
+    broken = tmp_path / EXPLANATION
+    broken.write_bytes((folder / "source_docs" / EXPLANATION).read_bytes()[:2000])
+    outcome = read_and_extract(replace(source, companions=(replace(source.companions[0], path=broken),)))
+    assert isinstance(outcome, Unreadable) and outcome.file == EXPLANATION
+    assert outcome.reason.startswith("damaged or truncated Word document")
+    assert outcome.reason.endswith(f"(one file of disclosure 'guantao-2024' with {TABLES}; none of them is published)")
 
 
 def test_unit_page_links_every_source_file(built, folder):

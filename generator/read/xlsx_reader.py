@@ -60,12 +60,11 @@ def read_xlsx_bytes(data: bytes, name: str, limits: Limits) -> Document:
 
 class _Scan:
     """What the sheet XML says that read-only openpyxl does not: merges and formulas with no
-    cached value, and how many cells the sheet's rows hold."""
+    cached value, and how many cells openpyxl will make of the sheet's rows."""
 
     def __init__(self) -> None:
         self.merges: list[tuple[int, int, int, int]] = []
         self.uncached: list[tuple[int, int]] = []
-        self.cells = 0
         self.row_widths = 0  # openpyxl fills each row to its last cell: the cells it makes
 
 
@@ -84,7 +83,6 @@ def _scan(xml: bytes, title: str, limits: Limits) -> _Scan:
                 row_number = int(parent.get("r", row_number)) if parent is not None else row_number
                 column += 1
             widest = max(widest, column)
-            scan.cells += 1
             if element.find(FORMULA) is not None and _no_saved_value(element):
                 scan.uncached.append((row_number - 1, column - 1))
         elif element.tag == ROW:
