@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import io
 import sys
 import tempfile
@@ -97,7 +98,8 @@ def workbook_rows(sources: list[Path], repeat: int) -> None:
             for suffix, writer in ((".xlsx", write_xlsx), (".xls", write_xls)):
                 path = writer(Path(folder) / f"{source.stem}{suffix}", sheets)
                 tables = sum(1 for _ in read_document(path).tables())
-                workbook, docx_ms = best_ms(lambda: read_document(path), lambda: read_document(source), repeat)
+                workbook, docx_ms = best_ms(functools.partial(read_document, path),
+                                            functools.partial(read_document, source), repeat)
                 print(f"{suffix[1:]:<6} {source.stem:<38} {tables:>6} {workbook:>10.1f} {docx_ms:>14.1f}")
 
 

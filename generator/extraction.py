@@ -15,10 +15,10 @@ from pathlib import Path
 from generator.cache import RecordStore, cache_key
 from generator.check import check_across_years, check_alone
 from generator.check.tally import CheckTally
+from generator.document import Block, Document
 from generator.extract import extract_disclosure
 from generator.isolation import Failure, default_jobs, map_isolated
 from generator.progress import StageProgress
-from generator.document import Block, Document
 from generator.read import UnreadableDocument, read_document
 from generator.records import CheckOutcome, Disclosure, SourceFile, TableKind, Unit
 from generator.sources import SourceDocument

@@ -14,14 +14,14 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-
 from conftest import SEEDS, SOURCE_DOCS, seed_document
+from workbooks import standard_sheets, write_xlsx
+
 from generator.build import BuildOptions, build
 from generator.cache import cache_key
 from generator.extraction import Unreadable, read_and_extract
 from generator.records import TableKind
 from generator.sources import discover_sources
-from workbooks import standard_sheets, write_xlsx
 
 STEM = SEEDS["001"]
 TABLES, EXPLANATION, OTHER = "tables.xlsx", "explanation.docx", "通讯录.xlsx"

@@ -17,8 +17,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 from click.testing import CliRunner
-
 from conftest import SEEDS, SOURCE_DOCS, seed_document
+from workbooks import standard_sheets, write_xls, write_xlsx
+
 from generator.commands.inspect import inspect_command
 from generator.document import Document, Table
 from generator.extract.tables import extract_tables
@@ -28,7 +29,6 @@ from generator.read.numbers import display_number
 from generator.read.safety import Kind, Limits, sniff
 from generator.records import BudgetTable, TableKind, TableStatus
 from generator.sources import SourceDocument, sha256_of
-from workbooks import standard_sheets, write_xls, write_xlsx
 
 TABLE_SEEDS = ("000", "001", "002")  # 003 and 004 publish only the explanation
 
@@ -173,8 +173,12 @@ def test_sniffed_by_bytes_not_name(folder, tmp_path):
 
 def test_workbook_guards(folder, tmp_path):
     path = workbook("000", ".xlsx", folder)
-    with pytest.raises(UnreadableDocument, match="cells, over the limit|holds over"):
+    with pytest.raises(UnreadableDocument, match="workbook holds 923 cells, over the limit of 200"):
         read_document(path, Limits(max_workbook_cells=200))
+    with pytest.raises(UnreadableDocument, match="sheet '表1' holds over 50 cells"):
+        read_document(path, Limits(max_workbook_cells=50))
+    with pytest.raises(UnreadableDocument, match="sheet '表1' spans 38 rows × 5 columns, over the limit of 100 cells"):
+        read_document(path, Limits(max_sheet_cells=100))
     with pytest.raises(UnreadableDocument, match="9 sheets, over the limit of 5"):
         read_document(path, Limits(max_sheets=5))
     with pytest.raises(UnreadableDocument, match="9 sheets, over the limit of 5"):

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import posixpath
 import warnings
-from io import BytesIO
 from collections.abc import Mapping
+from io import BytesIO
 from typing import Any
 
 from lxml import etree

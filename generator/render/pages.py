@@ -140,10 +140,10 @@ def _other_sources(directory: str, disclosure: Header) -> list[Download]:
     """The other files of a disclosure read from several, as source-<year>-<n><suffix> (the
     size is taken when the file is copied, _write_unit)."""
     downloads = []
-    for number, source in enumerate(disclosure.source_files[1:], start=2):
+    for ordinal, source in enumerate(disclosure.source_files[1:], start=2):
         suffix = Path(source.file).suffix.lower()
-        path = f"{directory}/source-{disclosure.year}-{number}{suffix if _SAFE_SUFFIX.match(suffix) else '.bin'}"
-        downloads.append(Download(path, f"原始公开文件之{number}", 0, source.sha256))
+        path = f"{directory}/source-{disclosure.year}-{ordinal}{suffix if _SAFE_SUFFIX.match(suffix) else '.bin'}"
+        downloads.append(Download(path, f"原始公开文件之{ordinal}", 0, source.sha256))
     return downloads
 
 
