@@ -100,23 +100,22 @@ def test_number_shown_as_the_cell_displays_it(value, number_format, shown):
     assert display_number(value, number_format) == shown
 
 
-def _table_sheet(worksheet) -> None:
-    """A small budget-like table: title merged across, header, amounts."""
-    worksheet.merge_cells("A1:C1")
-    worksheet["A1"] = "测试表"
-    worksheet.append(["项目", "金额", "备注"])
+def _table_book(title: str, rows: list[list]) -> tuple[openpyxl.Workbook, object]:
+    """A workbook of one small table: its title merged across, a header, the rows."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.merge_cells("A1:C1")
+    sheet["A1"] = "测试表"
+    for row in [["项目", "金额", "备注"], *rows]:
+        sheet.append(row)
+    return book, sheet
 
 
 def test_formulas_with_and_without_saved_values(tmp_path):
     """openpyxl saves formulas without values; xlsxwriter saves the value given."""
     without = tmp_path / "without.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "收支"
-    _table_sheet(sheet)
-    sheet.append(["甲", 0.1, ""])
-    sheet.append(["乙", 0.2, ""])
-    sheet.append(["合计", "=B3+B4", ""])
+    book, sheet = _table_book("收支", [["甲", 0.1, ""], ["乙", 0.2, ""], ["合计", "=B3+B4", ""]])
     sheet["B3"].number_format = sheet["B4"].number_format = "0.00"
     book.save(without)
     document = read_document(without)
@@ -140,11 +139,7 @@ def test_formulas_with_and_without_saved_values(tmp_path):
 
 def test_merged_cells_become_spans_and_hidden_sheets_are_said(tmp_path):
     path = tmp_path / "merged.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "表"
-    _table_sheet(sheet)
-    sheet.append(["甲", 1, "注"])
+    book, sheet = _table_book("表", [["甲", 1, "注"]])
     sheet.merge_cells("C2:C3")
     hidden = book.create_sheet("隐藏")
     hidden.sheet_state = "hidden"
