@@ -1,7 +1,8 @@
 """Read stage: a source file to the document model, or a clear reason why not.
 
 Every file passes the guards in ``safety`` first: loaded once with a size cap, sniffed by
-its bytes, and a Word package checked from its zip directory before anything is parsed.
+its bytes, and a Word package or an Excel workbook checked from its zip directory before
+anything is parsed. Each format has its reader module; all fill the same document model.
 """
 
 from __future__ import annotations
