@@ -19,7 +19,7 @@ import os
 import pickle
 import sys
 import tempfile
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,8 +49,10 @@ def code_version() -> str:
 
 
 def cache_key(source: SourceDocument) -> str:
-    """Every field of the source but its path on disk (a moved folder stays cached)."""
-    fields = astuple(source)[1:]
+    """Every field of the source but its paths on disk (a moved folder stays cached): with the
+    name and content hash of every file of its disclosure."""
+    companions = tuple((companion.file, companion.sha256) for companion in source.companions)
+    fields = (*astuple(replace(source, companions=()))[1:], companions)
     return hashlib.sha256(repr((code_version(), fields)).encode("utf-8")).hexdigest()
 
 
@@ -119,7 +121,8 @@ def prune_records(store: RecordStore, sources: list[SourceDocument], derived: se
     """After a build: remove the store's entries that neither a source of it nor a result derived
     from them (``derived``: keys of RecordStore.derived entries) needs, and the LibreOffice
     conversions (CONVERSIONS/<sha256>.docx) of files no longer sources; the number of files removed."""
-    return store.prune({cache_key(source) for source in sources} | derived | {source.sha256 for source in sources})
+    files = {source.sha256 for source in sources} | {c.sha256 for source in sources for c in source.companions}
+    return store.prune({cache_key(source) for source in sources} | derived | files)
 
 
 def prune_entries(directory: Path, keep: set[str]) -> int:

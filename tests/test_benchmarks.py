@@ -40,3 +40,7 @@ def test_the_read_benchmark_prints_a_ratio_for_every_document():
                             "doc: reading its .docx"}
     for documents, mean, least, most in formats.values():  # every format, on one corpus document
         assert int(documents) == 1 and 0 < float(least) <= float(mean) <= float(most)
+    workbooks = [line.split() for line in done.stdout.splitlines() if line.startswith(("xlsx ", "xls "))]
+    assert sorted(row[0] for row in workbooks) == ["xls"] * 3 + ["xlsx"] * 3
+    for row in workbooks:  # nine tables, ms of the workbook reader and of the whole .docx
+        assert row[2] == "9" and float(row[3]) > 0 and float(row[4]) > 0

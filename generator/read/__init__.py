@@ -1,9 +1,10 @@
 """Read stage: a source file to the document model, or a clear reason why not.
 
-Every file passes the guards in ``safety`` first: loaded once with a size cap and sniffed
-by its bytes. A Word package is checked from its zip directory before anything is parsed;
-a PDF is read page by page under a page cap; a legacy Word, WPS or RTF file is converted
-to .docx by LibreOffice and then passes the package guards like any .docx.
+Every file passes the guards in ``safety`` first: loaded once with a size cap, sniffed by
+its bytes, and a Word package or an Excel workbook checked from its zip directory before
+anything is parsed. Each format has its reader module; all fill the same document model. A
+PDF is read page by page under a page cap; a legacy Word, WPS or RTF file is converted to
+.docx by LibreOffice and then passes the package guards like any .docx.
 """
 
 from __future__ import annotations
@@ -25,17 +26,24 @@ from generator.read.safety import (
     sniff,
 )
 from generator.read.text_reader import parse_text, read_text
+from generator.read.xls_reader import read_xls_bytes
+from generator.read.xlsx_reader import read_xlsx_bytes
 
 
 def read_document(path: Path, limits: Limits = LIMITS, conversions: Path | None = None) -> Document:
-    """Read a .docx, PDF, legacy Word/WPS/RTF file, or the plain-text export (.txt), into the
-    document model; ``conversions`` is the folder caching LibreOffice's conversions."""
+    """Read a .docx, PDF, legacy Word/WPS/RTF file, Excel workbook (.xlsx, .xls), or the
+    plain-text export (.txt), into the document model; ``conversions`` is the folder caching
+    LibreOffice's conversions."""
     data = load(path, limits)
     kind = sniff(data, path.suffix)
     if kind is Kind.TEXT:
         return parse_text(decode_text(data, limits), path.name)
     if kind is Kind.PDF:
         return read_pdf(data, path.name, limits)
+    if kind is Kind.XLSX:
+        return read_xlsx_bytes(data, path.name, limits)
+    if kind is Kind.XLS:
+        return read_xls_bytes(data, path.name, limits)
     if kind is Kind.LEGACY:
         data = convert_to_docx(data, limits, conversions)
     parts = check_package(data, limits)
