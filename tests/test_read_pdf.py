@@ -5,8 +5,10 @@ with a one-line reason while the other documents of the folder publish."""
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import shutil
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -28,7 +30,7 @@ from generator.build_report import EXIT_UNREADABLE
 from generator.cli import cli
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
-from generator.read import UnreadableDocument, read_document
+from generator.read import Document, UnreadableDocument, read_document
 from generator.read.safety import Limits
 
 # Facts the .docx states that the PDF's explanation does not give (seed 004): its asset
@@ -46,6 +48,12 @@ def corpus_pdfs(tmp_path_factory):
     return dict(zip(SEEDS, made))
 
 
+@functools.cache
+def read_once(path: Path) -> Document:
+    """A corpus PDF read once per session (half a second each). Shared: do not mutate it."""
+    return read_document(path)
+
+
 @pytest.fixture(scope="session")
 def word97(tmp_path_factory):
     """Seed 003 saved as a Word 97 .doc by LibreOffice."""
@@ -56,7 +64,7 @@ def word97(tmp_path_factory):
 
 @pytest.mark.parametrize("seed", sorted(SEEDS))
 def test_pdf_gives_every_table_figure_of_the_docx(seed, corpus_pdfs):
-    document = read_document(corpus_pdfs[seed])
+    document = read_once(corpus_pdfs[seed])
     assert "预算" in " ".join(p.text for _, p in document.paragraphs()), \
         "no Chinese text in the PDF: install a Chinese font (apt-get install fonts-wqy-microhei)"
     figures = table_figures(document)
@@ -71,7 +79,7 @@ def test_pdf_gives_the_narrative_facts_of_the_docx(seed, corpus_pdfs):
         narrative, _ = extract_narrative(document, "万元")
         return [(fact.fact, fact.qualifier, fact.amount, fact.money_unit) for fact in narrative.facts]
 
-    from_docx, from_pdf = facts(seed_document(seed)), facts(read_document(corpus_pdfs[seed]))
+    from_docx, from_pdf = facts(seed_document(seed)), facts(read_once(corpus_pdfs[seed]))
     missing = {(fact, qualifier) for fact, qualifier, _, _ in from_docx} - {(f, q) for f, q, _, _ in from_pdf}
     assert missing == NARRATIVE_DIFFERENCES.get(seed, set())
     assert [fact for fact in from_docx if fact[:2] not in missing] == from_pdf
@@ -80,7 +88,7 @@ def test_pdf_gives_the_narrative_facts_of_the_docx(seed, corpus_pdfs):
 def test_table_continued_on_the_next_page_is_one_table(corpus_pdfs):
     """Seed 000's income table (收入总表) starts at the foot of page 1 and goes on on page 2, its
     header row cut by the page break; its 2013750 row is cut too ('201375' / '0')."""
-    document = read_document(corpus_pdfs["000"])
+    document = read_once(corpus_pdfs["000"])
     grids = [table.grid() for _, table in document.tables()]
     income = next(grid for grid in grids if grid[0][:2] == ["序号", "功能分类科目"])
     assert len(income) == 16 and len(income[0]) == 13
@@ -107,7 +115,7 @@ def test_page_headers_footers_and_numbers_are_dropped(corpus_pdfs, tmp_path):
     assert not [text for text in texts if header in text or re.fullmatch(r"第\s*\d+\s*页", text)]
     assert table_figures(document) == table_figures(seed_document("000"))
     # The header moves the page breaks; paragraphs run on across them all the same.
-    assert texts == [paragraph.text for _, paragraph in read_document(corpus_pdfs["000"]).paragraphs()]
+    assert texts == [paragraph.text for _, paragraph in read_once(corpus_pdfs["000"]).paragraphs()]
 
 
 def test_pdf_page_cap(corpus_pdfs):
