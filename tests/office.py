@@ -42,9 +42,11 @@ def scanned_pdf(pdf: Path, out: Path) -> Path:
     return out
 
 
-def encrypted_pdf(pdf: Path, out: Path) -> Path:
+def encrypted_pdf(pdf: Path, out: Path, user_password: str = "secret") -> Path:
+    """``pdf`` encrypted; with an empty user password it opens without one, as PDFs that only
+    forbid copying or printing do."""
     writer = pypdf.PdfWriter(clone_from=str(pdf))
-    writer.encrypt(user_password="secret", owner_password="owner")
+    writer.encrypt(user_password=user_password, owner_password="owner")
     buffer = io.BytesIO()
     writer.write(buffer)
     out.write_bytes(buffer.getvalue())

@@ -118,6 +118,12 @@ def test_page_headers_footers_and_numbers_are_dropped(corpus_pdfs, tmp_path):
     assert texts == [paragraph.text for _, paragraph in read_once(corpus_pdfs["000"]).paragraphs()]
 
 
+def test_a_pdf_locked_only_against_copying_is_read(corpus_pdfs, tmp_path):
+    locked = encrypted_pdf(corpus_pdfs["003"], tmp_path / "locked.pdf", user_password="")
+    assert pypdf.PdfReader(locked).is_encrypted
+    assert table_figures(read_document(locked)) == table_figures(seed_document("003"))
+
+
 def test_pdf_page_cap(corpus_pdfs):
     with pytest.raises(UnreadableDocument, match="over the 2-page limit"):
         read_document(corpus_pdfs["003"], Limits(max_pdf_pages=2))
