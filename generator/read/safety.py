@@ -130,8 +130,9 @@ def sniff(data: bytes, suffix: str) -> Kind:
         return Kind.LEGACY
     if suffix.lower() == ".txt":
         return Kind.TEXT
-    raise UnreadableDocument("not a Word document (.docx) or its plain-text export (.txt)",
-                             "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
+    raise UnreadableDocument("not a Word document, PDF or Excel workbook, nor the plain-text export (.txt)",
+                             "budget-site reads .docx, PDF, .doc/.wps/.rtf (through LibreOffice), .xlsx and .xls; "
+                             + DOWNLOAD_AGAIN)
 
 
 def _zip_kind(data: bytes) -> Kind:
