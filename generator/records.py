@@ -33,6 +33,7 @@ class TableStatus(str, Enum):
     PRESENT = "present"
     EMPTY = "empty"  # published with no rows, e.g. 注：无…空表列示
     MISSING = "missing"
+    UNRECOGNISED = "unrecognised"  # not found, while the document holds a budget table that could not be placed
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +182,11 @@ class Disclosure:
     # Every paragraph outside tables, in document order: the wording checks (template text,
     # years, units, reasons for changes) read the text as published.
     paragraphs: list[str] = field(default_factory=list)
+    template_family: str = "hebei"  # whose wording its tables' titles are (extract/families.py)
 
     def table(self, kind: TableKind) -> BudgetTable | None:
         table = self.tables.get(kind)
-        return table if table is not None and table.status is not TableStatus.MISSING else None
+        return table if table is not None and table.status in (TableStatus.PRESENT, TableStatus.EMPTY) else None
 
 
 @dataclass(slots=True)

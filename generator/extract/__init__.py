@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.document import Document
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
-from generator.extract.tables import extract_tables
+from generator.extract.tables import read_tables
 from generator.records import Disclosure, Finding, Unit
 from generator.slugs import unit_id
 from generator.sources import SourceDocument
@@ -30,7 +30,7 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         city=source.city,
         county=source.county,
     )
-    tables, table_findings = extract_tables(document)
+    table_set = read_tables(document)
     narrative, narrative_findings = extract_narrative(document, stated.money_unit or "万元")
     return Disclosure(
         disclosure_id=f"{unit.unit_id}-{year or 'unknown'}",
@@ -41,8 +41,9 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         source_file=source.file,
         source_sha256=source.sha256,
         source_url=source.source_url,
-        tables=tables,
+        tables=table_set.tables,
         narrative=narrative,
-        findings=findings + table_findings + narrative_findings,
+        findings=findings + table_set.findings + narrative_findings,
         paragraphs=[paragraph.text for _, paragraph in document.paragraphs()],
+        template_family=table_set.family.name,
     )

@@ -67,6 +67,8 @@ def budget_grids(table: BudgetTable) -> list[Grid]:
 def table_status(table: BudgetTable | None) -> str:
     if table is None or table.status is TableStatus.MISSING:
         return "未公开"
+    if table.status is TableStatus.UNRECOGNISED:
+        return "未识别"
     return "空表" if table.status is TableStatus.EMPTY else "已公开"
 
 
@@ -279,7 +281,7 @@ def not_searched(shown: str) -> Markup:
     return Markup(f"<span data-search-exclude>{md(shown)}</span>")
 
 
-TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—"}
+TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—", "未识别": "？"}
 
 
 def link(text: str, path: str, root: str = "") -> Markup:
