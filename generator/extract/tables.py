@@ -219,11 +219,13 @@ def _read_line(spec: TableSpec, side: _Side, texts: list[str], money_unit: str, 
             findings.append(Finding("extract", location, f"{amount_field}: {error}; recorded as blank", "error"))
     if not name and not code:
         findings.append(Finding("extract", location, "amounts without an item name"))
+    is_total = bool(_TOTAL.search(_QUOTES.sub("", compact(name))))
+    if spec.codes and side.has_codes and not code and name and not is_total:
+        findings.append(Finding("extract", location, f"{name!r} has no code in the code column"))
     if code and spec.codes and not is_valid_code(code, spec.codes):
         findings.append(Finding("extract", location, f"code {code!r} is not a {spec.codes} classification code "
                                 f"({'/'.join(map(str, CODE_LENGTHS[spec.codes]))} digits)"))
-    return TableRow(line=0, name=name, amounts=amounts, code=code or None, side=side.side,
-                    is_total=bool(_TOTAL.search(_QUOTES.sub("", compact(name)))))
+    return TableRow(line=0, name=name, amounts=amounts, code=code or None, side=side.side, is_total=is_total)
 
 
 def _class_codes(tables: dict[TableKind, BudgetTable]) -> None:

@@ -12,8 +12,11 @@ from generator.extract.header import Header, is_code_label, is_name_label, is_se
 from generator.extract.money import AmountError, parse_amount
 from generator.records import Finding, TableRow
 
-# item → the name its row carries, as the row-oriented template names it (check/view.py reads them)
-_ORDER = ("total", "travel", "cars", "car_purchase", "car_running", "reception")
+# Each item's row, named as the template with items as rows names it (check/view.py reads the
+# names), so that both orientations give the same records.
+ROWS = {"total": "合计", "travel": "一、因公出国（境）费", "cars": "二、公务用车购置及运维费",
+        "car_purchase": "其中：公务用车购置费", "car_running": "公务用车运行维护费", "reception": "三、公务接待费"}
+THREE_PUBLIC_ROWS = tuple(ROWS.values())
 
 
 def is_transposed(header: Header) -> bool:
@@ -23,29 +26,28 @@ def is_transposed(header: Header) -> bool:
 
 @dataclass
 class _Columns:
-    items: dict[str, tuple[int, str]] = field(default_factory=dict)  # item → (grid column, row name)
+    items: dict[str, int] = field(default_factory=dict)  # item → grid column
     descriptors: list[int] = field(default_factory=list)  # 单位名称 / 项目 columns
     extras: list[tuple[int, str]] = field(default_factory=list)  # 机关运行经费, unknown columns
 
 
-def _item(labels: list[str]) -> tuple[str, str] | None:
-    """(item, row name) of one column's labels, or None."""
+def _item(labels: list[str]) -> str | None:
+    """The item one column's labels name, or None."""
     leaf, text = labels[-1], "".join(labels)
     if "出国" in text:
-        return "travel", f"一、{leaf}"
+        return "travel"
     if "公务用车" in text:
         if leaf in ("小计", "合计") or len(labels) == 1:
-            return "cars", f"二、{labels[0]}"
-        name = leaf if leaf.startswith("公务用车") else f"公务用车{leaf}"
+            return "cars"
         if "购置" in leaf:
-            return "car_purchase", f"其中：{name}"
+            return "car_purchase"
         if "运行" in leaf or "运维" in leaf:
-            return "car_running", name
+            return "car_running"
         return None
     if "接待" in text:
-        return "reception", f"三、{leaf}"
+        return "reception"
     if leaf in ("合计", "总计"):
-        return "total", "合计"
+        return "total"
     return None
 
 
@@ -59,8 +61,8 @@ def _columns(header: Header) -> _Columns:
             columns.descriptors.append(col)
             continue
         item = _item(labels)
-        if item is not None and item[0] not in columns.items:
-            columns.items[item[0]] = (col, item[1])
+        if item is not None and item not in columns.items:
+            columns.items[item] = col
         else:
             columns.extras.append((col, "/".join(labels) or f"column {col + 1}"))
     return columns
@@ -73,7 +75,7 @@ def read_transposed(header: Header, body: list[tuple[int, list[str]]], money_uni
     columns = _columns(header)
     findings: list[Finding] = []
     data = [(r, texts) for r, texts in body
-            if any(texts[col].strip() for col, _ in columns.items.values())]
+            if any(texts[col].strip() for col in columns.items.values())]
     if not data:
         return [], [label for _, label in columns.extras], findings
     chosen = next(((r, texts) for r, texts in data
@@ -84,10 +86,10 @@ def read_transposed(header: Header, body: list[tuple[int, list[str]]], money_uni
                                 f"than one data row: read from row {chosen[0]}; rows {others} are not read"))
     r, texts = chosen
     rows: list[TableRow] = []
-    for item in _ORDER:
+    for item, name in ROWS.items():
         if item not in columns.items:
             continue
-        col, name = columns.items[item]
+        col = columns.items[item]
         amount: Decimal | None
         try:
             amount = parse_amount(texts[col], money_unit)
