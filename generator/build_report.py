@@ -1,5 +1,6 @@
-"""The machine-readable account of a build: what was published, what could not be read and
-why, and the exit code. Deterministic (no times, no absolute paths), so it diffs cleanly
+"""The machine-readable account of a build: what was published (with the template family each
+disclosure follows and the status of each of its tables), what could not be read and why, and
+the exit code. Deterministic (no times, no absolute paths), so it diffs cleanly
 beside the data package it describes.
 """
 
@@ -37,7 +38,8 @@ def report(result: BuildResult, strict: bool) -> dict:
         "generator": {"name": "budget-site", "version": __version__},
         "exit_code": exit_code(result, strict),
         "strict": strict,
-        "published": [{"file": d.source_file, "disclosure_id": d.disclosure_id, "source_sha256": d.source_sha256}
+        "published": [{"file": d.source_file, "disclosure_id": d.disclosure_id, "source_sha256": d.source_sha256,
+                       "template_family": d.template_family, "tables": dict(d.table_status)}
                       for d in result.headers],
         "unreadable": [{"file": u.file, "reason": u.reason, "hint": u.hint} for u in result.unreadable],
         "checks_failed": result.checks.count("fail"),

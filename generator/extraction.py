@@ -43,12 +43,15 @@ class DisclosureHeader:
     source_sha256: str
     source_url: str
     key: str  # what its records were made from (generator.cache.cache_key): equal keys, equal records
+    template_family: str = "hebei"
+    table_status: tuple[tuple[str, str], ...] = ()  # (table, present / empty / missing / unrecognised)
 
     @classmethod
     def of(cls, disclosure: Disclosure, key: str) -> DisclosureHeader:
         return cls(disclosure.disclosure_id, disclosure.unit, disclosure.year, disclosure.scope,
                    disclosure.published_unit, disclosure.source_file, disclosure.source_sha256,
-                   disclosure.source_url, key)
+                   disclosure.source_url, key, disclosure.template_family,
+                   tuple((kind.value, table.status.value) for kind, table in disclosure.tables.items()))
 
 
 @dataclass(frozen=True)

@@ -119,9 +119,16 @@ def _continues(found: Found, table: Table) -> bool:
             or row_key(opening) in {row_key(row) for row in first.grid()[:4]})
 
 
+# Words one of a standard table's header rows has; a table without any is not read for its header.
+_HEADER_WORDS = re.compile(r"科目|收入|支出|出国")
+
+
 def _by_header(table: Table, start: int) -> tuple[TableKind | None, list[str]]:
     """The table its header says it is, and the header's labels."""
-    rows, _ = header_rows(table.grid(), start)
+    grid = table.grid()
+    if not any(_HEADER_WORDS.search(text) for row in grid[start:start + 3] for text in row):
+        return None, []
+    rows, _ = header_rows(grid, start)
     if not rows:
         return None, []
     labels = list(dict.fromkeys(label for column in read_header(table, rows).labels for label in column))
