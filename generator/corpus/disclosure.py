@@ -6,9 +6,8 @@ tables were written with (ledger.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from generator.corpus.docx import Cell, DocumentXml, head
 from generator.corpus.figures import FUNCTION_CLASSES, Budget, FunctionItem, format_amount, format_compact
@@ -27,7 +26,9 @@ SUMMARY_CLASSES = (
     ("224", "灾害防治及应急管理支出"), ("227", "预备费"), ("229", "其他支出"), ("230", "转移性支出"), ("231", "债务还本支出"),
     ("232", "债务付息支出"), ("233", "债务发行费用支出"), ("234", "抗疫特别国债安排的支出"), ("", "人行科目"),
 )
-SUMMARY_INCOME = ("一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金")
+SUMMARY_INCOME = (
+    "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金",
+)
 _DIGITS = "零一二三四五六七八九"
 GLOSSARY = (
     "1、财政拨款收入：指本级财政当年拨付的资金，包括一般公共预算拨款、政府性基金预算拨款、国有资本经营预算拨款。",

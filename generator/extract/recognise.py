@@ -13,8 +13,15 @@ import re
 from dataclasses import dataclass, field
 
 from generator.document import Document, Paragraph, Table
-from generator.extract.families import (BUDGET_TITLE, KNOWN_OTHER_TABLE, Family, TitleMatch, family_of,
-                                        header_kind, match_title_key)
+from generator.extract.families import (
+    BUDGET_TITLE,
+    KNOWN_OTHER_TABLE,
+    Family,
+    TitleMatch,
+    family_of,
+    header_kind,
+    match_title_key,
+)
 from generator.extract.header import compact, header_rows, is_column_number_row, is_data_like, read_header, row_key
 from generator.extract.layout import LayoutRow, layout_row
 from generator.records import Finding, TableKind

@@ -19,8 +19,19 @@ from decimal import Decimal
 from generator.document import Document
 from generator.extract.codes import CODE_LENGTHS, SplitCode, is_valid_code
 from generator.extract.families import Family
-from generator.extract.header import (CODE_PARTS, Header, code_part_level, compact, header_rows, is_code_label,
-                                      is_column_number_row, is_name_label, is_sequence_label, read_header, row_key)
+from generator.extract.header import (
+    CODE_PARTS,
+    Header,
+    code_part_level,
+    compact,
+    header_rows,
+    is_code_label,
+    is_column_number_row,
+    is_name_label,
+    is_sequence_label,
+    read_header,
+    row_key,
+)
 from generator.extract.money import AmountError, parse_amount
 from generator.extract.recognise import Found, Recognition, recognise
 from generator.extract.three_public import is_transposed, read_transposed
@@ -203,9 +214,8 @@ def _read_line(spec: TableSpec, side: _Side, texts: list[str], money_unit: str, 
                findings: list[Finding]) -> TableRow | None:
     name = _clean(texts[side.name_col]) if side.name_col is not None else ""
     code = _read_code(side, texts, location, findings)
-    if not code and (match := _CODE_AND_NAME.match(name)):
-        code, name = match.group(1), _clean(match.group(2))
-    elif code and not name and (match := _CODE_AND_NAME.match(code)):
+    if (not code and (match := _CODE_AND_NAME.match(name))) or (
+            code and not name and (match := _CODE_AND_NAME.match(code))):
         code, name = match.group(1), _clean(match.group(2))
     published = [(name_, texts[col]) for col, name_ in side.amounts]
     if not name and not code and not any(text.strip() for _, text in published):
