@@ -46,11 +46,9 @@ def layout_row(cells: list[str]) -> LayoutRow | None:
     year = _YEAR.search(joined)
     code, name = "", ""
     for cell in cells:
-        text = "".join(cell.split())
-        if _PREPARER.match(text):  # 编制部门：… may share its cell with 单位：元
-            text = _PREPARER.sub("", _MONEY_UNIT.sub("", _YEAR.sub("", text)))
-        elif _YEAR.search(cell) or _MONEY_UNIT.search(cell):
-            continue
+        # The unit may share its cell with the year and the money unit (224网信办 预算年度：2024
+        # 单位：万元), and follow 编制部门：.
+        text = _PREPARER.sub("", _MONEY_UNIT.sub("", _YEAR.sub("", "".join(cell.split()))))
         if not text or text.startswith("截止"):
             continue
         match = _UNIT.match(text)
