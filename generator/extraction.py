@@ -43,7 +43,7 @@ class DisclosureHeader:
     source_sha256: str
     source_url: str
     key: str  # what its records were made from (generator.cache.cache_key): equal keys, equal records
-    template_family: str = "hebei"
+    template_family: str = ""
     table_status: tuple[tuple[str, str], ...] = ()  # (table, present / empty / missing / unrecognised)
 
     @classmethod

@@ -182,7 +182,7 @@ class Disclosure:
     # Every paragraph outside tables, in document order: the wording checks (template text,
     # years, units, reasons for changes) read the text as published.
     paragraphs: list[str] = field(default_factory=list)
-    template_family: str = "hebei"  # whose wording its tables' titles are (extract/families.py)
+    template_family: str = ""  # whose wording its tables' titles are (extract/families.py); "" when none tells
 
     def table(self, kind: TableKind) -> BudgetTable | None:
         table = self.tables.get(kind)

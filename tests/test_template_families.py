@@ -5,11 +5,13 @@ comes back exactly (per code and column, the transposed 三公 table included)."
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from generator.check import run_checks
 from generator.check.view import three_public_item
@@ -237,3 +239,14 @@ def test_round_trip_of_200_generated_documents(family: str) -> None:
         documents += 1
     assert documents == 200 and figures > 100_000
     assert (recovered, extra) == (figures, 0)
+
+
+def test_the_build_report_names_each_disclosures_family_and_tables() -> None:
+    report = json.loads((ROOT / "datapackage" / "build_report.json").read_text(encoding="utf-8"))
+    by_file = {entry["file"]: entry for entry in report["published"]}
+    hebei = by_file["2024_邯郸市_馆陶县_网信办本级_单位预算.docx"]
+    assert hebei["template_family"] == "hebei"
+    empty = (K.GOVERNMENT_FUND, K.STATE_CAPITAL, K.THREE_PUBLIC)  # 001 has no 三公 expenses
+    assert hebei["tables"] == {kind.value: "empty" if kind in empty else "present" for kind in TableKind}
+    explanation_only = by_file["2020_廊坊市_网信办_部门预算.docx"]
+    assert explanation_only["template_family"] == "" and set(explanation_only["tables"].values()) == {"missing"}

@@ -52,5 +52,5 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         narrative=narrative,
         findings=findings + table_set.findings + narrative_findings,
         paragraphs=[paragraph.text for _, paragraph in document.paragraphs()],
-        template_family=table_set.family.name,
+        template_family=table_set.family.name if table_set.family_known else "",
     )

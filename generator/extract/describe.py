@@ -12,7 +12,9 @@ from generator.records import TableStatus
 def describe_tables(document: Document) -> list[str]:
     result = read_tables(document)
     rules = {r.kind: r for r in result.report if r.kind is not None and r.rule in ("title", "header")}
-    lines = [f"template family: {result.family.name} ({result.family.title})", "standard tables:"]
+    family = (f"{result.family.name} ({result.family.title})" if result.family_known
+              else f"none recognised by title; the {result.family.name} family's tables expected")
+    lines = [f"template family: {family}", "standard tables:"]
     for kind, table in result.tables.items():
         if table.status is TableStatus.MISSING:
             expected = "" if kind in result.family.required else f", not part of the {result.family.name} format"

@@ -93,7 +93,8 @@ class Recognised:
     found: list[Found]  # in table order
     report: list[Recognition]
     findings: list[Finding]
-    family: Family
+    family: Family  # Hebei's when no title tells
+    family_known: bool  # some table was recognised by its title
     unplaced: list[Recognition]  # tables that look like budget tables but are not placed
 
 
@@ -258,4 +259,5 @@ def recognise(document: Document) -> Recognised:
         current = state.table(index, block, title, layout, current)
         title, layout = None, None
     found = sorted(state.found.values(), key=lambda f: f.spec.number)
-    return Recognised(found, state.report, state.findings, family_of(state.matches), state.unplaced)
+    return Recognised(found, state.report, state.findings, family_of(state.matches), bool(state.matches),
+                      state.unplaced)

@@ -261,6 +261,7 @@ class TableSet:
     tables: dict[TableKind, BudgetTable]
     findings: list[Finding]
     family: Family
+    family_known: bool  # False when no table was recognised by its title: the family is a default
     report: list[Recognition]
     mappings: dict[TableKind, list[str]]  # per table read: each column and what it was read as
 
@@ -307,4 +308,5 @@ def read_tables(document: Document) -> TableSet:
                              + (f"; it may be one of the tables not recognised ({unplaced})" if unplaced else ""))
                      for spec in missing if spec.kind in family.required]
     _class_codes(tables)
-    return TableSet({spec.kind: tables[spec.kind] for spec in SPECS}, findings, family, recognised.report, mappings)
+    return TableSet({spec.kind: tables[spec.kind] for spec in SPECS}, findings, family, recognised.family_known,
+                    recognised.report, mappings)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from generator.check import rule_catalogue
 from generator.check.tally import CheckTally
+from generator.extract.families import DEFAULT_FAMILY, FAMILY_BY_NAME
 from generator.history.year_over_year import YearComparison
 from generator.package.schema import RESOURCES
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind, TableStatus
@@ -308,7 +309,9 @@ def coverage_grid(units: list, years: list[int]) -> Grid:
             present = [kind.number for kind in TableKind if table_status(disclosure.tables.get(kind)) == "已公开"]
             empty = [kind.number for kind in TableKind if table_status(disclosure.tables.get(kind)) == "空表"]
             text = f"表{'、'.join(map(str, present))}" if present else "仅情况说明，无预算表"
-            cells.append(md(text + (f"（表{'、'.join(map(str, empty))}为空表）" if empty else "")))
+            text += f"（表{'、'.join(map(str, empty))}为空表）" if empty else ""
+            family = FAMILY_BY_NAME.get(disclosure.template_family, DEFAULT_FAMILY)
+            cells.append(md(text + ("" if family is DEFAULT_FAMILY else f"；{family.title}")))
         grid.rows.append([table_link(unit.title, f"units/{unit.unit_id}/index.md"), md(unit.region), *cells])
     return grid
 
