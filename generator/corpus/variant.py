@@ -39,6 +39,6 @@ def draw_template(rng: random.Random, family: str) -> Template:
     if family == "hebei":
         return HEBEI
     return Template(family=family, codes=rng.choice(CODE_FORMS), numbered=rng.random() < 0.5,
-                    three_public=rng.choice(("rows", "columns")), layout=rng.choice(LAYOUTS[1:] + LAYOUTS[:1]),
+                    three_public=rng.choice(("rows", "columns")), layout=rng.choice(LAYOUTS),
                     title_year=rng.random() < 0.5, thousands=rng.random() < 0.7, zeros=rng.random() < 0.3,
                     state_capital=family != "mof" or rng.random() < 0.3, group_header=rng.random() < 0.7)
