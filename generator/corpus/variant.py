@@ -25,11 +25,6 @@ class Template:
     state_capital: bool = True  # the Ministry of Finance format with the 国有资本经营 table a province adds
     group_header: bool = True  # a merged group row (功能分类科目 over code and name) above the labels
 
-    @property
-    def describe(self) -> str:
-        return "/".join((self.family, self.codes, "numbered" if self.numbered else "unnumbered",
-                         f"三公 {self.three_public}", self.layout))
-
 
 HEBEI = Template()
 
