@@ -97,14 +97,15 @@ def yuan(value: int, shown: bool) -> Decimal | None:
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_each_family_and_variant_gives_the_generated_figures(variant: str) -> None:
     template, money_unit, year = VARIANTS[variant]
-    file = generated(template, money_unit, year)
+    file = generated(template, money_unit, year, "部门" if year % 2 == 0 else "单位")
     document, ledger = read_back(file)
     disclosure = disclosure_of(document, file)
     budget = plan_file(file, SEED)
     assert disclosure.template_family == template.family
     assert (disclosure.year, disclosure.published_unit, disclosure.unit.unit_name) == (year, money_unit,
                                                                                          file.spec.unit_name)
-    assert disclosure.unit.unit_code == ("224001" if template.layout == "row" else "")
+    assert disclosure.unit.unit_code == (file.spec.unit_code if template.layout == "row" else "")
+    assert disclosure.scope == file.spec.scope
     zeros = template.zeros
     general = {row.code: row.amounts for row in disclosure.tables[K.GENERAL_BUDGET].rows if row.code}
     for item in budget.functions:
