@@ -8,7 +8,7 @@ from generator.document import Document
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
 from generator.extract.tables import read_tables
-from generator.records import Disclosure, Finding, TableStatus, Unit
+from generator.records import Disclosure, Finding, SourceFile, TableStatus, Unit
 from generator.slugs import unit_id
 from generator.sources import SourceDocument
 
@@ -33,6 +33,9 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         county=source.county,
     )
     table_set = read_tables(document)
+    for table in table_set.tables.values():
+        if table.status in (TableStatus.PRESENT, TableStatus.EMPTY) and not table.source_file:
+            table.source_file = source.file
     # The budget tables' own money unit wins over the other layout rows (performance tables
     # are in 万元 whatever the budget tables use; an 编制部门 line is not a layout table).
     table_units = Counter(table.money_unit for table in table_set.tables.values()
@@ -53,4 +56,6 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         findings=findings + table_set.findings + narrative_findings,
         paragraphs=[paragraph.text for _, paragraph in document.paragraphs()],
         template_family=table_set.family.name if table_set.family_known else "",
+        source_files=[SourceFile(source.file, source.sha256)]
+        + [SourceFile(companion.file, companion.sha256) for companion in source.companions],
     )

@@ -163,7 +163,8 @@ def _read_table(found: Found, money_unit: str) -> _Read:
                                                     lambda r: found.place(first.block, r))
         table = BudgetTable(kind=spec.kind, title=found.title,
                             status=TableStatus.PRESENT if read else TableStatus.EMPTY, columns=["total"], rows=read,
-                            extra_columns=extra_columns, money_unit=money_unit, location=where, note=" ".join(notes))
+                            extra_columns=extra_columns, money_unit=money_unit, location=where, note=" ".join(notes),
+                            source_file=first.table.source)
         mapping = [f"items as columns: {' / '.join('/'.join(labels) for labels in header.labels if labels)}"]
         return _Read(table, findings + more, mapping)
     sides, extras, sequence = _map_columns(spec, header)
@@ -194,7 +195,8 @@ def _read_table(found: Found, money_unit: str) -> _Read:
     columns = list(dict.fromkeys(name for side in sides for _, name in side.amounts))
     table = BudgetTable(kind=spec.kind, title=found.title, status=TableStatus.PRESENT if rows else TableStatus.EMPTY,
                         columns=columns, rows=rows, extra_columns=[label for _, label in extras],
-                        money_unit=money_unit, location=where, note=" ".join(notes))
+                        money_unit=money_unit, location=where, note=" ".join(notes),
+                        source_file=found.parts[0].table.source)
     if not rows and notes and not any(_EMPTY_NOTE.search(note) for note in notes):
         findings.append(Finding("extract", where, f"table {spec.number} has no rows and its note does not say why"))
     return _Read(table, findings, column_mapping(header, sides, extras, sequence))
