@@ -159,6 +159,8 @@ def test_the_eight_table_format_is_complete_without_the_state_capital_table() ->
     assert outcomes[K.STATE_CAPITAL.value].status == "not_applicable"
     assert outcomes[K.STATE_CAPITAL.value].message == "not part of the 财政部参考格式（八张表） this disclosure follows"
     assert {o.status for table, o in outcomes.items() if table != K.STATE_CAPITAL.value} == {"pass"}
+    assert outcomes[K.INCOME.value].message == (f"published with {len(disclosure.tables[K.INCOME].rows)} rows "
+                                                "(财政部参考格式（八张表）)")
     assert not [f for f in disclosure.findings if "not found" in f.message]
 
 
