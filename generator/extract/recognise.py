@@ -203,10 +203,10 @@ class _Recogniser:
         if kind is not None and kind not in self.found:
             spec = SPEC_BY_KIND[kind]
             found = Found(spec, title or spec.title, layout, [Part(index, block, start)], HEADER)
-            reason = (f"table {spec.number}, recognised by its header ({' / '.join(labels[:8])}): {named} "
-                      "that no template family uses")
+            why = f"{named} is not one any template family uses" if title else named
+            reason = f"table {spec.number}, recognised by its header ({' / '.join(labels[:8])}): {why}"
             self.findings.append(Finding("extract", found.location(), f"recognised as table {spec.number} "
-                                         f"({spec.title}) from its header: {named} that no template family uses"))
+                                         f"({spec.title}) from its header: {why}"))
             return self.add(index, found, reason, None)
         if kind is not None:
             reason = (f"its header is that of table {kind.number}, which is read from "
