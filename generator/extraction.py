@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from generator.cache import RecordStore, cache_key
 from generator.check import check_across_years, check_alone
@@ -81,15 +80,15 @@ def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
     return disclosure
 
 
-def extract_into(store_dir: Path, source: SourceDocument) -> Extracted | Unreadable:
-    """Read, extract and check one document, store its records in the store at store_dir, and
-    return what the build holds of it (generator.cache.extract_all runs this in the workers)."""
+def extract_into(store: RecordStore, source: SourceDocument) -> Extracted | Unreadable:
+    """Read, extract and check one document, store its records, and return what the build holds
+    of it (extract_all runs this in the workers)."""
     outcome = read_and_extract(source)
     key = cache_key(source)
     if isinstance(outcome, Unreadable):
-        RecordStore(store_dir).put(key, outcome, outcome)
+        store.put(key, outcome, outcome)
         return outcome
-    return store_disclosure(RecordStore(store_dir), key, outcome)
+    return store_disclosure(store, key, outcome)
 
 
 def store_disclosure(store: RecordStore, key: str, disclosure: Disclosure) -> Extracted:
@@ -108,7 +107,7 @@ def extract_all(sources: Sequence[SourceDocument], jobs: int | None, store: Reco
     results: list[Extracted | Unreadable | Failure | None] = [store.summary(cache_key(source)) for source in sources]
     pending = [index for index, result in enumerate(results) if result is None]
     log(f"cache: {len(sources) - len(pending)} of {len(sources)} documents unchanged")
-    work = functools.partial(extract_into, store.directory)
+    work = functools.partial(extract_into, store)
     # Work goes to the pool in batches so that progress is seen as it happens: a batch
     # keeps every worker busy for a while, and a pool start costs little against it.
     batch_size = max(32 * (jobs or default_jobs()), len(pending) // 100)

@@ -32,13 +32,17 @@ def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, stric
     """Read every disclosure, extract, check, and publish the data package and the site.
 
     Exit codes: 0 all inputs read; 1 the data package did not validate (the previous
-    package and site are kept); 2 some input was unreadable (everything readable is
-    still published); 3 with --strict, some consistency check failed. Unreadable files
-    are listed in DATAPACKAGE/build_report.json.
+    package and site are kept); 2 some input was unreadable, or none was readable
+    (everything readable is still published: with nothing readable, an empty package and
+    site); 3 with --strict, some consistency check failed. Unreadable files are listed in
+    DATAPACKAGE/build_report.json.
     """
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
                                     cache_dir=None if no_cache else cache_dir))
     except PackageInvalid as error:
         raise click.ClickException(str(error)) from error
+    if not result.headers:
+        click.echo(f"budget-site build: no readable document in {source_dir} ({len(result.unreadable)} unreadable); "
+                   f"published an empty data package and site", err=True)
     sys.exit(exit_code(result, strict))
