@@ -103,7 +103,9 @@ def _load_search_dictionary(store: Store) -> None:
     tokenizer = jieba.dt
     key = str(tokenizer.dictionary)
     with tokenizer.lock:
-        if tokenizer.initialized:
+        if tokenizer.initialized:  # by an earlier build in this process: kept for the next one still
+            if store.directory is not None and store.get("search", key) is None:
+                store.save("search", key, (tokenizer.FREQ, tokenizer.total))
             return
         kept = store.load("search", key)
         if isinstance(kept, tuple) and len(kept) == 2:
