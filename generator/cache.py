@@ -31,7 +31,7 @@ import pickle
 import sys
 import time
 import zlib
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -86,8 +86,11 @@ def code_fingerprint() -> str:
 
 
 def cache_key(source: SourceDocument) -> str:
-    """Every field of the source but its path on disk (a moved folder stays cached)."""
-    return hashlib.sha256(repr(astuple(source)[1:]).encode("utf-8")).hexdigest()
+    """Every field of the source but its paths on disk (a moved folder stays cached): with the
+    name and content hash of every file of its disclosure."""
+    companions = tuple((companion.file, companion.sha256) for companion in source.companions)
+    fields = (*astuple(replace(source, companions=()))[1:], companions)
+    return hashlib.sha256(repr(fields).encode("utf-8")).hexdigest()
 
 
 class Store:
