@@ -128,8 +128,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
             render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
                         cache_dir=options.cache_dir, jobs=options.jobs)
             # With a cache, the site is built from the published one when nothing site-wide changed.
-            build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir,
-                       jobs=options.jobs)
+            build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir)
         package.wait()
     # What this build did not use goes: the store holds one corpus, package and site, not every past one.
     removed = kept.prune()

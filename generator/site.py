@@ -24,12 +24,9 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePath, PurePosixPath
 
 from mkdocs.commands.build import build
@@ -40,7 +37,6 @@ from mkdocs.structure.files import File
 
 from generator.atomic import remove_files, write_text
 from generator.cache import Store, code_fingerprint, open_store
-from generator.isolation import WORKERS, default_jobs
 from generator.render import fragments
 from generator.render.pages import SITE_STATE
 
@@ -51,9 +47,6 @@ STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file:
 # sitemap.xml): the compressed sitemap and the search index. Pages and other files it writes
 # only where they are missing (site_hooks: is_modified), and a page's file is unlinked first.
 WRITTEN_IN_PLACE = ("sitemap.xml.gz", "search/search_index.json")
-# A full build is split between processes by unit pages, at least this many in each share.
-SPLIT_FROM = 200
-UNIT_PAGE = re.compile(r"units/[a-z0-9-]+/index\.md")
 # The one warning of a dirty build, which strict mode would count as a failure.
 DIRTY_WARNING = "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"
 
@@ -63,8 +56,6 @@ class SiteBuildError(Exception):
         super().__init__("the site build failed:\n" + "\n".join(warnings))
         self.warnings = warnings
 
-    def __reduce__(self) -> tuple:
-        return SiteBuildError, (self.warnings,)  # raised again in the build process by a worker's share
 
 
 class _Collect(logging.Handler):
@@ -197,24 +188,24 @@ def _remove_outputs(site_dir: Path, before: dict[str, str], now: dict[str, str],
         remove_files(site_dir, [output])
 
 
-def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, cache_dir: Path | None = None,
-               jobs: int | None = None) -> None:
+def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, cache_dir: Path | None = None) -> None:
     """Build ``site_dir`` from ``docs_dir`` (written by render_site); raise SiteBuildError on any warning.
 
     ``published``, the site published now, and ``cache_dir``, whose store keeps what the site was
-    built from: built incrementally from ``published`` when nothing site-wide changed since. A
-    full build of many pages is split between up to ``jobs`` processes (None: the CPU count)."""
+    built from: built incrementally from ``published`` when nothing site-wide changed since."""
     state = json.loads((docs_dir / SITE_STATE).read_text(encoding="utf-8"))
     config = _config(docs_dir, site_dir, state)
     site_fingerprint = fingerprint(state, config)
     store = open_store(cache_dir)
     previous = _published_state(store, published) if published is not None else None
+    # Measured at 1,000 unit pages, a full build split between two MkDocs processes took longer
+    # than one process (31 and 47 s against 28 and 30 s, on two shared cores): it is one process.
+    dirty = False
     if published is not None and previous is not None and previous.get("fingerprint") == site_fingerprint:
         _seed(published, site_dir, config)
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
-        _run_mkdocs(config, state, dirty=True, kept=store)
-    else:
-        _full_build(config, docs_dir, site_dir, state, jobs, store)
+        dirty = True
+    _run_mkdocs(config, state, dirty=dirty, kept=store)
     text = _state_text(site_fingerprint, state["files"])
     # in every site, so that a site built with the state and one built without are the same bytes
     write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
@@ -231,19 +222,17 @@ def _hooks(config: MkDocsConfig):
     return next(iter(config.hooks.values()))  # type: ignore[attr-defined]
 
 
-def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store,
-                share: frozenset[str] | None = None, copies: bool = True) -> None:
+def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store) -> None:
     """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the store,
     which keeps what serves the next build (the theme's templates compiled, the search's
-    dictionary); ``share``: the docs paths of the only pages to build (a dirty build), ``copies``:
-    the other files copied too."""
+    dictionary)."""
     # jieba (imported with the search plugin, as the config was loaded) announces loading its
     # dictionary; only its warnings matter here.
     logging.getLogger("jieba").setLevel(logging.WARNING)
     _load_search_dictionary(kept)
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
-    hooks._Site.shard, hooks._Site.shard_copies, hooks._Site.store = share, copies, kept
+    hooks._Site.store = kept
     collect, without_dirty_warning = _Collect(), _WithoutDirtyWarning()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -258,54 +247,8 @@ def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store,
     except (Abort, BuildError) as error:
         raise SiteBuildError(collect.messages or [str(error)]) from error
     finally:
-        hooks._Site.shard, hooks._Site.shard_copies, hooks._Site.store = None, True, None
+        hooks._Site.store = None
         logger.removeHandler(collect)
         logging.getLogger("mkdocs.commands.build").removeFilter(without_dirty_warning)
     if collect.messages:
         raise SiteBuildError(collect.messages)
-
-
-def _shares(state: dict, jobs: int | None) -> list[frozenset[str]]:
-    """The unit pages split in contiguous shares, one per process; one share (no split) for a
-    site too small to be worth a second MkDocs (each loads the config, theme and dictionary)."""
-    units = sorted(path for path in state["files"] if UNIT_PAGE.fullmatch(path))
-    if not units:
-        return [frozenset()]
-    count = max(1, min(jobs or default_jobs(), len(units) // SPLIT_FROM))
-    size = -(-len(units) // count)
-    return [frozenset(units[start:start + size]) for start in range(0, len(units), size)] or [frozenset()]
-
-
-def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dict, jobs: int | None,
-                kept: Store) -> None:
-    """Every page. Split: this process builds the first share of the unit pages, every other page
-    and file; each other share is built by a worker into a folder of its own, as a dirty build of
-    those pages only, and its pages and search entries are then moved in. The same bytes as one
-    MkDocs build: a page's HTML depends on the navigation and its own files only."""
-    shares = _shares(state, jobs)
-    if len(shares) == 1:
-        _run_mkdocs(config, state, dirty=False, kept=kept)
-        return
-    pages = [path for path in state["files"] if path.endswith(".md")]
-    with tempfile.TemporaryDirectory(prefix=".shares-", dir=site_dir.parent) as scratch, \
-            ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=WORKERS) as pool:
-        folders = [Path(scratch) / str(number) for number in range(1, len(shares))]
-        others = [pool.submit(build_share, docs_dir, folder, share, state, kept)
-                  for folder, share in zip(folders, shares[1:])]
-        _run_mkdocs(config, state, dirty=True, kept=kept,
-                    share=frozenset(pages) - frozenset().union(*shares[1:]))
-        for folder, share, other in zip(folders, shares[1:], others):
-            other.result()  # raises SiteBuildError as the worker did
-            for page in sorted(share):
-                output = _output(page, config)
-                assert output is not None  # a unit page, never a fragments file
-                target = site_dir / output
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(folder / output, target)
-        hooks = _hooks(config)
-        hooks.merge_shards(config, [folder / hooks.SEARCH_INDEX for folder in folders])
-
-
-def build_share(docs_dir: Path, site_dir: Path, share: frozenset[str], state: dict, kept: Store) -> None:
-    """In a worker: the pages of ``share`` (docs paths) into ``site_dir``, nothing else."""
-    _run_mkdocs(_config(docs_dir, site_dir, state), state, dirty=True, kept=kept, share=share, copies=False)

@@ -51,11 +51,6 @@ class _Site:
     files: Files | None = None
     built: ClassVar[set[str]] = set()  # the URLs of the pages built
     previous: ClassVar[dict[str, list[dict]]] = {}  # page URL → its entries in the search index found in site_dir
-    # A share of a full build split between processes (generator/site.py): the docs paths of the
-    # pages this one builds, and whether it copies the other files; the search index is left
-    # to be merged. None: every page.
-    shard: frozenset[str] | None = None
-    shard_copies: bool = True
     store: Store | None = None  # where Jinja keeps the theme's templates compiled (generator/site.py)
     nav_urls: ClassVar[list[str]] = []  # the URL of every page and link of the navigation
 
@@ -165,17 +160,12 @@ def _link_file(file: File, dirty: bool = False) -> None:
     link_or_copy(Path(file.abs_src_path), Path(file.abs_dest_path))
 
 
-def _in_shard(file: File) -> bool:
-    return file.src_uri in (_Site.shard or ()) if file.is_documentation_page() else _Site.shard_copies
-
-
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _Site.files = files
     for file in files:
         # consulted in dirty mode only
         # MkDocs has no hook for these per file: the instance's methods are replaced.
-        file.is_modified = partial(  # type: ignore[method-assign]
-            _output_missing if _Site.shard is None else _in_shard, file)
+        file.is_modified = partial(_output_missing, file)  # type: ignore[method-assign]
         if file.src_dir == config.docs_dir and not file.is_documentation_page() and file.generated_by is None:
             file.copy_file = partial(_link_file, file)  # type: ignore[method-assign]
     return files
@@ -266,23 +256,10 @@ def compact_search_index(index: dict) -> str:
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
-def merge_shards(config: MkDocsConfig, indexes: list[Path]) -> None:
-    """After a full build split between processes, in the one that built into config.site_dir:
-    its search index with the other shares' (``indexes``), page after page, as one build writes it."""
-    path = Path(config.site_dir) / SEARCH_INDEX
-    _Site.previous = {}
-    for index in indexes:
-        _Site.previous.update(_entries_by_page(json.loads(index.read_text(encoding="utf-8"))["docs"]))
-    assert _Site.files is not None  # on_files ran earlier in the same build
-    pages = [file.page.url for file in _Site.files.documentation_pages() if file.page is not None]
-    merged = merge_search_index(json.loads(path.read_text(encoding="utf-8")), pages)
-    path.write_text(compact_search_index(merged), encoding="utf-8")
-
-
 @event_priority(-100)  # after the search plugin (priority 0) has written the index
 def on_post_build(*, config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / SEARCH_INDEX
-    if path.exists() and _Site.shard is None:
+    if path.exists():
         assert _Site.files is not None  # on_files ran earlier in the same build
         pages = [file.page.url for file in _Site.files.documentation_pages() if file.page is not None]
         index = merge_search_index(json.loads(path.read_text(encoding="utf-8")), pages)

@@ -22,8 +22,8 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
               default=Path("site"), show_default=True, help="Output folder of the static site.")
 @click.option("--strict", is_flag=True, help="Also exit non-zero when a consistency check fails.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes reading documents, making the package's rows, rendering and building "
-                   "pages  [default: the CPU count]")
+              help="Worker processes reading documents, making the package's rows and rendering pages  "
+                   "[default: the CPU count]")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CACHE_DIR,
               show_default=True, help="Where extraction results are kept, so unchanged documents are not read again.")
 @click.option("--no-cache", is_flag=True, help="Read every document again and leave the cache untouched.")
