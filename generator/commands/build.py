@@ -25,8 +25,8 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
               help="Worker processes reading documents, making the package's rows and rendering pages  "
                    "[default: the CPU count]")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CACHE_DIR,
-              show_default=True, help="Where extraction results are kept, so unchanged documents are not read again.")
-@click.option("--no-cache", is_flag=True, help="Read every document again and leave the cache untouched.")
+              show_default=True, help="Where the store keeps what the next build reuses (records, package rows, zips, pages).")
+@click.option("--no-cache", is_flag=True, help="Build everything afresh and leave the store untouched.")
 def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
                   cache_dir: Path, no_cache: bool) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
