@@ -1,4 +1,4 @@
-"""Bad and hostile input (issue 7): every bad file gets a clear reason, nothing is lost,
+"""Bad and hostile input: every bad file gets a clear reason, nothing is lost,
 nothing is injected. All hostile inputs are generated here; the good ones are the corpus.
 """
 

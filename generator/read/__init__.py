@@ -10,6 +10,7 @@ PDF is read page by page under a page cap; a legacy Word, WPS or RTF file is con
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.document import Document
 from generator.read.docx_reader import read_docx, read_parts
@@ -29,10 +30,13 @@ from generator.read.text_reader import parse_text, read_text
 from generator.read.xls_reader import read_xls_bytes
 from generator.read.xlsx_reader import read_xlsx_bytes
 
+if TYPE_CHECKING:
+    from generator.cache import Store
 
-def read_document(path: Path, limits: Limits = LIMITS, conversions: Path | None = None) -> Document:
+
+def read_document(path: Path, limits: Limits = LIMITS, conversions: Store | None = None) -> Document:
     """Read a .docx, PDF, legacy Word/WPS/RTF file, Excel workbook (.xlsx, .xls), or the
-    plain-text export (.txt), into the document model; ``conversions`` is the folder caching
+    plain-text export (.txt), into the document model; ``conversions`` is the store keeping
     LibreOffice's conversions."""
     data = load(path, limits)
     kind = sniff(data, path.suffix)
