@@ -76,6 +76,9 @@ def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
     if failure.kind == "error":
         return Unreadable(source.file, f"the generator failed on it: {failure.message}",
                           "a bug in budget-site: please report it with the file")
+    if failure.kind == "memory":
+        return Unreadable(source.file, f"reading stopped: {failure.message}",
+                          "the file may be built to exhaust memory; open it in Word and save it again as .docx")
     return Unreadable(source.file, f"reading stopped: {failure.message}",
                       "the file may be built to hang the reader; open it in Word and save it again as .docx")
 

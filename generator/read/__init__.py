@@ -10,7 +10,8 @@ from pathlib import Path
 
 from generator.document import Document
 from generator.read.docx_reader import read_docx, read_parts
-from generator.read.safety import LIMITS, Kind, Limits, UnreadableDocument, check_package, decode_text, load, sniff
+from generator.read.safety import (LIMITS, Kind, Limits, UnreadableDocument, check_package, decode_text, load,
+                                   sniff)
 from generator.read.text_reader import parse_text, read_text
 
 
@@ -18,10 +19,12 @@ def read_document(path: Path, limits: Limits = LIMITS) -> Document:
     """Read a .docx, or the plain-text export (.txt), into the document model."""
     data = load(path, limits)
     if sniff(data, path.suffix) is Kind.TEXT:
-        return parse_text(decode_text(data, limits), path.name)
+        return parse_text(decode_text(data, limits), path.name, limits)
     parts = check_package(data, limits)
     try:
-        return read_parts(parts, path.name)
+        return read_parts(parts, path.name, limits)
+    except UnreadableDocument:
+        raise
     except Exception as error:  # lxml and the package's own structure fail in many ways
         raise UnreadableDocument(f"not a readable Word document: {type(error).__name__}: {error}",
                                  "open it in Word or LibreOffice and save it again as .docx") from error

@@ -65,6 +65,10 @@ class Limits:
     # A small entry may compress very well (a blank styles part) and is harmless.
     ratio_floor_bytes: int = 1 * MB
     max_text_bytes: int = 20 * MB
+    # The grid a table asks for (w:gridSpan, w:gridBefore/After): Word itself stops at 63 columns.
+    # Checked before the grid is laid out, so a span of 10^8 costs nothing.
+    max_table_columns: int = 1000
+    max_table_cells: int = 2_000_000
 
 
 LIMITS = Limits()
@@ -231,6 +235,16 @@ def _check_no_dtd(name: str, data: bytes) -> None:
     if b"!" in data and any(mark in data for mark in DOCTYPE_MARKS):
         raise UnreadableDocument(f"XML part {name} declares a DTD, which Word documents never do "
                                  "(an XML entity attack?)", DO_NOT_OPEN)
+
+
+def check_table_grid(rows: int, columns: int, limits: Limits = LIMITS, where: str = "") -> None:
+    """Refuse a table whose grid would be over the limits, before anything the size of the grid is made."""
+    if columns > limits.max_table_columns:
+        raise UnreadableDocument(f"a table{where} asks for {columns:,} grid columns, over the limit of "
+                                 f"{limits.max_table_columns:,}", DO_NOT_OPEN)
+    if rows * columns > limits.max_table_cells:
+        raise UnreadableDocument(f"a table asks for a grid of {rows:,} × {columns:,} cells, over the limit of "
+                                 f"{limits.max_table_cells:,}", DO_NOT_OPEN)
 
 
 def decode_text(data: bytes, limits: Limits = LIMITS) -> str:
