@@ -50,8 +50,13 @@ class BuildOptions:
 
 
 def printable(text: str) -> str:
-    """Control characters from file names shown as escapes, so a name cannot drive the terminal."""
+    """Control characters shown as escapes, so that document text or a file name in a log line
+    cannot drive the terminal (clear it, set its title, reverse the text)."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def _printable_log(log: Callable[[str], None]) -> Callable[[str], None]:
+    return lambda line: log(printable(line))
 
 
 @dataclass
@@ -84,6 +89,8 @@ def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
 
 
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
+    """Every stage; each line logged is made printable first (document text reaches the log)."""
+    log = _printable_log(log)
     result = BuildResult()
     # The server the workers are forked from imports the generator meanwhile.
     start_workers()
@@ -101,7 +108,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
         if isinstance(outcome, Unreadable):
             result.unreadable.append(outcome)
             line = f"unreadable: {outcome.file}: {outcome.reason}" + (f" ({outcome.hint})" if outcome.hint else "")
-            log(printable(line))
+            log(line)
         else:
             extracted.append(outcome)
     log(f"read {len(extracted)} disclosures, {len(result.unreadable)} unreadable")

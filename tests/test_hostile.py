@@ -133,6 +133,9 @@ HOSTILE_COUNTY = "</title><script>alert(2)</script>县"
 # File names come from volunteers too.
 HOSTILE_TEXT = "2024_<img src=x onerror=alert(6)>_单位预算.txt"
 FORMULA = '=HYPERLINK("http://evil.example/","行政单位医疗")'
+# Set the terminal's title, clear the screen, a C1 CSI, reverse the text that follows.
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
 PAYLOADS = {
     # cell text in the corpus → the same cell carrying an injection attempt
     "行政运行": "<script>alert(1)</script>行政运行",
@@ -141,6 +144,7 @@ PAYLOADS = {
     "基本工资": "[x](javascript:alert(1))基本工资",
     "住房公积金": '<iframe src="javascript:alert(1)"></iframe>住房公积金',
     "行政单位医疗": FORMULA,
+    "卫生健康支出": ESCAPES + "卫生健康支出",
 }
 
 
@@ -473,7 +477,7 @@ def test_payloads_are_kept_exactly_as_data(hostile_build):
     with (hostile_build["options"].datapackage_dir / "expenditure_by_function.csv").open(encoding="utf-8") as file:
         names = {row["function_name"] for row in csv.DictReader(file)}
     for cell, payload in PAYLOADS.items():
-        if cell in ("行政运行", "网信事务", "机关事业单位基本养老保险缴费支出", "住房公积金", "行政单位医疗"):
+        if cell in ("行政运行", "网信事务", "机关事业单位基本养老保险缴费支出", "住房公积金", "行政单位医疗", "卫生健康支出"):
             assert payload in names, payload
     with (hostile_build["options"].datapackage_dir / "units.csv").open(encoding="utf-8") as file:
         unit = next(row for row in csv.DictReader(file) if row["unit_code"] == "999001")
@@ -500,6 +504,16 @@ def test_payloads_show_as_text_on_the_unit_page(hostile_build):
     assert "{{ 7*7 }}机关事业单位基本养老保险缴费支出" in text  # shown, not evaluated by Jinja …
     assert "49机关事业单位基本养老保险缴费支出" not in text  # … which would print 49
     assert "../../../evil/</title><script>alert(5)</script>网信办本级" in text
+
+
+def test_no_control_character_reaches_a_page_or_the_terminal(hostile_build):
+    """The CSV keeps the escape sequences as published (above); pages and charts drop them."""
+    for path in [*html_pages(hostile_build["options"].site_dir),
+                 *(hostile_build["options"].site_dir / "units").rglob("*.svg")]:
+        assert not CONTROL_CHARACTER.search(path.read_text(encoding="utf-8")), path
+    text = "".join(browser_view(hostile_page(hostile_build).read_text(encoding="utf-8")).text)
+    assert "]0;pwned[2J31m卫生健康支出" in text
+    assert not CONTROL_CHARACTER.search(hostile_build["result"].output)
 
 
 def test_charts_carry_no_markup_from_documents(hostile_build):
