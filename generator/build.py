@@ -19,7 +19,7 @@ from generator.package import start_datapackage
 from generator.records import CheckOutcome, Disclosure
 from generator.render import render_site
 from generator.site import build_site
-from generator.sources import SourceDocument, discover_sources
+from generator.sources import SourceDocument, SourceProblem, discover_sources
 from generator.stored import InMemoryRecords, Records, check_records
 
 __all__ = ["BuildOptions", "BuildResult", "Unreadable", "build", "printable", "read_and_extract"]
@@ -88,13 +88,21 @@ def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
                       "the file may be built to hang the reader; open it in Word and save it again as .docx")
 
 
+def _unreadable(result: BuildResult, unreadable: Unreadable, log: Callable[[str], None]) -> None:
+    result.unreadable.append(unreadable)
+    log(f"unreadable: {unreadable.file}: {unreadable.reason}" + (f" ({unreadable.hint})" if unreadable.hint else ""))
+
+
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
     """Every stage; each line logged is made printable first (document text reaches the log)."""
     log = _printable_log(log)
     result = BuildResult()
     # The server the workers are forked from imports the generator meanwhile.
     start_workers()
-    sources = discover_sources(options.source_dir)
+    problems: list[SourceProblem] = []
+    sources = discover_sources(options.source_dir, problems)
+    for problem in problems:
+        _unreadable(result, Unreadable(problem.file, problem.reason, problem.hint), log)
     if options.cache_dir is not None:
         store = RecordStore(options.cache_dir / "records")
     else:  # the records are stored for this build only, as long as its result is kept
@@ -106,9 +114,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
         if isinstance(outcome, Failure):
             outcome = _failed(source, outcome)
         if isinstance(outcome, Unreadable):
-            result.unreadable.append(outcome)
-            line = f"unreadable: {outcome.file}: {outcome.reason}" + (f" ({outcome.hint})" if outcome.hint else "")
-            log(line)
+            _unreadable(result, outcome, log)
         else:
             extracted.append(outcome)
     log(f"read {len(extracted)} disclosures, {len(result.unreadable)} unreadable")
