@@ -15,6 +15,8 @@ from generator.check.tally import CheckTally
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure, start_workers
+from generator.outputs import (Folder, OutputRefused, check_outputs, environment_error, environment_message,
+                               lock_outputs)
 from generator.package import start_datapackage
 from generator.records import CheckOutcome, Disclosure
 from generator.render import render_site
@@ -22,7 +24,7 @@ from generator.site import build_site
 from generator.sources import SourceDocument, SourceProblem, discover_sources
 from generator.stored import InMemoryRecords, Records, check_records
 
-__all__ = ["BuildOptions", "BuildResult", "Unreadable", "build", "printable", "read_and_extract"]
+__all__ = ["BuildOptions", "BuildResult", "OutputRefused", "Unreadable", "build", "printable", "read_and_extract"]
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,43 @@ def _unreadable(result: BuildResult, unreadable: Unreadable, log: Callable[[str]
 
 
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
-    """Every stage; each line logged is made printable first (document text reaches the log)."""
-    log = _printable_log(log)
+    """Every stage; each line logged is made printable first (document text reaches the log).
+
+    Raises OutputRefused, before anything is written, for outputs over the input or each other,
+    or while another build holds them; and, keeping the previous outputs, for a full disk, a
+    read-only file system or a refused permission."""
+    outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
+    check_outputs(_written_folders(options), _protected_folders(options), Path.cwd())
+    try:
+        with lock_outputs(outputs):
+            return _build(options, _printable_log(log), outputs)
+    except Exception as error:
+        cause = environment_error(error)
+        if cause is None:
+            raise
+        raise OutputRefused(environment_message(cause)) from error
+
+
+def _docs_dir(options: BuildOptions) -> Path:
+    return options.docs_dir or options.site_dir.parent / "build" / "docs"
+
+
+def _written_folders(options: BuildOptions) -> list[Folder]:
+    written = [Folder("the data package folder (--datapackage)", options.datapackage_dir)]
+    if options.with_site:
+        written += [Folder("the site folder (--site)", options.site_dir),
+                    Folder("the folder of the site's Markdown", _docs_dir(options))]
+    return written
+
+
+def _protected_folders(options: BuildOptions) -> list[Folder]:
+    protected = [Folder("the source folder (--source)", options.source_dir)]
+    if options.cache_dir is not None:
+        protected.append(Folder("the cache folder (--cache-dir)", options.cache_dir))
+    return protected
+
+
+def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path]) -> BuildResult:
     result = BuildResult()
     # The server the workers are forked from imports the generator meanwhile.
     start_workers()
@@ -125,7 +162,6 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     result.checks = CheckTally.merged(tallies.values())
     for line in summary_lines(tallies):
         log(line)
-    outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
     # With a cache, the site is built from the published one when nothing site-wide changed.
     site_state = options.cache_dir / "site" if options.cache_dir is not None else None
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
@@ -137,7 +173,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
                                cache_dir=options.cache_dir, jobs=options.jobs, log=log) as package:
             write_report(result, options.strict, staged[0])
             if options.with_site:
-                docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
+                docs_dir = _docs_dir(options)
                 render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
                             cache_dir=options.cache_dir, jobs=options.jobs)
                 build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state, jobs=options.jobs)

@@ -25,6 +25,8 @@ YEAR = re.compile(r"\d{4}")
 # The bytes that are not UTF-8, as surrogateescape decodes them.
 UNDECODED = re.compile("[\udc80-\udcff]")
 SHOWN_CHARACTERS = 40
+# The csv module's default: far longer than any note or URL.
+MAX_FIELD_CHARACTERS = 131_072
 FIX_THE_ROW = "correct the row in manifest.csv (a UTF-8 CSV, one row per file)"
 
 
@@ -48,6 +50,9 @@ def parse_manifest(source_dir: Path, problems: list[ManifestProblem]) -> dict[st
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: dict[str, dict[str, str]] = {}
     first_row: dict[str, int] = {}
+    # The limit is the csv module's, global: libraries raise it, and a manifest is read the same
+    # whatever was imported before.
+    previous_limit = csv.field_size_limit(MAX_FIELD_CHARACTERS)
     try:
         header = next(reader, None)
         if header is None or "file" not in header:
@@ -66,6 +71,8 @@ def parse_manifest(source_dir: Path, problems: list[ManifestProblem]) -> dict[st
             rows[name] = row
     except csv.Error as error:  # a field past the csv module's size limit, a quote never closed
         problems.append(ManifestProblem(reader.line_num, f"not readable as CSV from here on ({error})"))
+    finally:
+        csv.field_size_limit(previous_limit)
     return rows
 
 
