@@ -42,13 +42,14 @@ class Folder:
 def check_outputs(outputs: Sequence[Folder], others: Sequence[Folder], root: Path) -> None:
     """Refuse an output that is, contains or lies inside another output or one of ``others``
     (the source folder, the cache…), or that is or contains the project ``root``."""
+    for output in outputs:
+        relation = _relation(_real(output.path), _real(root))
+        if relation in ("is", "contains"):
+            raise OutputRefused(f"{output.label} {output.path} {relation} the project root {root}: "
+                                "it would be replaced by the output; choose another folder")
     for index, output in enumerate(outputs):
-        path = _real(output.path)
-        if _relation(path, _real(root)) in ("is", "contains"):
-            raise OutputRefused(f"{output.label} {output.path} {_relation(path, _real(root))} the project root "
-                                f"{root}: it would be replaced by the output; choose another folder")
         for other in [*outputs[:index], *outputs[index + 1:], *others]:
-            relation = _relation(path, _real(other.path))
+            relation = _relation(_real(output.path), _real(other.path))
             if relation is not None:
                 raise OutputRefused(f"{output.label} {output.path} {relation} {other.label} {other.path}: "
                                     "one would replace the other; choose another folder")
