@@ -149,6 +149,8 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
     extracted = []
     for source, outcome in zip(sources, extract_all(sources, options.jobs, store, log)):
         if isinstance(outcome, Failure):
+            if outcome.kind == "environment":
+                raise OutputRefused(outcome.message)
             outcome = _failed(source, outcome)
         if isinstance(outcome, Unreadable):
             _unreadable(result, outcome, log)

@@ -29,6 +29,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence, TypeVar
 
+from generator.outputs import ENVIRONMENT_ERRORS, environment_message
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -55,7 +57,7 @@ under 20 MB, and the largest package the read guards let through (a 128 MB part)
 
 @dataclass(frozen=True)
 class Failure:
-    kind: str  # error / timeout / memory / crash
+    kind: str  # error / timeout / memory / environment (a full disk…) / crash
     message: str
 
 
@@ -168,6 +170,10 @@ def _guarded(func: Callable[[T], R], item: T, guards: _Guards) -> R | Failure:
         return Failure("timeout", f"took longer than {timeout:g} s")
     except MemoryError:  # what it held is freed as the error unwinds: the worker goes on
         return Failure("memory", f"over the memory limit of {guards.memory // MB:,} MB per document")
+    except OSError as error:
+        if error.errno in ENVIRONMENT_ERRORS:  # a full disk: no document after it would fare better
+            return Failure("environment", environment_message(error))
+        return Failure("error", f"{type(error).__name__}: {error}")
     except Exception as error:  # a bug or a library failure on this one document
         return Failure("error", f"{type(error).__name__}: {error}")
     finally:

@@ -4,6 +4,7 @@ outputs intact; the corpus publishes as soon as the outputs are right."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 
 from generator.build import BuildOptions, OutputRefused, build
 from generator.cli import cli
+from generator.isolation import Failure, map_isolated
 from generator.outputs import lock_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,3 +185,25 @@ def test_a_read_only_output_folder_ends_in_one_line_and_keeps_the_previous_outpu
         assert result.exit_code == 1, result.output
         assert error_line(result.output).startswith("Error: build stopped: the file system is read-only (")
         assert tree(disk) == before
+
+
+def write_on_a_full_disk(name: str) -> str:
+    """Module level, so that worker processes can unpickle it."""
+    if name == "full":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/cache/records/ab.pickle")
+    return name
+
+
+def test_a_full_disk_in_a_worker_is_not_called_a_bug():
+    results = map_isolated(write_on_a_full_disk, ["a", "full", "b"], jobs=2)
+    assert results == ["a", Failure("environment", "build stopped: no space left on the device "
+                                                   "(/cache/records/ab.pickle); the previous outputs are kept"), "b"]
+
+
+def test_a_full_cache_disk_stops_the_build_in_one_line(project):
+    with tmpfs(project / "disk", 1) as disk:
+        (disk / "filler").write_bytes(bytes(1 << 20))
+        result = cli_build("--cache-dir", str(disk / "cache"), "--no-site")
+        assert result.exit_code == 1, result.output
+        assert error_line(result.output).startswith("Error: build stopped: no space left on the device")
+        assert not (project / "datapackage").exists()
