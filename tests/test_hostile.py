@@ -532,6 +532,14 @@ def test_spreadsheet_cells_are_never_formulas(hostile_build):
     assert formulas == []
 
 
+def test_the_data_page_sends_excel_users_to_the_workbook(hostile_build):
+    """The CSV keeps the formula as published (test_payloads_are_kept_exactly_as_data), so the page says
+    which file to open in Excel."""
+    text = "".join(browser_view((hostile_build["options"].site_dir / "data" / "index.html")
+                                .read_text(encoding="utf-8")).text)
+    assert "在 Excel 中查看数据请用这个工作簿：它的文本单元格永远不会被当作公式。" in text
+
+
 # --- a build that fails midway leaves the previous outputs ---------------------------------------
 
 def snapshot(folder: Path) -> dict[str, bytes]:
