@@ -7,7 +7,10 @@ import csv
 import shutil
 from decimal import Decimal
 
+from click.testing import CliRunner
+
 from generator.build import BuildOptions, build
+from generator.cli import cli
 from generator.render.charts import bar_chart
 from generator.render.figures import Bar
 from generator.render.markup import md
@@ -47,3 +50,11 @@ def test_pages_and_charts_drop_control_characters():
     chart = bar_chart(f"标题{ESCAPES}", [Bar(f"卫生{ESCAPES}健康", Decimal("325000"))])
     assert not CONTROL_CHARACTER.search(chart)
     assert "卫生]0;pwned[2J31m健康" in chart
+
+
+def test_inspect_shows_escapes_as_escapes(tmp_path):
+    text = (TEXT_EXPORTS / GOOD_DOCX.replace(".docx", ".txt")).read_text(encoding="utf-8")
+    path = write(tmp_path / "escapes.txt", text.replace(REPEATED, REPEATED[:6] + ESCAPES + REPEATED[6:]))
+    output = CliRunner().invoke(cli, ["inspect", str(path)]).output
+    assert not CONTROL_CHARACTER.search(output)
+    assert f"主要为主要为{SHOWN}减少人员经费支出" in output
