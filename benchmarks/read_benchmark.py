@@ -24,8 +24,8 @@ import copy
 import io
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import docx
 from lxml import etree
@@ -86,9 +86,10 @@ def main() -> None:
     worst = 0.0
     for name, data in cases:
         document = read_docx(io.BytesIO(data), name)
-        reader, alone = best_ms(lambda: read_docx(io.BytesIO(data), name), lambda: lxml_alone(data), args.repeat)
-        first, alone_again = best_ms(lambda: (forget_reductions(), read_docx(io.BytesIO(data), name)),
-                                     lambda: lxml_alone(data), args.repeat)
+        reader, alone = best_ms(lambda data=data, name=name: read_docx(io.BytesIO(data), name),
+                                lambda data=data: lxml_alone(data), args.repeat)
+        first, alone_again = best_ms(lambda data=data, name=name: (forget_reductions(), read_docx(io.BytesIO(data), name)),
+                                     lambda data=data: lxml_alone(data), args.repeat)
         worst = max(worst, reader / alone)
         print(f"{name:<44} {sum(1 for _ in document.tables()):>6} {reader:>10.1f} {alone:>8.1f} "
               f"{reader / alone:>6.2f} {first / alone_again:>11.2f}")

@@ -7,8 +7,8 @@ is independent of the file format.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     text: str = ""
-    tables: list["Table"] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Table:
         return grouped
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass

@@ -100,4 +100,5 @@ def environment_error(error: BaseException) -> OSError | None:
 
 def environment_message(error: OSError) -> str:
     where = f" ({error.filename})" if error.filename else ""
-    return f"build stopped: {ENVIRONMENT_ERRORS[error.errno]}{where}; the previous outputs are kept"
+    what = ENVIRONMENT_ERRORS.get(error.errno or 0, error.strerror or str(error))
+    return f"build stopped: {what}{where}; the previous outputs are kept"

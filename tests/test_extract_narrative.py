@@ -6,8 +6,8 @@ from decimal import Decimal
 from functools import cache
 
 import pytest
-
 from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
+
 from generator.document import Cell, Document, Paragraph, Table
 from generator.extract.facts import FACTS
 from generator.extract.narrative import extract_narrative

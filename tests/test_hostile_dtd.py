@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from test_hostile import CORPUS, GOOD_DOCX, SECRET, write
 
 from generator.build import BuildOptions, build
 from generator.read import UnreadableDocument, read_document
-from test_hostile import CORPUS, GOOD_DOCX, SECRET, write
 
 MAIN = "word/document.xml"
 RENAMED = "word/body.bin"

@@ -8,13 +8,13 @@ import shutil
 from decimal import Decimal
 
 from click.testing import CliRunner
+from test_hostile import CONTROL_CHARACTER, CORPUS, ESCAPES, GOOD_DOCX, TEXT_EXPORTS, write
 
 from generator.build import BuildOptions, build
 from generator.cli import cli
 from generator.render.charts import bar_chart
 from generator.render.figures import Bar
 from generator.render.markup import md
-from test_hostile import CONTROL_CHARACTER, CORPUS, ESCAPES, GOOD_DOCX, TEXT_EXPORTS, write
 
 UNIT = "224001中共馆陶县委网络安全和信息化委员会办公室本级"
 OTHER_UNIT = "224009中共馆陶县委网络安全和信息化委员会办公室测试"

@@ -122,7 +122,7 @@ def test_two_concurrent_builds_on_the_same_outputs(project):
         second = subprocess.run([sys.executable, "-m", "generator", *arguments], cwd=project, env=environment,
                                 capture_output=True, text=True)
         go.touch()
-        out, err = first.communicate(timeout=120)
+        _, err = first.communicate(timeout=120)
     finally:
         first.kill()
     assert second.returncode == 1

@@ -108,7 +108,7 @@ def test_a_bad_value_in_the_changed_disclosure_is_caught_and_numbered_as_in_the_
 
 def test_a_primary_key_repeated_across_two_disclosures_is_caught(tmp_path, cache, monkeypatch):
     edited = corrupt(monkeypatch, "expenditure_by_function", CHANGED, OTHER)
-    with pytest.raises(PackageInvalid, match="expenditure_by_function row 8: primary-key: .* same as in the row "
+    with pytest.raises(PackageInvalid, match=r"expenditure_by_function row 8: primary-key: .* same as in the row "
                                              "at position 5") as raised:
         build(tmp_path / "dp", edited, cache)
     assert "1 of 6 disclosures" in raised.value.report.method

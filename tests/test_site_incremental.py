@@ -211,5 +211,5 @@ def test_the_search_dictionary_is_kept_as_a_pickle(tmp_path, monkeypatch):
     monkeypatch.setattr(jieba.dt, "initialized", False)
     monkeypatch.setattr(jieba.dt, "FREQ", {})
     site._load_search_dictionary(tmp_path)  # from the pickle
-    assert jieba.dt.initialized and jieba.dt.FREQ == frequencies and jieba.dt.total == total
+    assert jieba.dt.initialized and frequencies == jieba.dt.FREQ and jieba.dt.total == total
     assert list(jieba.cut("基层政权建设和社区治理")) == words

@@ -13,8 +13,17 @@ from click.testing import CliRunner
 from generator.build import read_and_extract
 from generator.check import run_checks
 from generator.cli import cli
-from generator.corpus import (DEFAULT_TEMPLATE, GeneratedFile, capacity, generate_corpus, plan_corpus, plan_file,
-                              read_manifest_rows, render_file, revise_file)
+from generator.corpus import (
+    DEFAULT_TEMPLATE,
+    GeneratedFile,
+    capacity,
+    generate_corpus,
+    plan_corpus,
+    plan_file,
+    read_manifest_rows,
+    render_file,
+    revise_file,
+)
 from generator.corpus.disclosure import DisclosureSpec, chinese_number
 from generator.corpus.docx import Package
 from generator.corpus.regions import DEPARTMENTS, Region

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Iterable, Iterator
 
 from generator.check.engine import (
     CENT,
@@ -104,7 +104,8 @@ def compare_facts(disclosure: Disclosure, names: Iterable[str],
                          f"{len(stated)} statement(s) of {name} not checked: the table is not published")
             continue
         for fact in stated:
-            yield against(fact, source[0], source[1])
+            if source is not None:
+                yield against(fact, source[0], source[1])
 
 
 def income_line(disclosure: Disclosure, pattern: str) -> tuple[Decimal | None, str] | None:
@@ -231,6 +232,7 @@ def three_public(disclosure: Disclosure) -> Iterator[Result]:
         if item is not None:
             rows.setdefault(item, row)
     for name, item in _THREE_PUBLIC_FACTS.items():
+        source: tuple[Decimal | None, str] | None
         if table is None:
             source = None
         elif not table.rows:

@@ -17,8 +17,17 @@ from decimal import Decimal
 
 from generator.document import Document, Paragraph, Table
 from generator.extract.codes import CODE_LENGTHS, is_valid_code
-from generator.extract.header import (Header, compact, is_code_label, is_column_number_row, is_data_like,
-                                      is_name_label, is_sequence_label, read_header, row_key)
+from generator.extract.header import (
+    Header,
+    compact,
+    is_code_label,
+    is_column_number_row,
+    is_data_like,
+    is_name_label,
+    is_sequence_label,
+    read_header,
+    row_key,
+)
 from generator.extract.layout import LayoutRow, layout_row
 from generator.extract.money import AmountError, parse_amount
 from generator.records import BudgetTable, Finding, TableKind, TableRow, TableStatus
@@ -294,9 +303,7 @@ def _read_line(spec: TableSpec, side: _Side, texts: list[str], money_unit: str, 
                findings: list[Finding]) -> TableRow | None:
     name = _clean(texts[side.name_col]) if side.name_col is not None else ""
     code = compact(texts[side.code_col]) if side.code_col is not None else ""
-    if not code and (match := _CODE_AND_NAME.match(name)):
-        code, name = match.group(1), _clean(match.group(2))
-    elif code and not name and (match := _CODE_AND_NAME.match(code)):
+    if (not code and (match := _CODE_AND_NAME.match(name))) or (code and not name and (match := _CODE_AND_NAME.match(code))):
         code, name = match.group(1), _clean(match.group(2))
     published = [(name_, texts[col]) for col, name_ in side.amounts]
     if not name and not code and not any(text.strip() for _, text in published):

@@ -10,8 +10,7 @@ from pathlib import Path
 
 from generator.document import Document
 from generator.read.docx_reader import read_docx, read_parts
-from generator.read.safety import (LIMITS, Kind, Limits, UnreadableDocument, check_package, decode_text, load,
-                                   sniff)
+from generator.read.safety import LIMITS, Kind, Limits, UnreadableDocument, check_package, decode_text, load, sniff
 from generator.read.text_reader import parse_text, read_text
 
 

@@ -38,7 +38,8 @@ def _px(value: Decimal | int) -> str:
 
 def _text_width(text: str) -> Decimal:
     """An estimate: CJK glyphs are about one em wide, Latin letters and digits about half."""
-    return sum((Decimal(FONT_SIZE) if ord(char) > 0x2e7f else Decimal(FONT_SIZE) * Decimal("0.6")) for char in text)
+    return sum(((Decimal(FONT_SIZE) if ord(char) > 0x2e7f else Decimal(FONT_SIZE) * Decimal("0.6")) for char in text),
+               Decimal(0))
 
 
 def _shorten(label: str) -> str:

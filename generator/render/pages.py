@@ -24,15 +24,15 @@ import generator
 from generator.atomic import write_bytes
 from generator.check.tally import CheckTally
 from generator.history.year_over_year import YearComparison, unit_histories
+from generator.isolation import map_parallel
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind
 from generator.render import charts, figures, views
 from generator.render.changelog import changelog_blocks
 from generator.render.docs_folder import DocsFolder, sha256
-from generator.render.downloads import Download, DataPackage, read_datapackage, source_date_epoch
+from generator.render.downloads import DataPackage, Download, read_datapackage, source_date_epoch
 from generator.render.fragments import Fragments, fragments_file
 from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
 from generator.render.names import unit_titles
-from generator.isolation import map_parallel
 from generator.stored import Header, Portable, Records
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
@@ -80,7 +80,8 @@ def environment(templates: Path | None = None, compiled: Path | None = None) -> 
     """The templates' environment; ``compiled``: a folder keeping them compiled between builds
     (Jinja checks each one against its source)."""
     env = Environment(loader=FileSystemLoader(templates or TEMPLATES_DIR),
-                      bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled is not None else None, undefined=StrictUndefined, autoescape=True,
+                      bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
+                      undefined=StrictUndefined, autoescape=True,
                       finalize=escape_unless_markup, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(md=md, amount=amount, amount_with_unit=amount_with_unit, number=number)
@@ -125,7 +126,7 @@ def _year_charts(directory: str, disclosure: Disclosure) -> list[Chart]:
     return made
 
 
-def _source(directory: str, disclosure: Disclosure, source_dir: Path) -> Download:
+def _source(directory: str, disclosure: Header, source_dir: Path) -> Download:
     """The published file, under an ASCII name: its original name may hold anything. Its
     checksum is the one taken when it was read (_write_unit states the copy's)."""
     suffix = Path(disclosure.source_file).suffix.lower()

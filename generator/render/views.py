@@ -93,7 +93,7 @@ def performance_projects(narrative: Narrative) -> list:
     with_table = {project.project_name for project in narrative.projects if project.source != "narrative"}
     return [project for project in narrative.projects
             if project.source != "narrative"
-            or (project.goal or project.project_name in with_indicators) and project.project_name not in with_table]
+            or ((project.goal or project.project_name in with_indicators) and project.project_name not in with_table)]
 
 
 def indicator_grid(narrative: Narrative, project_name: str) -> Grid:
