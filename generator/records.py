@@ -74,6 +74,7 @@ class BudgetTable:
     extra_columns: list[str] = field(default_factory=list)  # unrecognised header labels, kept and reported
     money_unit: str = "万元"  # 万元 or 元, as published above the table
     location: str = ""  # where it stands in the document, e.g. "table 3 (block 12)"
+    source_file: str = ""  # the file it was read from ("" when missing)
     note: str = ""  # e.g. the empty-table statement
 
 
@@ -165,6 +166,14 @@ class Narrative:
     sections: list[str] = field(default_factory=list)  # headings found, in order
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file a disclosure was read from."""
+
+    file: str  # file name inside source_docs/
+    sha256: str
+
+
 @dataclass(slots=True)
 class Disclosure:
     disclosure_id: str  # f"{unit_id}-{year}"
@@ -181,6 +190,9 @@ class Disclosure:
     # Every paragraph outside tables, in document order: the wording checks (template text,
     # years, units, reasons for changes) read the text as published.
     paragraphs: list[str] = field(default_factory=list)
+    # Every file it was read from, source_file first: more than one when the manifest groups
+    # files into one disclosure (a workbook of tables and a Word file of explanation).
+    source_files: list[SourceFile] = field(default_factory=list)
 
     def table(self, kind: TableKind) -> BudgetTable | None:
         table = self.tables.get(kind)

@@ -8,6 +8,11 @@ The folder is untrusted like the documents: each entry is checked for its kind a
 before it is opened or hashed, and anything that is not a regular file inside the folder
 (a FIFO, a device, a folder, a link out of it) or is over the size cap is a ``SourceProblem``,
 listed as unreadable with its reason. So is every bad row of the manifest (generator.manifest).
+
+Files with the same value in the manifest's ``disclosure`` column are one disclosure (often
+the nine tables in a workbook and the explanation in a Word file): they are read in a
+defined order, workbooks first, then the others, each group by file name, and the first
+is the disclosure's main file. A file without a value stands alone.
 """
 
 from __future__ import annotations
@@ -15,16 +20,25 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.manifest import FIX_THE_ROW, MANIFEST_NAME, ManifestProblem, parse_manifest
-from generator.read.safety import LIMITS, UnreadableDocument, check_size
+from generator.read.safety import LIMITS, Kind, UnreadableDocument, check_size, load, sniff
 
-MANIFEST_FIELDS = ("file", "province", "city", "county", "year", "scope", "source_url", "note")
+MANIFEST_FIELDS = ("file", "province", "city", "county", "year", "scope", "source_url", "note", "disclosure")
 # Files in the folder that are about the documents, not documents.
 NOT_DOCUMENTS = {MANIFEST_NAME, "README.md", "README.txt"}
 NOT_A_FILE = "put the document itself in the folder, as a regular file"
+
+
+@dataclass(frozen=True)
+class Companion:
+    """Another file of the same disclosure, read after the main one."""
+
+    path: Path
+    file: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,8 @@ class SourceDocument:
     source_url: str = ""
     note: str = ""
     in_manifest: bool = False
+    disclosure: str = ""  # the manifest's grouping value, "" for a file that stands alone
+    companions: tuple[Companion, ...] = ()  # the disclosure's other files, in reading order
 
 
 @dataclass(frozen=True)
@@ -145,5 +161,31 @@ def discover_sources(source_dir: Path, problems: list[SourceProblem] | None = No
             source_url=row.get("source_url", "").strip(),
             note=row.get("note", "").strip(),
             in_manifest=bool(row),
+            disclosure=(row.get("disclosure") or "").strip(),
         ))
-    return documents
+    return group_disclosures(documents)
+
+
+def group_disclosures(documents: list[SourceDocument]) -> list[SourceDocument]:
+    """One source per disclosure: files sharing a ``disclosure`` value become their main file
+    (the first in reading order) with the others as its companions; the manifest row of
+    the main file gives the region, year, scope and URL."""
+    groups: dict[str, list[SourceDocument]] = {}
+    for document in documents:
+        if document.disclosure:
+            groups.setdefault(document.disclosure, []).append(document)
+    grouped = []
+    for document in documents:
+        members = groups.get(document.disclosure, [document])
+        ordered = sorted(members, key=lambda member: (not _is_workbook(member.path), member.file))
+        if document is ordered[0]:
+            companions = tuple(Companion(m.path, m.file, m.sha256) for m in ordered[1:])
+            grouped.append(replace(document, companions=companions))
+    return grouped
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        return sniff(load(path), path.suffix) in (Kind.XLSX, Kind.XLS)
+    except UnreadableDocument:
+        return False

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from test_hostile import CORPUS, GOOD_DOCX, SECRET, write
+from workbooks import standard_sheets, write_xlsx
 
 from generator.build import BuildOptions, build
 from generator.read import UnreadableDocument, read_document
@@ -107,3 +108,21 @@ def test_dtd_documents_beside_the_corpus_cost_only_themselves(tmp_path, secret):
         "ucs4.docx": f"XML part {MAIN}", "renamed.docx": f"XML part {RENAMED}"}
     assert not any(SECRET.encode() in path.read_bytes() for path in (tmp_path / "datapackage").rglob("*")
                    if path.is_file())
+
+
+def test_a_dtd_in_a_ucs4_workbook_part_is_refused(tmp_path, secret):
+    """The guard is the package's, so the workbook reader has it too."""
+    book = write_xlsx(tmp_path / "tables.xlsx", standard_sheets(read_document(CORPUS / GOOD_DOCX)))
+    assert len(list(read_document(book).tables())) == 9  # readable as written
+    with zipfile.ZipFile(book) as package:
+        xml = package.read("xl/workbook.xml").decode()
+        parts = {entry.filename: package.read(entry.filename) for entry in package.infolist()}
+    start = xml.index("?>") + 2 if xml.startswith("<?xml") else 0
+    doctype = f'<?xml version="1.0" encoding="UCS-4"?>{ENTITY.format(secret=secret)}'
+    parts["xl/workbook.xml"] = (doctype + xml[start:]).encode("utf-32-be")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name, data in parts.items():
+            copy.writestr(name, data)
+    with pytest.raises(UnreadableDocument, match=r"^XML part xl/workbook.xml declares a DTD"):
+        read_document(write(tmp_path / "ucs4.xlsx", out.getvalue()))

@@ -89,6 +89,7 @@ def _table_status(disclosure: Disclosure) -> list[Row]:
             "columns": " ".join(table.columns) if table else "",
             "extra_columns": "；".join(table.extra_columns) if table else "",
             "note": table.note if table else "",
+            "source_file": table.source_file if table else "",
         })
     return rows
 

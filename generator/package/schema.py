@@ -207,7 +207,8 @@ DISCLOSURES = ResourceSchema(
               enum=("部门", "单位")),
         _text("published_unit", "发布金额单位", "The money unit the document uses (万元 or 元); every amount in "
               "this package is converted to yuan.", enum=("万元", "元")),
-        _text("source_file", "源文件", "File name of the source document.", required=True),
+        _text("source_file", "源文件", "File name of the source document; the first (its tables' workbook) when "
+              "the manifest groups several files into one disclosure.", required=True),
         _text("source_sha256", "源文件SHA-256", "SHA-256 of the source document's bytes.", required=True,
               pattern="[0-9a-f]{64}"),
         _text("source_url", "来源网址", "Where the document was published, when known."),
@@ -236,6 +237,9 @@ TABLE_STATUS = ResourceSchema(
         _text("extra_columns", "未识别列", "Header labels not recognised as a known column, separated by ；. Their "
               "figures are not in the table's resource."),
         _text("note", "说明", "Statement published with the table, e.g. why it is empty."),
+        _text("source_file", "源文件", "File the table was read from (one of the disclosure's files when the "
+              "manifest groups several, e.g. a workbook of tables and a Word file of explanation); blank when "
+              "missing."),
     ),
     ("disclosure_id", "table"),
     (ON_DISCLOSURE,),

@@ -34,7 +34,7 @@ from typing import IO
 from lxml import etree
 
 from generator.document import Block, Cell, Document, Paragraph, Table
-from generator.read.safety import LIMITS, Limits, check_no_dtd, check_package, check_table_grid, load, load_stream
+from generator.read.safety import LIMITS, Limits, check_package, check_table_grid, load, load_stream
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -115,19 +115,19 @@ def read_docx(source: str | Path | IO[bytes], name: str = "", limits: Limits = L
 def read_parts(parts: Mapping[str, bytes], name: str, limits: Limits = LIMITS) -> Document:
     """Read a package from its inflated parts (zip name → bytes); a table asking for a grid over
     ``limits`` raises UnreadableDocument."""
-    main_name, main, styles_name, styles_xml = _main_parts(parts)
-    root, runs_joined = _parse_main(main_name, main)
+    main, styles_xml = _main_parts(parts)
+    root, runs_joined = _parse_main(main)
     body = _child(root, BODY)
     if body is None:
         raise ValueError("the main document part has no body")
-    styles_root = _parsed(styles_name, styles_xml) if styles_xml is not None else None
+    styles_root = etree.fromstring(styles_xml, PARSER) if styles_xml is not None else None
     # Only the styles body paragraphs name are read, after the walk, unless reading another
     # could fail: an outline level in digits int() does not take, which ASCII cannot hold.
     styles = _style_names(styles_root) if styles_xml is not None and not styles_xml.isascii() else None
     items = _walk(body, runs_joined)
     if items is None:
         # A w:t with children, which Word never writes: joined runs might read otherwise.
-        items = _walk(_child(_parse_main(main_name, main, join_runs=False)[0], BODY), False)
+        items = _walk(_child(_parse_main(main, join_runs=False)[0], BODY), False)
         assert items is not None  # only a walk of joined runs gives up
     items = [_paragraph_style(item) if isinstance(item, tuple) else item for item in items]
     if styles is None:
@@ -136,33 +136,25 @@ def read_parts(parts: Mapping[str, bytes], name: str, limits: Limits = LIMITS) -
     return Document(blocks=blocks, source=name)
 
 
-def _parsed(name: str, xml: bytes) -> etree._Element:
-    """A part's root, parsed safely; a part declaring a DTD is refused, whatever its name or encoding."""
-    root = etree.fromstring(xml, PARSER)
-    check_no_dtd(name, root)
-    return root
-
-
-def _main_parts(parts: Mapping[str, bytes]) -> tuple[str, bytes, str, bytes | None]:
-    """The main document part's name and XML, and its styles part's (XML None when there is none)."""
+def _main_parts(parts: Mapping[str, bytes]) -> tuple[bytes, bytes | None]:
+    """The main document part's XML and its styles part's XML (None when there is none)."""
     main = _related(parts, "", OFFICE_DOCUMENT)
     if main is None or main not in parts:
         raise ValueError("the package has no main document part")
     content_type = _content_type(parts, main)
     if content_type != WORD_MAIN:
         raise ValueError(f"not a Word document: the main part is {content_type}")
-    styles = _related(parts, main, STYLES) or ""
-    return main, parts[main], styles, parts.get(styles) if styles else None
+    styles = _related(parts, main, STYLES)
+    return parts[main], parts.get(styles) if styles else None
 
 
 def _related(parts: Mapping[str, bytes], source: str, reltype: str) -> str | None:
     """The zip name of the first internal part ``source`` ("" for the package) relates to by ``reltype``."""
     folder, _, filename = source.rpartition("/")
-    rels_name = posixpath.join(folder, "_rels", filename + ".rels")
-    rels = parts.get(rels_name)
+    rels = parts.get(posixpath.join(folder, "_rels", filename + ".rels"))
     if rels is None:
         return None
-    for relationship in _parsed(rels_name, rels).iter(RELATIONSHIPS_NS + "Relationship"):
+    for relationship in etree.fromstring(rels, PARSER).iter(RELATIONSHIPS_NS + "Relationship"):
         if relationship.get("Type") == reltype and relationship.get("TargetMode") != "External":
             # Targets are relative to the source's folder, as python-docx resolves them.
             return posixpath.normpath(posixpath.join("/" + folder, relationship.get("Target", ""))).lstrip("/")
@@ -173,7 +165,7 @@ def _content_type(parts: Mapping[str, bytes], name: str) -> str | None:
     """The content type [Content_Types].xml gives a part: its override, else its extension's default."""
     if CONTENT_TYPES not in parts:
         raise ValueError(f"the package has no {CONTENT_TYPES}")
-    types = _parsed(CONTENT_TYPES, parts[CONTENT_TYPES])
+    types = etree.fromstring(parts[CONTENT_TYPES], PARSER)
     overrides = {item.get("PartName", "").lower(): item.get("ContentType")
                  for item in types.iter(CONTENT_TYPES_NS + "Override")}
     if "/" + name.lower() in overrides:
@@ -184,7 +176,7 @@ def _content_type(parts: Mapping[str, bytes], name: str) -> str | None:
     return defaults.get(extension)
 
 
-def _parse_main(name: str, xml: bytes, join_runs: bool = True) -> tuple[etree._Element, bool]:
+def _parse_main(xml: bytes, join_runs: bool = True) -> tuple[etree._Element, bool]:
     """The main part's root element, parsed trimmed (``_trimmed``) whenever that reads the
     same, and whether adjacent runs were joined.
 
@@ -196,12 +188,12 @@ def _parse_main(name: str, xml: bytes, join_runs: bool = True) -> tuple[etree._E
     if trimmed is not xml:
         joined = trimmed.replace(RUN_JOIN, b"") if join_runs else trimmed
         try:
-            root = _parsed(name, joined)
+            root = etree.fromstring(joined, PARSER)
         except etree.XMLSyntaxError:
             root = None
         if root is not None and _w_bound_once(root, joined):
             return root, len(joined) != len(trimmed)
-    return _parsed(name, xml), False
+    return etree.fromstring(xml, PARSER), False
 
 
 def _trimmed(xml: bytes) -> bytes:

@@ -7,9 +7,9 @@ cap, and sniffed by its bytes, never by its name; a Word package is checked from
 zip directory before anything is inflated.
 
 A part declaring a DTD is refused outright: the package format forbids DTDs, so one is
-there to attack. Every part the reader parses is checked once parsed (``check_no_dtd``),
-so neither its name nor its encoding can hide one; the parser is safe on its own too:
-docx_reader parses every part with entities, DTD loading and network off.
+there to attack. Every part is asked of the XML parser (``check_no_dtd``), so neither its
+name nor its encoding can hide one from a reader that follows the relationships to it;
+the readers' parsers are safe on their own too, with entities, DTD loading and network off.
 
 The directory's sizes are checked first (so a bomb is refused without inflating it), then
 every part is inflated once with its output bounded by its declared size and checked
@@ -36,6 +36,7 @@ MB = 1 << 20
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAIN_PART = "word/document.xml"
+WORKBOOK_PART = "xl/workbook.xml"
 LOCAL_HEADER_SIZE = 30
 # Word writes entries stored or deflated; anything else is not from an Office program.
 WORD_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
@@ -69,6 +70,10 @@ class Limits:
     # Checked before the grid is laid out, so a span of 10^8 costs nothing.
     max_table_columns: int = 1000
     max_table_cells: int = 2_000_000
+    # Workbooks: a budget workbook has a dozen sheets of a few hundred cells.
+    max_sheets: int = 200
+    max_sheet_cells: int = 1_000_000  # rows × columns of the grid a sheet's text spans
+    max_workbook_cells: int = 2_000_000  # cells the reader makes, all sheets together
 
 
 LIMITS = Limits()
@@ -77,6 +82,8 @@ LIMITS = Limits()
 class Kind(Enum):
     DOCX = "docx"
     TEXT = "text"
+    XLSX = "xlsx"
+    XLS = "xls"
 
 
 def load(path: Path, limits: Limits = LIMITS) -> bytes:
@@ -104,8 +111,10 @@ def check_size(size: int, limits: Limits = LIMITS) -> None:
 def sniff(data: bytes, suffix: str) -> Kind:
     """What the bytes are; the name only decides between the text export and nothing."""
     if data.startswith(ZIP_MAGIC):
-        return Kind.DOCX
+        return _zip_kind(data)
     if data.startswith(OLE2_MAGIC):
+        if _is_ole2_workbook(data):
+            return Kind.XLS
         raise _ole2(data)
     head = data[:512].lstrip().lower()
     if head.startswith(b"%pdf"):
@@ -120,6 +129,24 @@ def sniff(data: bytes, suffix: str) -> Kind:
         return Kind.TEXT
     raise UnreadableDocument("not a Word document (.docx) or its plain-text export (.txt)",
                              "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
+
+
+def _zip_kind(data: bytes) -> Kind:
+    """A workbook holds xl/workbook.xml and no Word main part; any other zip is checked as Word."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return Kind.DOCX  # check_package says what is wrong with it
+    return Kind.XLSX if WORKBOOK_PART in names and MAIN_PART not in names else Kind.DOCX
+
+
+def _is_ole2_workbook(data: bytes) -> bool:
+    """An Excel 97–2003 file: its directory names a Workbook (or, before Excel 97, Book)
+    stream and no Word stream. Directory names are UTF-16 and end with a NUL character."""
+    if "WordDocument".encode("utf-16-le") in data:
+        return False
+    return any(f"{stream}\0".encode("utf-16-le") in data for stream in ("Workbook", "Book"))
 
 
 def _ole2(data: bytes) -> UnreadableDocument:
@@ -145,9 +172,10 @@ def conversion_hint() -> str:
             "or open it in Word and save as .docx")
 
 
-def check_package(data: bytes, limits: Limits = LIMITS) -> dict[str, bytes]:
+def check_package(data: bytes, limits: Limits = LIMITS, main_part: str = MAIN_PART) -> dict[str, bytes]:
     """Every part by its zip name, inflated once within the caps; refuses a zip that is
-    damaged, not Word, or a zip bomb."""
+    damaged, without ``main_part`` (a Word package's, or a workbook's), a zip bomb, or
+    carries a DTD."""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as error:
@@ -156,10 +184,13 @@ def check_package(data: bytes, limits: Limits = LIMITS) -> dict[str, bytes]:
         entries = archive.infolist()
         _check_directory(entries, limits)
         names = {entry.filename for entry in entries}
-        if MAIN_PART not in names:
-            raise UnreadableDocument(f"a zip file without {MAIN_PART}: not a Word document",
+        if main_part not in names:
+            raise UnreadableDocument(f"a zip file without {main_part}: not a Word document",
                                      "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
-    return {entry.filename: inflate_part(data, entry) for entry in entries}
+    parts = {entry.filename: inflate_part(data, entry) for entry in entries}
+    for name, content in parts.items():
+        check_no_dtd(name, content)
+    return parts
 
 
 def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -223,13 +254,22 @@ def _damaged(entry: zipfile.ZipInfo, detail: str) -> UnreadableDocument:
     return UnreadableDocument(f"damaged Word document: part {entry.filename}: {detail}", DOWNLOAD_AGAIN)
 
 
-def check_no_dtd(name: str, root: etree._Element) -> None:
+def check_no_dtd(name: str, data: bytes) -> None:
     """The package format forbids DTDs in its XML (ECMA-376 Part 2); one is there to attack.
-    Asked of the parsed part: the parser has decoded it, whatever its encoding."""
-    docinfo = root.getroottree().docinfo
-    if docinfo.internalDTD is not None or docinfo.doctype:
-        raise UnreadableDocument(f"XML part {name} declares a DTD, which Word documents never do "
-                                 "(an XML entity attack?)", DO_NOT_OPEN)
+
+    Asked of the parser, not searched in the bytes: libxml2 decodes the part whatever its
+    encoding (UCS-4 too) and whatever its name, and reads it only up to the root's start tag,
+    where any DTD has been seen. A part no XML parser can read (an image) holds none to fear."""
+    try:
+        for _, element in etree.iterparse(BytesIO(data), events=("start",), resolve_entities=False,
+                                          no_network=True, load_dtd=False):
+            docinfo = element.getroottree().docinfo
+            if docinfo.internalDTD is not None or docinfo.doctype:
+                raise UnreadableDocument(f"XML part {name} declares a DTD, which Office documents never do "
+                                         "(an XML entity attack?)", DO_NOT_OPEN)
+            return
+    except etree.XMLSyntaxError:
+        return
 
 
 def check_table_grid(rows: int, columns: int, limits: Limits = LIMITS, where: str = "") -> None:
