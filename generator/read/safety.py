@@ -41,6 +41,9 @@ LOCAL_HEADER_SIZE = 30
 # Word writes entries stored or deflated; anything else is not from an Office program.
 WORD_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 
+# Parts are fed to the DTD check this much at a time, until the root element starts.
+PROLOG_CHUNK = 4096
+
 DOWNLOAD_AGAIN = "download it again from the publisher's site"
 DO_NOT_OPEN = "a real disclosure never looks like this; do not open the file, ask the publisher for a clean copy"
 
@@ -258,16 +261,18 @@ def check_no_dtd(name: str, data: bytes) -> None:
     """The package format forbids DTDs in its XML (ECMA-376 Part 2); one is there to attack.
 
     Asked of the parser, not searched in the bytes: libxml2 decodes the part whatever its
-    encoding (UCS-4 too) and whatever its name, and reads it only up to the root's start tag,
+    encoding (UCS-4 too) and whatever its name, and is fed only up to the root's start tag,
     where any DTD has been seen. A part no XML parser can read (an image) holds none to fear."""
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        for _, element in etree.iterparse(BytesIO(data), events=("start",), resolve_entities=False,
-                                          no_network=True, load_dtd=False):
-            docinfo = element.getroottree().docinfo
-            if docinfo.internalDTD is not None or docinfo.doctype:
-                raise UnreadableDocument(f"XML part {name} declares a DTD, which Office documents never do "
-                                         "(an XML entity attack?)", DO_NOT_OPEN)
-            return
+        for offset in range(0, len(data), PROLOG_CHUNK):
+            parser.feed(data[offset:offset + PROLOG_CHUNK])
+            for _, element in parser.read_events():
+                docinfo = element.getroottree().docinfo
+                if docinfo.internalDTD is not None or docinfo.doctype:
+                    raise UnreadableDocument(f"XML part {name} declares a DTD, which Office documents never do "
+                                             "(an XML entity attack?)", DO_NOT_OPEN)
+                return
     except etree.XMLSyntaxError:
         return
 
