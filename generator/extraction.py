@@ -45,12 +45,15 @@ class DisclosureHeader:
     source_url: str
     key: str  # what its records were made from (generator.cache.cache_key): equal keys, equal records
     source_files: tuple[SourceFile, ...] = ()  # every file it was read from (Disclosure.source_files)
+    template_family: str = ""
+    table_status: tuple[tuple[str, str], ...] = ()  # (table, present / empty / missing / unrecognised)
 
     @classmethod
     def of(cls, disclosure: Disclosure, key: str) -> DisclosureHeader:
         return cls(disclosure.disclosure_id, disclosure.unit, disclosure.year, disclosure.scope,
                    disclosure.published_unit, disclosure.source_file, disclosure.source_sha256,
-                   disclosure.source_url, key, tuple(disclosure.source_files))
+                   disclosure.source_url, key, tuple(disclosure.source_files), disclosure.template_family,
+                   tuple((kind.value, table.status.value) for kind, table in disclosure.tables.items()))
 
 
 @dataclass(frozen=True)

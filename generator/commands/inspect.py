@@ -8,7 +8,7 @@ import click
 
 from generator.build import printable
 from generator.document import Paragraph, Table
-from generator.extract.tables import describe_tables
+from generator.extract.describe import describe_tables
 from generator.read import UnreadableDocument, read_document
 
 
@@ -22,8 +22,8 @@ def inspect_command(file: Path, as_json: bool, tables_only: bool) -> None:
     try:
         document = read_document(file)
     except UnreadableDocument as error:
-        raise click.ClickException(
-            f"{file.name}: {error.reason}" + (f" ({error.hint})" if error.hint else "")) from error
+        raise click.ClickException(printable(
+            f"{file.name}: {error.reason}" + (f" ({error.hint})" if error.hint else ""))) from error
     if as_json:
         click.echo(json.dumps(document.to_json(), ensure_ascii=False, indent=1))
         return
