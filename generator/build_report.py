@@ -26,7 +26,7 @@ EXIT_CHECKS_FAILED = 3
 
 
 def exit_code(result: BuildResult, strict: bool) -> int:
-    if result.unreadable:
+    if result.unreadable or not result.headers:  # nothing read at all is an input problem too
         return EXIT_UNREADABLE
     if strict and result.checks.count("fail"):
         return EXIT_CHECKS_FAILED

@@ -1,7 +1,7 @@
 """Typed records that the stages exchange: extract produces them, check reads them and adds
 outcomes, package and render publish them. Amounts are Decimal yuan; None means blank.
 
-Field names follow the public data contract (DOMAIN.md, "Public data contract").
+Field names follow the public data contract (ARCHITECTURE.md, "The domain facts the code relies on").
 """
 
 from __future__ import annotations

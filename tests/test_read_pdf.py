@@ -27,6 +27,7 @@ from office import (
 
 from generator.build import BuildOptions, build
 from generator.build_report import EXIT_UNREADABLE
+from generator.cache import STORE, Store
 from generator.cli import cli
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
@@ -140,10 +141,11 @@ def test_unreadable_pdfs_have_a_one_line_reason(make, reason, corpus_pdfs, tmp_p
 
 
 def test_word97_doc_gives_the_figures_of_the_docx(word97, tmp_path):
-    document = read_document(word97, conversions=tmp_path)
+    store = Store(tmp_path / "store")
+    document = read_document(word97, conversions=store)
     assert table_figures(document) == table_figures(seed_document("003"))
-    assert len(list(tmp_path.glob("*.docx"))) == 1
-    assert read_document(word97, conversions=tmp_path).blocks == document.blocks  # from the cache
+    assert len([entry for entry in (tmp_path / "store" / "converted").rglob("*") if entry.is_file()]) == 1
+    assert read_document(word97, conversions=store).blocks == document.blocks  # from the store
 
 
 def test_rtf_gives_the_figures_of_the_docx(tmp_path):
@@ -198,4 +200,4 @@ def test_build_publishes_pdf_and_doc_beside_unreadable_pdfs(corpus_pdfs, word97,
     assert set(by_file) == set(published)
     for name, seed in (("002.pdf", "002"), ("003.doc", "003")):
         assert figures_of(by_file[name].tables) == table_figures(seed_document(seed)), name
-    assert list((tmp_path / "cache" / "records" / "converted").glob("*.docx"))
+    assert [entry for entry in (tmp_path / "cache" / STORE / "converted").rglob("*") if entry.is_file()]

@@ -10,6 +10,7 @@ PDF is read page by page under a page cap; a legacy Word, WPS or RTF file is con
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.document import Document
 from generator.read.docx_reader import read_docx, read_parts
@@ -29,15 +30,18 @@ from generator.read.text_reader import parse_text, read_text
 from generator.read.xls_reader import read_xls_bytes
 from generator.read.xlsx_reader import read_xlsx_bytes
 
+if TYPE_CHECKING:
+    from generator.cache import Store
 
-def read_document(path: Path, limits: Limits = LIMITS, conversions: Path | None = None) -> Document:
+
+def read_document(path: Path, limits: Limits = LIMITS, conversions: Store | None = None) -> Document:
     """Read a .docx, PDF, legacy Word/WPS/RTF file, Excel workbook (.xlsx, .xls), or the
-    plain-text export (.txt), into the document model; ``conversions`` is the folder caching
+    plain-text export (.txt), into the document model; ``conversions`` is the store keeping
     LibreOffice's conversions."""
     data = load(path, limits)
     kind = sniff(data, path.suffix)
     if kind is Kind.TEXT:
-        return parse_text(decode_text(data, limits), path.name)
+        return parse_text(decode_text(data, limits), path.name, limits)
     if kind is Kind.PDF:
         return read_pdf(data, path.name, limits)
     if kind is Kind.XLSX:
@@ -48,7 +52,9 @@ def read_document(path: Path, limits: Limits = LIMITS, conversions: Path | None 
         data = convert_to_docx(data, limits, conversions)
     parts = check_package(data, limits)
     try:
-        return read_parts(parts, path.name)
+        return read_parts(parts, path.name, limits)
+    except UnreadableDocument:
+        raise
     except Exception as error:  # lxml and the package's own structure fail in many ways
         raise UnreadableDocument(f"not a readable Word document: {type(error).__name__}: {error}",
                                  "open it in Word or LibreOffice and save it again as .docx") from error

@@ -3,8 +3,8 @@
 Conversion runs headless with a profile of its own (LibreOffice locks a profile, so two
 workers never share one), under a time limit that ends LibreOffice's whole process group,
 and with a fresh profile's defaults, under which no unsigned macro runs. The .docx it
-writes passes the same package guards as a published one. Results are cached by the
-input's SHA-256 in a build's conversion folder, so a file is converted once.
+writes passes the same package guards as a published one. Results are kept in the
+build's store by the input's SHA-256, so a file is converted once.
 """
 
 from __future__ import annotations
@@ -18,12 +18,17 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.read.safety import Limits, UnreadableDocument, office_program
 
+if TYPE_CHECKING:
+    from generator.cache import Store
+
 INSTALL_HINT = ("install LibreOffice (`apt-get install libreoffice-writer-nogui`) and build again, "
                 "or open the file in Word and save it as .docx")
-PROFILES = ".profiles"
+PROFILES = "office-profiles"  # beside the store: working folders, not entries
+CONVERTED = "converted"  # the store's kind for conversions, by the input's SHA-256
 
 
 def describe(data: bytes) -> str:
@@ -35,16 +40,18 @@ def describe(data: bytes) -> str:
     return "a WPS/Works document"
 
 
-def convert_to_docx(data: bytes, limits: Limits, cache: Path | None = None) -> bytes:
-    """The .docx LibreOffice makes of ``data``, from ``cache`` when converted before."""
+def convert_to_docx(data: bytes, limits: Limits, store: Store | None = None) -> bytes:
+    """The .docx LibreOffice makes of ``data``, from the store when converted before."""
     office = office_program()
     if office is None:
         raise UnreadableDocument(f"{describe(data)}: budget-site reads it through LibreOffice, "
                                  "which is not installed", INSTALL_HINT)
-    cached = cache / f"{hashlib.sha256(data).hexdigest()}.docx" if cache is not None else None
-    if cached is not None and cached.is_file():
-        return cached.read_bytes()
-    with tempfile.TemporaryDirectory(prefix="budget-site-convert-") as scratch, _profile(cache, Path(scratch)) as profile:
+    key = hashlib.sha256(data).hexdigest()
+    if store is not None and (cached := store.get(CONVERTED, key)) is not None:
+        return cached
+    profiles = store.directory.parent / PROFILES if store is not None and store.directory is not None else None
+    with tempfile.TemporaryDirectory(prefix="budget-site-convert-") as scratch, \
+            _profile(profiles, Path(scratch)) as profile:
         source = Path(scratch) / "input.doc"  # LibreOffice detects the format from the bytes
         source.write_bytes(data)
         _run([office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
@@ -55,12 +62,8 @@ def convert_to_docx(data: bytes, limits: Limits, cache: Path | None = None) -> b
             raise UnreadableDocument(f"{describe(data)} that LibreOffice could not convert",
                                      "open it in Word or LibreOffice and save it as .docx")
         converted = result.read_bytes()
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cached.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(converted)
-        os.replace(temporary, cached)
+    if store is not None:
+        store.put(CONVERTED, key, converted)
     return converted
 
 
@@ -82,14 +85,13 @@ def _run(command: list[str], seconds: float, what: str) -> None:
 
 
 @contextlib.contextmanager
-def _profile(cache: Path | None, scratch: Path) -> Iterator[Path]:
-    """A LibreOffice profile no other process uses: within a build's conversion folder, the
-    first free one of a few kept between conversions (making one takes LibreOffice ~2 s);
-    otherwise a new one in ``scratch``."""
-    if cache is None:
+def _profile(folder: Path | None, scratch: Path) -> Iterator[Path]:
+    """A LibreOffice profile no other process uses: in the cache's profile folder, the first
+    free one of a few kept between conversions (making one takes LibreOffice ~2 s); otherwise
+    a new one in ``scratch``."""
+    if folder is None:
         yield scratch / "profile"
         return
-    folder = cache / PROFILES
     folder.mkdir(parents=True, exist_ok=True)
     slot = 0
     while True:
