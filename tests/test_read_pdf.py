@@ -148,6 +148,14 @@ def test_word97_doc_gives_the_figures_of_the_docx(word97, tmp_path):
     assert read_document(word97, conversions=store).blocks == document.blocks  # from the store
 
 
+def test_word97_doc_converted_with_a_store_named_relatively(word97, tmp_path, monkeypatch):
+    """`budget-site build` names its cache folder relative to the working folder; LibreOffice's
+    profile in it must still be given as an absolute file URI."""
+    monkeypatch.chdir(tmp_path)
+    document = read_document(word97, conversions=Store(Path("cache") / "store"))
+    assert table_figures(document) == table_figures(seed_document("003"))
+
+
 def test_rtf_gives_the_figures_of_the_docx(tmp_path):
     [rtf] = office_convert([SOURCE_DOCS / f"{SEEDS['003']}.docx"], "rtf", tmp_path)
     assert rtf.read_bytes().startswith(b"{\\rtf")
