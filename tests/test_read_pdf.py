@@ -8,6 +8,7 @@ import csv
 import functools
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pypdf
@@ -31,8 +32,10 @@ from generator.cache import STORE, Store
 from generator.cli import cli
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
+from generator.extract.tables import extract_tables
 from generator.read import Document, UnreadableDocument, read_document
 from generator.read.safety import Limits
+from generator.records import TableKind
 
 # Facts the .docx states that the PDF's explanation does not give (seed 004): its asset
 # paragraph is read as two, each without the other's half of the sentence.
@@ -146,6 +149,24 @@ def test_word97_doc_gives_the_figures_of_the_docx(word97, tmp_path):
     assert table_figures(document) == table_figures(seed_document("003"))
     assert len([entry for entry in (tmp_path / "store" / "converted").rglob("*") if entry.is_file()]) == 1
     assert read_document(word97, conversions=store).blocks == document.blocks  # from the store
+
+
+def test_word97_doc_with_tables_gives_figures_and_no_split_columns(tmp_path):
+    """LibreOffice's .doc splits a published column in the grid (项目 over three grid columns):
+    read as the one column it is, with every figure and no unknown column."""
+    [made] = office_convert([SOURCE_DOCS / f"{SEEDS['001']}.docx"], "doc:MS Word 97", tmp_path)
+    document = read_document(made)
+    assert table_figures(document) == table_figures(seed_document("001"))
+    tables, _ = extract_tables(document)
+    # Tables 7 and 8 are empty, their grids ragged in LibreOffice's .doc (merges that continue nothing).
+    assert {kind: table.extra_columns for kind, table in tables.items() if table.rows} == {
+        kind: [] for kind, table in tables.items() if table.rows}
+    with_rows = {kind for kind, table in tables.items() if table.rows}
+    assert with_rows == {kind for kind, table in extract_tables(seed_document("001"))[0].items() if table.rows}
+    assert len(with_rows) == 6
+    summary = tables[TableKind.SUMMARY]
+    assert (summary.extra_columns, len(summary.rows)) == ([], 42)
+    assert sum(row.amounts["amount"] or 0 for row in summary.rows if row.name == "收入总计") == Decimal("1167600.00")
 
 
 def test_word97_doc_converted_with_a_store_named_relatively(word97, tmp_path, monkeypatch):
