@@ -25,11 +25,13 @@ from office import (
     unmapped_pdf,
     with_header_and_page_numbers,
 )
+from test_template_families import compare
 
 from generator.build import BuildOptions, build
 from generator.build_report import EXIT_UNREADABLE
 from generator.cache import STORE, Store
 from generator.cli import cli
+from generator.corpus import DEFAULT_TEMPLATE, Package, compose_file, plan_corpus
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
 from generator.extract.tables import extract_tables
@@ -120,6 +122,21 @@ def test_page_headers_footers_and_numbers_are_dropped(corpus_pdfs, tmp_path):
     assert table_figures(document) == table_figures(seed_document("000"))
     # The header moves the page breaks; paragraphs run on across them all the same.
     assert texts == [paragraph.text for _, paragraph in read_once(corpus_pdfs["000"]).paragraphs()]
+
+
+def test_a_row_broken_across_pages_with_blank_leftmost_cells_is_one_row(tmp_path):
+    """A generated 部门…预算表 disclosure printed by LibreOffice breaks the 收支总表 row
+    三十、抗疫特别国债安排的支出 across pages, the income side blank: one row, every figure."""
+    file = plan_corpus(1, 7, "provincial")[0]
+    body, ledger = compose_file(file, 7)
+    docx_path = tmp_path / "provincial.docx"
+    docx_path.write_bytes(Package(DEFAULT_TEMPLATE).write(body, file.spec.title))
+    [pdf] = office_convert([docx_path], "pdf", tmp_path)
+    tables, _ = extract_tables(read_document(pdf))
+    figures, recovered, extra = compare(ledger, tables)
+    assert figures > 400 and (recovered, extra) == (figures, 0)
+    spending = [row.name for row in tables[TableKind.SUMMARY].rows if row.side == "expenditure"]
+    assert spending[29:31] == ["三十、抗疫特别国债安排的支出", "三十一、人行科目"]
 
 
 def test_a_pdf_locked_only_against_copying_is_read(corpus_pdfs, tmp_path):
