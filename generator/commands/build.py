@@ -8,7 +8,7 @@ import click
 from generator.build import BuildOptions, OutputRefused, build, printable
 from generator.build_report import EXIT_CHECKS_FAILED, EXIT_UNREADABLE, exit_code
 from generator.cache import DEFAULT_CACHE_DIR
-from generator.package import PackageInvalid
+from generator.package import PackageDataError, PackageInvalid
 
 __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
 
@@ -42,7 +42,7 @@ def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, stric
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
                                     cache_dir=None if no_cache else cache_dir, with_site=not no_site))
-    except (PackageInvalid, OutputRefused) as error:
+    except (PackageInvalid, PackageDataError, OutputRefused) as error:
         raise click.ClickException(printable(str(error))) from error
     if not result.headers:
         click.echo(f"budget-site build: no readable document in {printable(str(source_dir))} "
