@@ -94,3 +94,6 @@ SPECS: tuple[TableSpec, ...] = (
 )
 
 SPEC_BY_KIND: dict[TableKind, TableSpec] = {spec.kind: spec for spec in SPECS}
+# The income table's 财政拨款收入 by fund: parts of fiscal_appropriation where both are published.
+APPROPRIATION_BY_FUND = ("general_budget_appropriation", "government_fund_appropriation",
+                         "state_capital_appropriation")

@@ -27,6 +27,7 @@ from generator.extract.describe import describe_tables
 from generator.extract.tables import read_tables
 from generator.read.docx_reader import read_docx
 from generator.records import Disclosure, TableKind, TableStatus
+from generator.render.figures import Bar, income_by_source
 from generator.sources import SourceDocument
 from generator.table_specs import SPEC_BY_KIND
 
@@ -321,3 +322,16 @@ def test_the_build_report_names_each_disclosures_family_and_tables() -> None:
     assert hebei["tables"] == {kind.value: "empty" if kind in empty else "present" for kind in TableKind}
     explanation_only = by_file["2020_廊坊市_网信办_部门预算.docx"]
     assert explanation_only["template_family"] == "" and set(explanation_only["tables"].values()) == {"missing"}
+
+
+def test_income_by_source_counts_fiscal_appropriation_once() -> None:
+    """Without table 1 the chart of income by source reads table 2's 合计 row: 财政拨款 published
+    beside its funds is one bar, not two."""
+    template, money_unit, year = VARIANTS["provincial every part, 序号 and 栏次, 三公 rows, unit row"]
+    file = generated(template, money_unit, year)
+    document, _ = read_back(file)
+    disclosure = disclosure_of(document, file)
+    del disclosure.tables[K.SUMMARY]
+    budget = plan_file(file, SEED)
+    label, bars = income_by_source(disclosure)
+    assert label.startswith("表2") and bars == [Bar("财政拨款收入", Decimal(budget.total) * 100)]

@@ -18,6 +18,7 @@ from generator.check.view import (
     value,
 )
 from generator.records import BudgetTable, Disclosure, TableKind, TableRow
+from generator.table_specs import APPROPRIATION_BY_FUND
 
 CODED = tuple(kind.value for kind in (TableKind.INCOME, TableKind.EXPENDITURE, TableKind.GENERAL_BUDGET,
                                       TableKind.BASIC_BY_ECONOMIC, TableKind.GOVERNMENT_FUND,
@@ -109,7 +110,6 @@ def total_equals_top_level(disclosure: Disclosure) -> Iterator[Result]:
 _FUND_COLUMNS = ("general_budget", "government_fund", "state_capital")
 _UNIT_FUND_PARTS = ("business_income", "operating_income", "superior_subsidy", "subordinate_remittance",
                     "other_income")
-_APPROPRIATION_PARTS = ("general_budget_appropriation", "government_fund_appropriation", "state_capital_appropriation")
 
 
 def row_identities(kind: TableKind, columns: list[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -122,10 +122,10 @@ def row_identities(kind: TableKind, columns: list[str]) -> list[tuple[str, tuple
             # 单位资金 is published with its sources beside it: count it once.
             identities.append(("unit_funds", _UNIT_FUND_PARTS))
             sources = tuple(c for c in sources if c not in _UNIT_FUND_PARTS)
-        if "fiscal_appropriation" in columns and any(part in columns for part in _APPROPRIATION_PARTS):
+        if "fiscal_appropriation" in columns and any(part in columns for part in APPROPRIATION_BY_FUND):
             # 财政拨款收入 published with its funds beside it: count it once.
-            identities.append(("fiscal_appropriation", _APPROPRIATION_PARTS))
-            sources = tuple(c for c in sources if c not in _APPROPRIATION_PARTS)
+            identities.append(("fiscal_appropriation", APPROPRIATION_BY_FUND))
+            sources = tuple(c for c in sources if c not in APPROPRIATION_BY_FUND)
         if "current_year_subtotal" in columns:
             identities += [("total", ("current_year_subtotal", "carryover")), ("current_year_subtotal", sources)]
         else:
