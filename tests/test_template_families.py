@@ -296,6 +296,8 @@ def test_inspect_shows_family_rule_and_column_mapping(tmp_path) -> None:
     assert "      column 3 '支出功能分类科目/科目编码/项' → code part 项" in lines
     assert "      column 4 '支出功能分类科目/科目名称' → name" in lines
     assert any(line.startswith("      items as columns: 单位名称 / 合计 / 因公出国(境)费") for line in lines)
+    assert "      '机关运行经费' → operating_expenses (a figure the table states)" in lines
+    assert not [line for line in lines if "unknown columns" in line]
 
 
 @pytest.mark.parametrize("family", ["hebei", "mof", "provincial"])

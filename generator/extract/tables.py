@@ -34,7 +34,7 @@ from generator.extract.header import (
 )
 from generator.extract.money import AmountError, parse_amount
 from generator.extract.recognise import Found, Recognition, recognise
-from generator.extract.three_public import is_transposed, read_transposed
+from generator.extract.three_public import STATED_COLUMNS, is_transposed, read_transposed
 from generator.records import BudgetTable, Finding, TableKind, TableRow, TableStatus
 from generator.table_specs import SPECS, TableSpec
 
@@ -171,6 +171,8 @@ def _read_table(found: Found, money_unit: str) -> _Read:
                             extra_columns=extra_columns, money_unit=money_unit, location=where, note=" ".join(notes),
                             source_file=first.table.source)
         mapping = [f"items as columns: {' / '.join('/'.join(labels) for labels in header.labels if labels)}"]
+        mapping += [f"{label!r} → {STATED_COLUMNS[label]} (a figure the table states)" for label in extra_columns
+                    if label in STATED_COLUMNS]
         return _Read(table, findings + more, mapping)
     sides, extras, sequence = _map_columns(spec, header)
     body = _body(found, body_start, sequence, header.signatures(first.table), notes, findings)

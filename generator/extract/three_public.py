@@ -17,6 +17,8 @@ from generator.records import BudgetTable, Finding, NarrativeFact, TableRow
 ROWS = {"total": "合计", "travel": "一、因公出国（境）费", "cars": "二、公务用车购置及运维费",
         "car_purchase": "其中：公务用车购置费", "car_running": "公务用车运行维护费", "reception": "三、公务接待费"}
 THREE_PUBLIC_ROWS = tuple(ROWS.values())
+# Columns beside the items read as a figure the table states (see operating_expenses).
+STATED_COLUMNS = {"机关运行经费": "operating_expenses"}
 
 
 def is_transposed(header: Header) -> bool:
@@ -108,7 +110,7 @@ def operating_expenses(table: BudgetTable) -> tuple[NarrativeFact | None, list[F
     """机关运行经费 published as a column of the 三公 table, as a figure the table states. It is
     not a 三公 item (a row would join the items' sums), and it is the same fact the explanation
     states, so the check of 机关运行经费 against 公用经费 reads both alike."""
-    label = next((label for label in table.extra_columns if "机关运行经费" in label), None)
+    label = next((label for label in table.extra_columns if label in STATED_COLUMNS), None)
     text = table.rows[0].extra.get(label, "").strip() if label is not None and table.rows else ""
     if not text:
         return None, []
