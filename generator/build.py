@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from generator.build_report import write_report
 from generator.cache import RecordStore, prune_records
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
+from generator.cluster import ClusterError, connected
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure, start_workers
@@ -47,6 +49,9 @@ class BuildOptions:
     """Render and build the static site; False publishes the data package only."""
     changelog: Path = Path(CHANGELOG_NAME)
     """The data changelog; its newest snapshot version is stamped into the package."""
+    cluster: str | None = None
+    """A Dask scheduler's address (or local:N) to run the per-document and per-unit work on
+    (generator.cluster); None = local worker processes. Needs cache_dir, on a filesystem the workers share."""
 
 
 def printable(text: str) -> str:
@@ -81,6 +86,18 @@ def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
 
 
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
+    if options.cluster is None:
+        return _build(options, log)
+    if options.cache_dir is None:
+        raise ClusterError("a build on a cluster needs a cache folder: the workers store the records there")
+    # The workers find the sources and the store by these paths, wherever they run.
+    cache_dir, source_dir = options.cache_dir.resolve(), options.source_dir.resolve()
+    with connected(options.cluster, cache_dir, source_dir):
+        log(f"cluster: {options.cluster}")
+        return _build(dataclasses.replace(options, source_dir=source_dir, cache_dir=cache_dir), log)
+
+
+def _build(options: BuildOptions, log: Callable[[str], None]) -> BuildResult:
     result = BuildResult()
     # The server the workers are forked from imports the generator meanwhile.
     start_workers()

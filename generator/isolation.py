@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -55,6 +55,18 @@ class _Timeout(BaseException):
     """Not an Exception: the reader's own ``except Exception`` must not swallow it."""
 
 
+class Remote(Protocol):
+    """Another engine for the two maps below (generator.cluster): the stages call them either way."""
+
+    def map_isolated(self, func: Callable[[T], R], items: Sequence[T], timeout: float) -> list[R | Failure]: ...
+
+    def map_parallel(self, func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]: ...
+
+
+remote: Remote | None = None
+"""Set while a build runs on a cluster (generator.cluster.connected); None: local worker processes."""
+
+
 def default_jobs() -> int:
     return os.cpu_count() or 1
 
@@ -63,6 +75,8 @@ def map_isolated(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 
                  timeout: float = DEFAULT_TIMEOUT) -> list[R | Failure]:
     """``func(item)`` for every item in up to ``jobs`` worker processes (default: the CPU
     count), in input order. ``func`` and the items must pickle (a module-level function)."""
+    if remote is not None:
+        return remote.map_isolated(func, items, timeout)
     results: dict[int, R | Failure] = {}
     workers = max(1, min(jobs or default_jobs(), len(items)))
     broken = _run_pool(func, items, range(len(items)), workers, timeout, results)
@@ -83,6 +97,9 @@ def map_parallel(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 
     """``func(item)`` for every item, in input order, as each is ready, in up to ``jobs`` worker
     processes: for the generator's own work on records it made (no untrusted parsing), so an
     error is raised rather than isolated. ``func`` and the items must pickle."""
+    if remote is not None:
+        yield from remote.map_parallel(func, items)
+        return
     workers = max(1, min(jobs or default_jobs(), len(items)))
     if workers == 1 or len(items) < PARALLEL_FROM:
         yield from map(func, items)

@@ -8,6 +8,7 @@ import click
 from generator.build import BuildOptions, build
 from generator.build_report import EXIT_CHECKS_FAILED, EXIT_UNREADABLE, exit_code
 from generator.cache import DEFAULT_CACHE_DIR
+from generator.cluster import ClusterError
 from generator.package import PackageInvalid
 
 __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
@@ -27,8 +28,12 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CACHE_DIR,
               show_default=True, help="Where extraction results are kept, so unchanged documents are not read again.")
 @click.option("--no-cache", is_flag=True, help="Read every document again and leave the cache untouched.")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Run the per-document and per-unit work on a Dask cluster: its scheduler's address "
+                   "(tcp://host:8786), or local:N for N worker processes on this machine. Needs the dask extra, "
+                   "and the sources and the cache folder on a filesystem the workers share.")
 def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
-                  cache_dir: Path, no_cache: bool) -> None:
+                  cache_dir: Path, no_cache: bool, cluster: str | None) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
     Exit codes: 0 all inputs read; 1 the data package did not validate (the previous
@@ -38,7 +43,7 @@ def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, stric
     """
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
-                                    cache_dir=None if no_cache else cache_dir))
-    except PackageInvalid as error:
+                                    cache_dir=None if no_cache else cache_dir, cluster=cluster))
+    except (PackageInvalid, ClusterError) as error:
         raise click.ClickException(str(error)) from error
     sys.exit(exit_code(result, strict))

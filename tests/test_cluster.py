@@ -1,0 +1,109 @@
+"""The build on a Dask cluster (generator.cluster) publishes the bytes of the local build."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SOURCE_DOCS
+from distributed import Client, get_task_stream
+
+from generator import isolation
+from generator.build import BuildOptions, build
+from generator.cluster import ClusterError, DaskRemote, check_workers, local_cluster
+from generator.corpus import generate_corpus
+from generator.isolation import Failure
+from tests.test_hostile_isolation import behave
+
+SEED = 21
+GENERATED = 20
+
+
+def _corpus(folder: Path) -> int:
+    """The five real disclosures and twenty generated ones in one folder; how many."""
+    generate_corpus(GENERATED, SEED, folder)
+    with (SOURCE_DOCS / "manifest.csv").open(encoding="utf-8", newline="") as manifest:
+        rows = list(csv.DictReader(manifest))
+    with (folder / "manifest.csv").open("a", encoding="utf-8", newline="") as manifest:
+        csv.DictWriter(manifest, list(rows[0])).writerows(rows)
+    for row in rows:
+        shutil.copy(SOURCE_DOCS / row["file"], folder / row["file"])
+    return GENERATED + len(rows)
+
+
+def _build(root: Path, source: Path, cluster: str | None) -> dict[str, bytes]:
+    result = build(BuildOptions(source, root / "datapackage", root / "site", jobs=2, docs_dir=root / "docs",
+                                cache_dir=root / "cache", changelog=root / "CHANGELOG.md", cluster=cluster),
+                   log=lambda line: None)
+    assert result.unreadable == []
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for folder in ("datapackage", "site", "docs") for path in sorted((root / folder).rglob("*"))
+            if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with local_cluster(2) as running:
+        yield running
+
+
+def test_a_build_on_two_dask_workers_publishes_the_local_bytes(tmp_path, cluster):
+    source = tmp_path / "sources"
+    count = _corpus(source)
+    local = _build(tmp_path / "local", source, None)
+    with Client(cluster) as client, get_task_stream(client) as tasks:
+        remote = _build(tmp_path / "cluster", source, cluster.scheduler_address)
+    assert remote.keys() == local.keys()
+    assert [path for path in local if remote[path] != local[path]] == []
+    assert sum(path.startswith("site/units/") and path.endswith("/index.html") for path in local) == count
+    # Every document was read on the two workers, and package rows and unit pages were made there.
+    ran = {(task["key"].split("-")[0], task["worker"]) for task in tasks.data}
+    assert {name for name, _ in ran} >= {"_isolated_chunk", "_parallel_chunk"}
+    assert len({worker for _, worker in ran}) == 2
+
+
+def test_isolation_holds_on_the_cluster(cluster):
+    with Client(cluster) as client:
+        isolation.remote = DaskRemote(client)
+        try:
+            results = isolation.map_isolated(behave, ["a", "raise", "crash", "b", "hang"], timeout=1)
+            made = list(isolation.map_parallel(str.upper, ["x", "y", "z"]))
+        finally:
+            isolation.remote = None
+    assert results[:2] == ["A", Failure("error", "ValueError: bad cell")]
+    assert results[2].kind == "crash" and results[3] == "B"
+    assert results[4] == Failure("timeout", "took longer than 1 s")
+    assert made == ["X", "Y", "Z"]
+
+
+class _OneWorker:
+    """A client whose one worker is this process."""
+
+    def wait_for_workers(self, count: int, timeout: float) -> None:
+        pass
+
+    def run(self, func, *args):
+        return {"tcp://10.0.0.2:40000": func(*args)}
+
+
+def test_a_worker_that_cannot_see_the_sources_stops_the_build(tmp_path):
+    with pytest.raises(ClusterError, match=r"does not see .*elsewhere.*shares"):
+        check_workers(_OneWorker(), tmp_path / "cache", tmp_path / "elsewhere")
+    check_workers(_OneWorker(), tmp_path / "cache", tmp_path)
+    assert list((tmp_path / "cache").iterdir()) == []  # the probe is gone
+
+
+def test_a_build_on_a_cluster_needs_a_cache_folder(tmp_path):
+    with pytest.raises(ClusterError, match="cache folder"):
+        build(BuildOptions(SOURCE_DOCS, tmp_path / "dp", tmp_path / "site", cluster="local:1"))
+
+
+def test_the_build_does_not_import_dask_without_a_cluster():
+    code = ("import sys, generator.cli, generator.build, generator.cluster; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
