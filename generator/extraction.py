@@ -8,12 +8,13 @@ disclosure's records in memory at once, and they do not cross a pipe.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.cache import RecordStore, cache_key
-from generator.check import check_across_years, check_alone
+from generator.check import check_across_years, check_alone, years_view
 from generator.check.tally import CheckTally
 from generator.extract import extract_disclosure
 from generator.isolation import Failure, default_jobs, map_isolated
@@ -98,7 +99,13 @@ def store_disclosure(store: RecordStore, key: str, disclosure: Disclosure) -> Ex
     extracted = Extracted(DisclosureHeader.of(disclosure, key), CheckTally.of(checked.outcomes),
                           check_across_years(disclosure, None))
     store.put(key, checked, extracted)
+    store.put_derived(years_view_key(key), years_view(disclosure))
     return extracted
+
+
+def years_view_key(key: str) -> str:
+    """Of the store's entry of what the rules across years read of the disclosure stored under key."""
+    return hashlib.sha256(f"years view\x1f{key}".encode()).hexdigest()
 
 
 def extract_all(sources: Sequence[SourceDocument], jobs: int | None, store: RecordStore,

@@ -19,9 +19,9 @@ from typing import Protocol
 
 from generator import records as record_module
 from generator.cache import RecordStore, code_version
-from generator.check import check_across_years, merge_outcomes, previous_years
+from generator.check import check_across_years, merge_outcomes, previous_years, years_view
 from generator.check.tally import CheckTally
-from generator.extraction import DisclosureHeader, Extracted
+from generator.extraction import DisclosureHeader, Extracted, years_view_key
 from generator.isolation import map_parallel
 from generator.records import CheckOutcome, Disclosure
 
@@ -148,10 +148,20 @@ class YearPair:
                               .encode()).hexdigest()
 
 
+def _years_view(store: RecordStore, key: str) -> Disclosure:
+    """What the rules across years read of a stored disclosure, kept beside its records when it was
+    extracted: loading its records instead cost a pair 9 ms, the rules 0.02 ms."""
+    view = store.derived(years_view_key(key))
+    if view is None:  # removed or damaged: made again from the records
+        view = years_view(store.records(key).disclosure)
+        store.put_derived(years_view_key(key), view)
+    return view
+
+
 def check_pair(pair: YearPair) -> list[CheckOutcome]:
     """In a worker: the rules across years on the pair, kept in the store."""
     store = RecordStore(pair.store_dir)
-    outcomes = check_across_years(store.records(pair.current).disclosure, store.records(pair.previous).disclosure)
+    outcomes = check_across_years(_years_view(store, pair.current), _years_view(store, pair.previous))
     store.put_derived(pair.key, outcomes)
     return outcomes
 
@@ -169,7 +179,8 @@ class StoredRecords:
                     for disclosure_id, before in previous_years(self.headers).items()}
         self._previous_key = {disclosure_id: header.key for disclosure_id, header in previous.items()}
         self._across_years: dict[str, list[CheckOutcome]] = {}
-        self.pair_keys: set[str] = set()  # the store's entries of the rules across years
+        # The store's entries of the rules across years: each year's view, each pair's outcomes.
+        self.pair_keys: set[str] = {years_view_key(header.key) for header in self.headers}
         pending: dict[str, YearPair] = {}  # disclosure_id → its pair, not checked before
         for item in extracted:
             header = item.header
