@@ -36,6 +36,7 @@ class Table:
     n_rows: int
     n_cols: int
     warnings: list[str] = field(default_factory=list)
+    source: str = ""  # the file it was read from, when a document joins several (else Document.source)
 
     def grid(self) -> list[list[str]]:
         """The table as rows × columns of text, each merged cell's text at its top-left only."""

@@ -33,6 +33,10 @@ def test_the_read_benchmark_prints_a_ratio_for_every_document():
     for row in rows:  # ms of the reader and of lxml alone, the ratio, the ratio of a first read
         assert all(float(figure) > 0 for figure in row.split()[-4:])
     assert "worst ratio" in done.stdout.splitlines()[-1]
+    workbooks = [line.split() for line in done.stdout.splitlines() if line.startswith(("xlsx ", "xls "))]
+    assert sorted(row[0] for row in workbooks) == ["xls"] * 3 + ["xlsx"] * 3
+    for row in workbooks:  # nine tables, ms of the workbook reader and of the whole .docx
+        assert row[2] == "9" and float(row[3]) > 0 and float(row[4]) > 0
 
 
 def test_the_speed_up_is_reported_against_the_first_cluster():

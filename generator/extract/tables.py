@@ -293,7 +293,8 @@ def _read_table(found: _Found, money_unit: str) -> tuple[BudgetTable, list[Findi
     columns = list(dict.fromkeys(name for side in sides for _, name in side.amounts))
     table = BudgetTable(kind=spec.kind, title=found.title, status=TableStatus.PRESENT if rows else TableStatus.EMPTY,
                         columns=columns, rows=rows, extra_columns=[label for _, label in extras],
-                        money_unit=money_unit, location=where, note=" ".join(notes))
+                        money_unit=money_unit, location=where, note=" ".join(notes),
+                        source_file=found.parts[0].table.source)
     if not rows and notes and not any(_EMPTY_NOTE.search(note) for note in notes):
         findings.append(Finding("extract", where, f"table {spec.number} has no rows and its note does not say why"))
     return table, findings

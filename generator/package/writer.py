@@ -168,6 +168,8 @@ def _descriptor(disclosures: list[Header], meta: PackageMeta, csvs: dict[str, Cs
         if disclosure.source_url:
             source["path"] = disclosure.source_url
         sources.append(source)
+        # the other files of a disclosure read from several
+        sources += [{"title": file.file, "sha256": file.sha256} for file in disclosure.source_files[1:]]
     publishers = sorted({(d.unit.province + d.unit.city + d.unit.county + d.unit.unit_name).strip()
                          for d in disclosures} - {""})
     return {

@@ -129,13 +129,10 @@ def income_by_source(disclosure: Disclosure) -> tuple[str, list[Bar]]:
 
 
 def projects(disclosure: Disclosure) -> tuple[str, list[Bar]]:
-    """Projects as 支出说明 lists them (they add up to 项目支出), else as the performance tables give them."""
-    for source, label in (("narrative", "情况说明 支出说明"), ("performance_table", "情况说明 绩效目标表")):
-        bars = [Bar(project.project_name, project.amount) for project in disclosure.narrative.projects
-                if project.source == source and project.amount is not None]
-        if bars:
-            return label, bars
-    return "", []
+    """Projects once each (支出说明 and 绩效目标表 joined): they add up to 项目支出."""
+    bars = [Bar(project.project_name, project.amount) for project in disclosure.narrative.projects
+            if project.amount is not None]
+    return ("情况说明 项目", bars) if bars else ("", [])
 
 
 def years_side_by_side(disclosures: list[Disclosure]) -> list[Bar]:

@@ -68,6 +68,7 @@ class YearView:
     source: Download
     downloads: list[Download]
     charts: list[Chart] = field(default_factory=list)  # drawn for a page rendered (_draw): the index pages need none
+    other_sources: list[Download] = field(default_factory=list)  # the disclosure's other files
 
 
 def _safe_id(value: str) -> str:
@@ -135,6 +136,17 @@ def _source(directory: str, disclosure: Header, source_dir: Path) -> Download:
     return Download(path, "原始公开文件", size, disclosure.source_sha256)
 
 
+def _other_sources(directory: str, disclosure: Header) -> list[Download]:
+    """The other files of a disclosure read from several, as source-<year>-<n><suffix> (the
+    size is taken when the file is copied, _write_unit)."""
+    downloads = []
+    for ordinal, source in enumerate(disclosure.source_files[1:], start=2):
+        suffix = Path(source.file).suffix.lower()
+        path = f"{directory}/source-{disclosure.year}-{ordinal}{suffix if _SAFE_SUFFIX.match(suffix) else '.bin'}"
+        downloads.append(Download(path, f"原始公开文件之{ordinal}", 0, source.sha256))
+    return downloads
+
+
 def _write_page(docs: DocsFolder | PageFiles, env: Environment, template: str, page: str, **context) -> None:
     """A page's Markdown, and its tables as fragments beside it."""
     fragments = Fragments(env.get_template("_grid.html.j2"))
@@ -192,7 +204,8 @@ def _unit_view(unit_id: str, title: str, loaded: list[tuple[Disclosure, list[Che
     outcomes = {disclosure.disclosure_id: sorted(found, key=lambda o: STATUS_ORDER.get(o.status, len(STATUS_ORDER)))
                 for disclosure, found in loaded}
     years = [YearView(d, figures.key_figures(d), tally, _source(directory, d, source_dir),
-                      package.disclosure_downloads(d.disclosure_id)) for d, tally in zip(disclosures, checks)]
+                      package.disclosure_downloads(d.disclosure_id), other_sources=_other_sources(directory, d))
+             for d, tally in zip(disclosures, checks)]
     history = unit_histories(disclosures).get(unit_id, [])
     return UnitView(unit_id, title, region_label(disclosures[0]), years,
                     [_comparison_view(pair, disclosures, outcomes) for pair in reversed(history)],
@@ -202,8 +215,8 @@ def _unit_view(unit_id: str, title: str, loaded: list[tuple[Disclosure, list[Che
 def index_view(unit: UnitView) -> UnitView:
     """What the index pages read of a unit: each year's key figures, checks, table statuses and
     findings, without its records (kept between builds under the unit's key: RenderedUnit)."""
-    years = [YearView(_index_copy(year.disclosure), year.key_figures, year.checks, year.source, year.downloads)
-             for year in unit.years]
+    years = [YearView(_index_copy(year.disclosure), year.key_figures, year.checks, year.source, year.downloads,
+                      other_sources=year.other_sources) for year in unit.years]
     return UnitView(unit.unit_id, unit.title, unit.region, years, [], unit.downloads)
 
 
@@ -280,7 +293,8 @@ def unit_key(version: str, unit_id: str, title: str, headers: list[Header], reco
     downloads, and ``version``."""
     bulk = (package.bulk.path, package.bulk.label) if package.bulk else None
     years = [(records.key(header), _source(f"units/{unit_id}", header, source_dir),
-              package.disclosure_downloads(header.disclosure_id)) for header in headers]
+              _other_sources(f"units/{unit_id}", header), package.disclosure_downloads(header.disclosure_id))
+             for header in headers]
     return sha256(repr((version, unit_id, title, package.unit_downloads(unit_id), bulk, years)).encode())
 
 
@@ -336,6 +350,10 @@ def _write_unit(docs: PageFiles, env: Environment, unit: UnitView, package: Data
         docs.write(year.source.path, data)
         # the page states the checksum of the bytes published (the key holds the one taken when read)
         year.source = Download(year.source.path, year.source.label, len(data), sha256(data))
+        for index, (other, file) in enumerate(zip(year.other_sources, year.disclosure.source_files[1:])):
+            data = (source_dir / Path(file.file).name).read_bytes()
+            docs.write(other.path, data)
+            year.other_sources[index] = Download(other.path, other.label, len(data), sha256(data))
     _write_page(docs, env, "unit.md.j2", f"units/{unit.unit_id}/index.md", unit=unit, package=package, views=views)
 
 
