@@ -69,8 +69,8 @@ class DaskRemote:
         for chunk, future in zip(chunks, futures):
             try:
                 results.extend(future.result())
-            except Exception as error:  # KilledWorker: the chunk killed its retries' workers too
-                results.extend([Failure("crash", f"the Dask worker running it died ({type(error).__name__}: "
+            except Exception as error:  # KilledWorker (its workers died as often as allowed), or lost
+                results.extend([Failure("crash", f"the Dask task reading it failed ({type(error).__name__}: "
                                                  f"{error})")] * len(chunk))
         return results
 

@@ -80,6 +80,27 @@ def test_isolation_holds_on_the_cluster(cluster):
     assert made == ["X", "Y", "Z"]
 
 
+class _LostTasks:
+    """A client of one worker thread whose every task is lost (its workers died as often as allowed)."""
+
+    class Lost:
+        def result(self):
+            raise RuntimeError("KilledWorker: attempted to run the task 2 times and all workers died")
+
+    def nthreads(self) -> dict[str, int]:
+        return {"tcp://10.0.0.2:40000": 1}
+
+    def map(self, func, chunks, pure):
+        return [self.Lost() for _ in chunks]
+
+
+def test_documents_of_a_lost_task_are_failures_in_their_places():
+    results = DaskRemote(_LostTasks()).map_isolated(str.upper, [f"doc{n}" for n in range(6)], timeout=1)
+    assert len(results) == 6
+    assert {result.kind for result in results} == {"crash"}
+    assert "KilledWorker" in results[0].message
+
+
 class _OneWorker:
     """A client whose one worker is this process."""
 
