@@ -18,7 +18,7 @@ from generator.check import check_across_years, check_alone, years_view
 from generator.check.tally import CheckTally
 from generator.document import Block, Document
 from generator.extract import extract_disclosure
-from generator.isolation import Failure, default_jobs, map_isolated
+from generator.isolation import Failure, map_isolated, parallelism
 from generator.progress import StageProgress
 from generator.read import UnreadableDocument, read_document
 from generator.records import CheckOutcome, Disclosure, SourceFile, TableKind, Unit
@@ -147,7 +147,7 @@ def extract_all(sources: Sequence[SourceDocument], jobs: int | None, store: Reco
     work = functools.partial(extract_into, store.directory)
     # Work goes to the pool in batches so that progress is seen as it happens: a batch
     # keeps every worker busy for a while, and a pool start costs little against it.
-    batch_size = max(32 * (jobs or default_jobs()), len(pending) // 100)
+    batch_size = max(32 * parallelism(jobs), len(pending) // 100)
     with StageProgress("read+extract", len(pending), log) as progress:
         for start in range(0, len(pending), batch_size):
             batch = pending[start:start + batch_size]

@@ -58,6 +58,8 @@ class _Timeout(BaseException):
 class Remote(Protocol):
     """Another engine for the two maps below (generator.cluster): the stages call them either way."""
 
+    threads: int  # items it runs at once
+
     def map_isolated(self, func: Callable[[T], R], items: Sequence[T], timeout: float) -> list[R | Failure]: ...
 
     def map_parallel(self, func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]: ...
@@ -69,6 +71,11 @@ remote: Remote | None = None
 
 def default_jobs() -> int:
     return os.cpu_count() or 1
+
+
+def parallelism(jobs: int | None) -> int:
+    """How many items the maps below run at once: a cluster's worker threads, else ``jobs`` or the CPU count."""
+    return remote.threads if remote is not None else jobs or default_jobs()
 
 
 def map_isolated(func: Callable[[T], R], items: Sequence[T], jobs: int | None = None,

@@ -101,6 +101,16 @@ def test_documents_of_a_lost_task_are_failures_in_their_places():
     assert "KilledWorker" in results[0].message
 
 
+def test_batches_of_documents_keep_every_worker_thread_of_a_cluster_busy(monkeypatch):
+    class Large(_LostTasks):
+        def nthreads(self) -> dict[str, int]:
+            return {f"tcp://10.0.0.{n}:40000": 8 for n in range(6)}
+
+    assert isolation.parallelism(3) == 3 and isolation.parallelism(None) == isolation.default_jobs()
+    monkeypatch.setattr(isolation, "remote", DaskRemote(Large()))
+    assert isolation.parallelism(3) == 48
+
+
 class _OneWorker:
     """A client whose one worker is this process."""
 
