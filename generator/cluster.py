@@ -6,9 +6,10 @@ Dask is imported only here and only on connecting (the optional ``dask`` extra).
 
 The workers share the build's files rather than sending results back: they read the sources,
 write each document's records to the record store and the package's rows to the package cache,
-as local workers do, so the records never pass through the build's process. The sources and the
-cache folder must therefore be on a filesystem every worker sees at the same (absolute) path;
-``connected`` checks that each worker sees them, and runs the same generator code, before any work.
+as local workers do, so the records never pass through the build's process. The sources, the
+cache folder and the generator (its templates) must therefore be on a filesystem every worker sees
+at the same (absolute) path; ``check_workers`` checks that each worker sees them, and runs the same
+generator code, before any work.
 
 Isolation: a task is a chunk of documents that the worker runs with ``map_isolated`` itself, in a
 process of its own, so each document keeps the time, CPU and crash limits it has without a
@@ -33,6 +34,7 @@ from typing import Any, TypeVar
 from generator import isolation
 from generator.cache import code_version
 from generator.isolation import Failure, map_isolated
+from generator.render.pages import TEMPLATES_DIR
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -90,13 +92,15 @@ def _parallel_chunk(func: Callable[[T], R], items: list[T]) -> list[R]:
     return [func(item) for item in items]
 
 
-def _worker_state(probe: str, token: str, source_dir: str) -> tuple[bool, bool, bool, str]:
-    """On each worker: whether it can start processes, sees the build's cache and sources, and its code."""
+def _worker_state(probe: str, token: str, folders: list[str]) -> tuple[bool, list[str], str]:
+    """On each worker: whether it can start processes, which of the build's folders it does not see
+    (the cache folder by a file just written there), and its code."""
     try:
-        seen = Path(probe).read_text(encoding="utf-8") == token
+        missing = [] if Path(probe).read_text(encoding="utf-8") == token else [str(Path(probe).parent)]
     except OSError:
-        seen = False
-    return (not multiprocessing.current_process().daemon, seen, Path(source_dir).is_dir(), code_version())
+        missing = [str(Path(probe).parent)]
+    missing += [folder for folder in folders if not Path(folder).is_dir()]
+    return not multiprocessing.current_process().daemon, missing, code_version()
 
 
 def check_workers(client: Any, cache_dir: Path, source_dir: Path) -> None:
@@ -109,18 +113,18 @@ def check_workers(client: Any, cache_dir: Path, source_dir: Path) -> None:
     probe, token = cache_dir / f".cluster-probe-{uuid.uuid4().hex}", uuid.uuid4().hex
     probe.write_text(token, encoding="utf-8")
     try:
-        states = client.run(_worker_state, str(probe), token, str(source_dir))
+        # The unit pages' templates are read by the workers from the generator's checkout.
+        states = client.run(_worker_state, str(probe), token, [str(source_dir), str(TEMPLATES_DIR)])
     finally:
         probe.unlink()
     here = code_version()
-    for worker, (can_fork, sees_cache, sees_sources, code) in sorted(states.items()):
+    for worker, (can_fork, missing, code) in sorted(states.items()):
         if not can_fork:
             raise ClusterError(f"{worker} runs as a daemon and cannot start the process each document is read in: "
                                "start workers with DASK_DISTRIBUTED__WORKER__DAEMON=False (or --no-nanny)")
-        if not sees_cache or not sees_sources:
-            missing = cache_dir if not sees_cache else source_dir
-            raise ClusterError(f"{worker} does not see {missing}: the sources and the cache folder must be on a "
-                               "filesystem every worker shares, at the same path")
+        if missing:
+            raise ClusterError(f"{worker} does not see {', '.join(missing)}: the sources, the cache folder and the "
+                               "generator must be on a filesystem every worker shares, at the same path")
         if code != here:
             raise ClusterError(f"{worker} runs other generator code than this build: install the same version")
 

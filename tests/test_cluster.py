@@ -121,9 +121,18 @@ class _OneWorker:
         return {"tcp://10.0.0.2:40000": func(*args)}
 
 
-def test_a_worker_that_cannot_see_the_sources_stops_the_build(tmp_path):
-    with pytest.raises(ClusterError, match=r"does not see .*elsewhere.*shares"):
+class _OtherMachine(_OneWorker):
+    """A worker with a cache folder of its own at the build's path (not shared)."""
+
+    def run(self, func, probe, token, folders):
+        return {"tcp://10.0.0.3:40000": func(probe, "another build's token", folders)}
+
+
+def test_a_worker_that_cannot_see_the_build_s_files_stops_the_build(tmp_path):
+    with pytest.raises(ClusterError, match=r"10.0.0.2:40000 does not see .*elsewhere: .*shares"):
         check_workers(_OneWorker(), tmp_path / "cache", tmp_path / "elsewhere")
+    with pytest.raises(ClusterError, match=r"10.0.0.3:40000 does not see .*cache: "):
+        check_workers(_OtherMachine(), tmp_path / "cache", tmp_path)
     check_workers(_OneWorker(), tmp_path / "cache", tmp_path)
     assert list((tmp_path / "cache").iterdir()) == []  # the probe is gone
 
