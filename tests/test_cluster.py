@@ -32,6 +32,7 @@ def _corpus(folder: Path) -> int:
         csv.DictWriter(manifest, list(rows[0])).writerows(rows)
     for row in rows:
         shutil.copy(SOURCE_DOCS / row["file"], folder / row["file"])
+    (folder / "2024_石家庄市_正定县_损坏_部门预算.docx").write_bytes(b"PK\x03\x04 not a zip")  # unreadable either way
     return GENERATED + len(rows)
 
 
@@ -39,7 +40,7 @@ def _build(root: Path, source: Path, cluster: str | None) -> dict[str, bytes]:
     result = build(BuildOptions(source, root / "datapackage", root / "site", jobs=2, docs_dir=root / "docs",
                                 cache_dir=root / "cache", changelog=root / "CHANGELOG.md", cluster=cluster),
                    log=lambda line: None)
-    assert result.unreadable == []
+    assert [item.file for item in result.unreadable] == ["2024_石家庄市_正定县_损坏_部门预算.docx"]
     return {path.relative_to(root).as_posix(): path.read_bytes()
             for folder in ("datapackage", "site", "docs") for path in sorted((root / folder).rglob("*"))
             if path.is_file()}
@@ -59,6 +60,7 @@ def test_a_build_on_two_dask_workers_publishes_the_local_bytes(tmp_path, cluster
         remote = _build(tmp_path / "cluster", source, cluster.scheduler_address)
     assert remote.keys() == local.keys()
     assert [path for path in local if remote[path] != local[path]] == []
+    assert b"\xe6\x8d\x9f\xe5\x9d\x8f" in local["datapackage/build_report.json"]  # 损坏 listed as unreadable
     assert sum(path.startswith("site/units/") and path.endswith("/index.html") for path in local) == count
     # Every document was read on the two workers, and package rows and unit pages were made there.
     ran = {(task["key"].split("-")[0], task["worker"]) for task in tasks.data}
