@@ -10,21 +10,22 @@ from pathlib import Path
 
 from generator.atomic import replace_dirs
 from generator.build_report import write_report
-from generator.cache import RecordStore, prune_records
+from generator.cache import STORE, RecordStore, code_fingerprint, open_store
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
 from generator.cluster import ClusterError, connected
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure, start_workers
+from generator.outputs import Folder, OutputRefused, check_outputs, environment_error, environment_message, lock_outputs
 from generator.package import start_datapackage
 from generator.records import CheckOutcome, Disclosure
 from generator.render import render_site
 from generator.site import build_site
-from generator.sources import SourceDocument, discover_sources
+from generator.sources import SourceDocument, SourceProblem, discover_sources
 from generator.stored import InMemoryRecords, Records, check_records
 
-__all__ = ["BuildOptions", "BuildResult", "Unreadable", "build", "printable", "read_and_extract"]
+__all__ = ["BuildOptions", "BuildResult", "OutputRefused", "Unreadable", "build", "printable", "read_and_extract"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class BuildOptions:
     jobs: int | None = None
     """Worker processes reading documents, making the package's rows and rendering units; None = the CPU count."""
     cache_dir: Path | None = None
-    """Where read+extract results are kept between builds (generator.cache); None = no cache.
+    """Where the store keeps what the next build can reuse (generator.cache); None = nothing kept.
     ``budget-site build`` uses .cache/budget-site unless told otherwise."""
     docs_dir: Path | None = None
     """Where the site's Markdown pages are rendered (kept between builds: a file changes only when its
@@ -55,8 +56,13 @@ class BuildOptions:
 
 
 def printable(text: str) -> str:
-    """Control characters from file names shown as escapes, so a name cannot drive the terminal."""
+    """Control characters shown as escapes, so that document text or a file name in a log line
+    cannot drive the terminal (clear it, set its title, reverse the text)."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def _printable_log(log: Callable[[str], None]) -> Callable[[str], None]:
+    return lambda line: log(printable(line))
 
 
 @dataclass
@@ -81,41 +87,95 @@ def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
     if failure.kind == "error":
         return Unreadable(source.file, f"the generator failed on it: {failure.message}",
                           "a bug in budget-site: please report it with the file")
+    if failure.kind == "memory":
+        return Unreadable(source.file, f"reading stopped: {failure.message}",
+                          "the file may be built to exhaust memory; open it in Word and save it again as .docx")
     return Unreadable(source.file, f"reading stopped: {failure.message}",
                       "the file may be built to hang the reader; open it in Word and save it again as .docx")
 
 
+def _unreadable(result: BuildResult, unreadable: Unreadable, log: Callable[[str], None]) -> None:
+    result.unreadable.append(unreadable)
+    log(f"unreadable: {unreadable.file}: {unreadable.reason}" + (f" ({unreadable.hint})" if unreadable.hint else ""))
+
+
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
-    if options.cluster is None:
-        return _build(options, log)
-    if options.cache_dir is None:
+    """Every stage; each line logged is made printable first (document text reaches the log).
+
+    Raises OutputRefused, before anything is written, for outputs over the input or each other,
+    or while another build holds them; and, keeping the previous outputs, for a full disk, a
+    read-only file system or a refused permission. Raises ClusterError when the cluster of
+    ``options.cluster`` cannot run the build."""
+    outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
+    check_outputs(_written_folders(options), _protected_folders(options), Path.cwd())
+    try:
+        with lock_outputs(outputs):
+            if options.cluster is None:
+                return _build(options, _printable_log(log), outputs)
+            return _build_on_cluster(options, _printable_log(log), outputs)
+    except Exception as error:
+        cause = environment_error(error)
+        if cause is None:
+            raise
+        raise OutputRefused(environment_message(cause)) from error
+
+
+def _build_on_cluster(options: BuildOptions, log: Callable[[str], None], outputs: list[Path]) -> BuildResult:
+    if options.cluster is None or options.cache_dir is None:
         raise ClusterError("a build on a cluster needs a cache folder: the workers store the records there")
     # The workers find the sources and the store by these paths, wherever they run.
     cache_dir, source_dir = options.cache_dir.resolve(), options.source_dir.resolve()
     with connected(options.cluster, cache_dir, source_dir):
         log(f"cluster: {options.cluster}")
-        return _build(dataclasses.replace(options, source_dir=source_dir, cache_dir=cache_dir), log)
+        return _build(dataclasses.replace(options, source_dir=source_dir, cache_dir=cache_dir), log, outputs)
 
 
-def _build(options: BuildOptions, log: Callable[[str], None]) -> BuildResult:
+def _docs_dir(options: BuildOptions) -> Path:
+    return options.docs_dir or options.site_dir.parent / "build" / "docs"
+
+
+def _written_folders(options: BuildOptions) -> list[Folder]:
+    written = [Folder("the data package folder (--datapackage)", options.datapackage_dir)]
+    if options.with_site:
+        written += [Folder("the site folder (--site)", options.site_dir),
+                    Folder("the folder of the site's Markdown", _docs_dir(options))]
+    return written
+
+
+def _protected_folders(options: BuildOptions) -> list[Folder]:
+    protected = [Folder("the source folder (--source)", options.source_dir)]
+    if options.cache_dir is not None:
+        protected.append(Folder("the cache folder (--cache-dir)", options.cache_dir))
+    return protected
+
+
+def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path]) -> BuildResult:
     result = BuildResult()
     # The server the workers are forked from imports the generator meanwhile.
     start_workers()
-    sources = discover_sources(options.source_dir)
+    problems: list[SourceProblem] = []
+    sources = discover_sources(options.source_dir, problems)
+    for problem in problems:
+        _unreadable(result, Unreadable(problem.file, problem.reason, problem.hint), log)
+    # The code is hashed afresh for each build (it may have changed since the last one in this
+    # process); the stores take that fingerprint to every worker.
+    code_fingerprint.cache_clear()
+    kept = open_store(options.cache_dir)
+    kept.begin()  # what this build does not use is pruned at its end
     if options.cache_dir is not None:
-        store = RecordStore(options.cache_dir / "records")
+        store = RecordStore(options.cache_dir / STORE, kept.code)
     else:  # the records are stored for this build only, as long as its result is kept
         result.scratch = tempfile.TemporaryDirectory(prefix="budget-site-records-")
-        store = RecordStore(Path(result.scratch.name))
+        store = RecordStore(Path(result.scratch.name) / STORE, kept.code)
     # Each document in its own worker: a crash or a hang costs that document, not the build.
     extracted = []
     for source, outcome in zip(sources, extract_all(sources, options.jobs, store, log)):
         if isinstance(outcome, Failure):
+            if outcome.kind == "environment":
+                raise OutputRefused(outcome.message)
             outcome = _failed(source, outcome)
         if isinstance(outcome, Unreadable):
-            result.unreadable.append(outcome)
-            line = f"unreadable: {outcome.file}: {outcome.reason}" + (f" ({outcome.hint})" if outcome.hint else "")
-            log(printable(line))
+            _unreadable(result, outcome, log)
         else:
             extracted.append(outcome)
     log(f"read {len(extracted)} disclosures, {len(result.unreadable)} unreadable")
@@ -126,9 +186,6 @@ def _build(options: BuildOptions, log: Callable[[str], None]) -> BuildResult:
     result.checks = CheckTally.merged(tallies.values())
     for line in summary_lines(tallies):
         log(line)
-    outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
-    # With a cache, the site is built from the published one when nothing site-wide changed.
-    site_state = options.cache_dir / "site" if options.cache_dir is not None else None
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
     # that fails midway leaves the previous data package and site as they were. Frictionless
     # validates the package on the other core while the site is built; an invalid package raises
@@ -138,16 +195,16 @@ def _build(options: BuildOptions, log: Callable[[str], None]) -> BuildResult:
                               cache_dir=options.cache_dir, jobs=options.jobs, log=log) as package:
         write_report(result, options.strict, staged[0])
         if options.with_site:
-            docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
+            docs_dir = _docs_dir(options)
             render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
                         cache_dir=options.cache_dir, jobs=options.jobs)
-            build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state, jobs=options.jobs)
+            # With a cache, the site is built from the published one when nothing site-wide changed.
+            build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir)
         package.wait()
-    if options.cache_dir is not None:
-        # What no source of this build needs goes: the store holds one corpus, not every past one.
-        removed = prune_records(store, sources, records.pair_keys)
-        if removed:
-            log(f"cache: {removed} record files no longer used removed")
+    # What this build did not use goes: the store holds one corpus, package and site, not every past one.
+    removed = kept.prune()
+    if removed:
+        log(f"cache: {removed} files no longer used removed")
     if options.with_site:
         log(f"site: {options.site_dir}")
     return result

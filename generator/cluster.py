@@ -12,8 +12,8 @@ at the same (absolute) path; ``check_workers`` checks that each worker sees them
 generator code, before any work.
 
 Isolation: a task is a chunk of documents that the worker runs with ``map_isolated`` itself, in a
-process of its own, so each document keeps the time, CPU and crash limits it has without a
-cluster. What a cluster adds: when a Dask worker itself dies (its machine, or its nanny's memory
+process of its own, so each document keeps the time, CPU, memory and crash limits it has without
+a cluster. What a cluster adds: when a Dask worker itself dies (its machine, or its nanny's memory
 limit), the scheduler runs its tasks again elsewhere up to ``distributed.scheduler.allowed-failures``
 times (set that on the scheduler; ``local:N`` clusters allow one retry), after which every
 document of the chunk becomes a Failure; a Dask worker must run non-daemonic to start that process.
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator import isolation
-from generator.cache import code_version
+from generator.cache import code_fingerprint
 from generator.isolation import Failure, map_isolated
 from generator.render.pages import TEMPLATES_DIR
 
@@ -64,9 +64,10 @@ class DaskRemote:
         size = max(1, min(LARGEST_CHUNK, math.ceil(len(items) / (self.threads * TASKS_PER_THREAD))))
         return [list(items[start:start + size]) for start in range(0, len(items), size)]
 
-    def map_isolated(self, func: Callable[[T], R], items: Sequence[T], timeout: float) -> list[R | Failure]:
+    def map_isolated(self, func: Callable[[T], R], items: Sequence[T], timeout: float,
+                     memory: int) -> list[R | Failure]:
         chunks = self._chunks(items)
-        futures = self.client.map(functools.partial(_isolated_chunk, func, timeout), chunks, pure=False)
+        futures = self.client.map(functools.partial(_isolated_chunk, func, timeout, memory), chunks, pure=False)
         results: list[R | Failure] = []
         for chunk, future in zip(chunks, futures):
             try:
@@ -83,9 +84,9 @@ class DaskRemote:
             yield from pending.popleft().result()
 
 
-def _isolated_chunk(func: Callable[[T], R], timeout: float, items: list[T]) -> list[R | Failure]:
+def _isolated_chunk(func: Callable[[T], R], timeout: float, memory: int, items: list[T]) -> list[R | Failure]:
     """On a worker: each item in a process of the worker's own, as without a cluster."""
-    return map_isolated(func, items, jobs=1, timeout=timeout)
+    return map_isolated(func, items, jobs=1, timeout=timeout, memory=memory)
 
 
 def _parallel_chunk(func: Callable[[T], R], items: list[T]) -> list[R]:
@@ -100,7 +101,7 @@ def _worker_state(probe: str, token: str, folders: list[str]) -> tuple[bool, lis
     except OSError:
         missing = [str(Path(probe).parent)]
     missing += [folder for folder in folders if not Path(folder).is_dir()]
-    return not multiprocessing.current_process().daemon, missing, code_version()
+    return not multiprocessing.current_process().daemon, missing, code_fingerprint()
 
 
 def check_workers(client: Any, cache_dir: Path, source_dir: Path) -> None:
@@ -117,7 +118,7 @@ def check_workers(client: Any, cache_dir: Path, source_dir: Path) -> None:
         states = client.run(_worker_state, str(probe), token, [str(source_dir), str(TEMPLATES_DIR)])
     finally:
         probe.unlink()
-    here = code_version()
+    here = code_fingerprint()
     for worker, (can_fork, missing, code) in sorted(states.items()):
         if not can_fork:
             raise ClusterError(f"{worker} runs as a daemon and cannot start the process each document is read in: "

@@ -22,13 +22,12 @@ import json
 import os
 import posixpath
 import re
-import shutil
 from collections.abc import Hashable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from jinja2 import Environment, FileSystemBytecodeCache, Undefined
+from jinja2 import Environment, Undefined
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -36,6 +35,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section, StructureItem
 from mkdocs.structure.pages import Page
 
+from generator.atomic import link_or_copy
+from generator.cache import Store, StoreBytecodeCache
 from generator.render.fragments import PLACEHOLDER, fragments_file
 
 # A link in a fragment to a file of the docs folder, named from its root (views.table_link).
@@ -50,12 +51,7 @@ class _Site:
     files: Files | None = None
     built: ClassVar[set[str]] = set()  # the URLs of the pages built
     previous: ClassVar[dict[str, list[dict]]] = {}  # page URL → its entries in the search index found in site_dir
-    # A share of a full build split between processes (generator/site.py): the docs paths of the
-    # pages this one builds, and whether it copies the other files; the search index is left
-    # to be merged. None: every page.
-    shard: frozenset[str] | None = None
-    shard_copies: bool = True
-    compiled: Path | None = None  # where Jinja keeps the theme's templates compiled (generator/site.py)
+    store: Store | None = None  # where Jinja keeps the theme's templates compiled (generator/site.py)
     nav_urls: ClassVar[list[str]] = []  # the URL of every page and link of the navigation
 
 
@@ -141,9 +137,8 @@ def _nav_items(items: list[StructureItem]) -> list[StructureItem]:
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-    if _Site.compiled is not None:  # the theme's templates compiled once, kept between builds
-        _Site.compiled.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(_Site.compiled))
+    if _Site.store is not None:  # the theme's templates compiled once, kept between builds
+        env.bytecode_cache = StoreBytecodeCache(_Site.store)
     env.globals["nav_cache"] = NavCache(_Site.nav_urls)
     env.globals["toc_cache"] = RenderCache(single=True)
     return env
@@ -161,18 +156,8 @@ def _link_file(file: File, dirty: bool = False) -> None:
     and generator/site.py replace files), and copying the downloads was most of the build's I/O."""
     if dirty and not file.is_modified():
         return
-    os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(file.abs_dest_path)
     assert file.abs_src_path is not None  # a file of the docs folder, not a generated one
-    try:
-        os.link(file.abs_src_path, file.abs_dest_path)
-    except OSError:
-        shutil.copyfile(file.abs_src_path, file.abs_dest_path)
-
-
-def _in_shard(file: File) -> bool:
-    return file.src_uri in (_Site.shard or ()) if file.is_documentation_page() else _Site.shard_copies
+    link_or_copy(Path(file.abs_src_path), Path(file.abs_dest_path))
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -180,8 +165,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for file in files:
         # consulted in dirty mode only
         # MkDocs has no hook for these per file: the instance's methods are replaced.
-        file.is_modified = partial(  # type: ignore[method-assign]
-            _output_missing if _Site.shard is None else _in_shard, file)
+        file.is_modified = partial(_output_missing, file)  # type: ignore[method-assign]
         if file.src_dir == config.docs_dir and not file.is_documentation_page() and file.generated_by is None:
             file.copy_file = partial(_link_file, file)  # type: ignore[method-assign]
     return files
@@ -272,23 +256,10 @@ def compact_search_index(index: dict) -> str:
     return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
 
 
-def merge_shards(config: MkDocsConfig, indexes: list[Path]) -> None:
-    """After a full build split between processes, in the one that built into config.site_dir:
-    its search index with the other shares' (``indexes``), page after page, as one build writes it."""
-    path = Path(config.site_dir) / SEARCH_INDEX
-    _Site.previous = {}
-    for index in indexes:
-        _Site.previous.update(_entries_by_page(json.loads(index.read_text(encoding="utf-8"))["docs"]))
-    assert _Site.files is not None  # on_files ran earlier in the same build
-    pages = [file.page.url for file in _Site.files.documentation_pages() if file.page is not None]
-    merged = merge_search_index(json.loads(path.read_text(encoding="utf-8")), pages)
-    path.write_text(compact_search_index(merged), encoding="utf-8")
-
-
 @event_priority(-100)  # after the search plugin (priority 0) has written the index
 def on_post_build(*, config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / SEARCH_INDEX
-    if path.exists() and _Site.shard is None:
+    if path.exists():
         assert _Site.files is not None  # on_files ran earlier in the same build
         pages = [file.page.url for file in _Site.files.documentation_pages() if file.page is not None]
         index = merge_search_index(json.loads(path.read_text(encoding="utf-8")), pages)

@@ -28,8 +28,10 @@ def _corpus(folder: Path) -> int:
     generate_corpus(GENERATED, SEED, folder)
     with (SOURCE_DOCS / "manifest.csv").open(encoding="utf-8", newline="") as manifest:
         rows = list(csv.DictReader(manifest))
+    with (folder / "manifest.csv").open(encoding="utf-8", newline="") as manifest:
+        columns = next(csv.reader(manifest))
     with (folder / "manifest.csv").open("a", encoding="utf-8", newline="") as manifest:
-        csv.DictWriter(manifest, list(rows[0])).writerows(rows)
+        csv.DictWriter(manifest, columns).writerows(rows)
     for row in rows:
         shutil.copy(SOURCE_DOCS / row["file"], folder / row["file"])
     (folder / "2024_石家庄市_正定县_损坏_部门预算.docx").write_bytes(b"PK\x03\x04 not a zip")  # unreadable either way
@@ -97,7 +99,8 @@ class _LostTasks:
 
 
 def test_documents_of_a_lost_task_are_failures_in_their_places():
-    results = DaskRemote(_LostTasks()).map_isolated(str.upper, [f"doc{n}" for n in range(6)], timeout=1)
+    results = DaskRemote(_LostTasks()).map_isolated(str.upper, [f"doc{n}" for n in range(6)], timeout=1,
+                                                    memory=isolation.DEFAULT_MEMORY)
     assert len(results) == 6
     assert {result.kind for result in results} == {"crash"}
     assert "KilledWorker" in results[0].message

@@ -45,8 +45,6 @@ def test_pairs_of_years_are_checked_from_their_views_not_their_records(tmp_path,
     loaded = [outcome for header in sorted(records.headers, key=lambda h: h.disclosure_id)
               for outcome in records.load(header)[1]]
     assert loaded == run_checks(disclosures)
-    # every year's view is an entry the build keeps, beside each pair's outcomes
-    assert len(records.pair_keys) == 6 + 3
 
 
 def test_a_missing_view_is_made_again_from_the_records(tmp_path):
@@ -56,8 +54,9 @@ def test_a_missing_view_is_made_again_from_the_records(tmp_path):
     disclosures = _two_years("hebei-a-224")
     store = RecordStore(tmp_path / "records")
     extracted = [store_disclosure(store, f"{number:064x}", d) for number, d in enumerate(disclosures)]
-    view = store._path(years_view_key(f"{1:064x}"), ".derived")
-    view.write_bytes(b"damaged")
+    view = store.store._path("derived", years_view_key(f"{1:064x}"))
+    assert view is not None and view.is_file()
+    view.write_bytes(view.read_bytes()[:-1])  # damaged: its checksum no longer agrees
     records = check_records(store, extracted, lambda line: None, jobs=1)
     assert [o.status for o in records.load(records.headers[0])[1] if o.rule == "years.change_vs_last_year"] == ["pass"]
     assert store.derived(years_view_key(f"{1:064x}")) == years_view(disclosures[1])

@@ -8,10 +8,10 @@ Geometry is computed with Decimal and written with fixed precision: same data, s
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
-from xml.sax.saxutils import escape
+from xml.sax import saxutils
 
 from generator.render.figures import Bar
-from generator.render.markup import amount
+from generator.render.markup import amount, without_controls
 
 FONT_FAMILY = ("'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Hiragino Sans GB', "
                "'Microsoft YaHei', 'WenQuanYi Micro Hei', 'Heiti SC', SimHei, sans-serif")
@@ -25,6 +25,11 @@ LEGEND_HEIGHT = 22
 VALUE_SPACE = 110  # room right of the longest bar for its figure
 MAX_LABEL_CHARS = 22
 _PLACES = Decimal("0.1")
+
+
+def escape(text: str) -> str:
+    """Text for SVG: escaped, and without control characters, which XML does not allow."""
+    return saxutils.escape(without_controls(text))
 
 
 def _px(value: Decimal | int) -> str:
