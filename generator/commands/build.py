@@ -8,6 +8,7 @@ import click
 from generator.build import BuildOptions, OutputRefused, build, printable
 from generator.build_report import EXIT_CHECKS_FAILED, EXIT_UNREADABLE, exit_code
 from generator.cache import DEFAULT_CACHE_DIR
+from generator.cluster import ClusterError
 from generator.package import PackageDataError, PackageInvalid
 
 __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
@@ -28,8 +29,12 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
               show_default=True, help="Where the store keeps what the next build reuses (records, package rows, zips, pages).")
 @click.option("--no-cache", is_flag=True, help="Build everything afresh and leave the store untouched.")
 @click.option("--no-site", is_flag=True, help="Publish the data package only; the site is left as it is.")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Run the per-document and per-unit work on a Dask cluster: its scheduler's address "
+                   "(tcp://host:8786), or local:N for N worker processes on this machine. Needs the dask extra, "
+                   "and the sources and the cache folder on a filesystem the workers share.")
 def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
-                  cache_dir: Path, no_cache: bool, no_site: bool) -> None:
+                  cache_dir: Path, no_cache: bool, no_site: bool, cluster: str | None) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
     Exit codes: 0 all inputs read; 1 the data package did not validate, or the outputs
@@ -41,8 +46,9 @@ def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, stric
     """
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
-                                    cache_dir=None if no_cache else cache_dir, with_site=not no_site))
-    except (PackageInvalid, PackageDataError, OutputRefused) as error:
+                                    cache_dir=None if no_cache else cache_dir, with_site=not no_site,
+                                    cluster=cluster))
+    except (PackageInvalid, PackageDataError, OutputRefused, ClusterError) as error:
         raise click.ClickException(printable(str(error))) from error
     if not result.headers:
         click.echo(f"budget-site build: no readable document in {printable(str(source_dir))} "
