@@ -139,6 +139,33 @@ def test_a_row_broken_across_pages_with_blank_leftmost_cells_is_one_row(tmp_path
     assert spending[29:31] == ["三十、抗疫特别国债安排的支出", "三十一、人行科目"]
 
 
+def test_merged_indicator_classes_keep_every_performance_indicator(tmp_path):
+    """Generated 部门…预算表 disclosures printed by LibreOffice: 献县's 产出指标 (over four
+    indicator rows) is cut by a page break, and 抚宁区 prints its 效益指标 over two rows as one
+    row with a rule under it and no left rule beside the second. Every indicator is read."""
+    files = plan_corpus(10, 0, "provincial")
+    sources = []
+    for file in (files[2], files[5]):
+        path = tmp_path / f"{file.spec.unit_name}.docx"
+        path.write_bytes(Package(DEFAULT_TEMPLATE).write(compose_file(file, 0)[0], file.spec.title))
+        sources.append(path)
+    pdfs = office_convert(sources, "pdf", tmp_path / "pdf")
+
+    def narrative(path: Path) -> tuple[list, list[str]]:
+        found, findings = extract_narrative(read_document(path), "万元")
+        return found.indicators, [finding.message for finding in findings]
+
+    for source, pdf in zip(sources, pdfs):
+        assert narrative(pdf) == narrative(source), source.stem
+    indicators = {source.stem[:2]: narrative(pdf)[0] for source, pdf in zip(sources, pdfs)}
+    assert [len(found) for found in indicators.values()] == [35, 35]
+    quality = [(i.level1, i.level3, i.target) for i in indicators["献县"] if i.project_name == "办公设备购置经费"]
+    assert quality[:2] == [("产出指标", "办公设备购置完成数量", "≥5次"), ("产出指标", "办公设备购置完成质量", "≥95%")]
+    lasting = [(i.level1, i.level2, i.target, i.number) for i in indicators["抚宁"] if i.project_name == "业务培训经费"]
+    assert lasting[4:6] == [("效益指标", "社会效益指标", "≥98%", Decimal("98")),
+                            ("效益指标", "可持续影响指标", "≥95%", Decimal("95"))]
+
+
 def test_a_pdf_locked_only_against_copying_is_read(corpus_pdfs, tmp_path):
     locked = encrypted_pdf(corpus_pdfs["003"], tmp_path / "locked.pdf", user_password="")
     assert pypdf.PdfReader(locked).is_encrypted

@@ -215,12 +215,14 @@ def _rejoin(above: list[Box], below: list[Box], seam: float, words_above: Sequen
     the page break then draws a rule that the document does not have. The row opening the
     page is the rest of the row above when the leftmost cell closing the page that is no
     taller than its row has text and the cell under it is empty (a real row starts with its
-    number, code or indicator class; a 合计 row without them, with 合计): then every cell of
+    number, code or indicator class; a 合计 row without them, with 合计) and no taller than
+    the row opening the page (else it is a merged cell cut by the break, 产出指标 over
+    several indicator rows, running on beside rows of their own): then every cell of
     it joins the cell above. A row whose leftmost cells are blank (the income side of a
     收支总表 ended before the expenditure side) is the rest of the row above too when it
     writes only under text above and leaves a cell with text above empty (the figure written
-    on the page before), and no text of it begins a row. Otherwise only an empty cell under a merged cell (one taller than
-    the row it ends) joins it: the merged cell runs on.
+    on the page before), and no text of it begins a row. Otherwise only an empty cell under
+    a merged cell (one taller than the row it ends) joins it: the merged cell runs on.
     """
     upper = [box for box in above if abs(box[3] - seam) <= SNAP]
     lower = [box for box in below if abs(box[1] - seam) <= SNAP]
@@ -236,7 +238,8 @@ def _rejoin(above: list[Box], below: list[Box], seam: float, words_above: Sequen
     in_row = [(up, low) for up, low in pairs if up[1] >= row_top - SNAP]
     begins = any(TOTAL_ROW.match(_text(low, words_below)) for low in lower)
     split_row = bool(in_row) and not begins and (
-        (empty(in_row[0][1], words_below) and not empty(in_row[0][0], words_above))
+        (empty(in_row[0][1], words_below) and not empty(in_row[0][0], words_above)
+         and in_row[0][1][3] <= min(low[3] for _, low in in_row) + SNAP)
         or _runs_on(in_row, words_above, words_below))
     joined = {up: low for up, low in pairs if split_row or (up[1] < row_top - SNAP and empty(low, words_below))}
     return ([(box[0], box[1], box[2], joined[box][3]) if box in joined else box for box in above]
@@ -245,10 +248,13 @@ def _rejoin(above: list[Box], below: list[Box], seam: float, words_above: Sequen
 
 def _runs_on(in_row: list[tuple[Box, Box]], words_above: Sequence[dict[str, Any]],
              words_below: Sequence[dict[str, Any]]) -> bool:
-    """Whether the row opening the page only writes on the texts of the row above it."""
-    texts = [(_text(up, words_above), _text(low, words_below)) for up, low in in_row]
-    return (any(low for _, low in texts) and all(up for up, low in texts if low)
-            and any(up and not low for up, low in texts) and not any(ROW_START.match(low) for _, low in texts))
+    """Whether the row opening the page only writes on the texts of the row above it, leaving
+    empty a cell of its own (an empty merged cell under the break runs on, it says nothing)."""
+    row_bottom = min(low[3] for _, low in in_row)
+    texts = [(_text(up, words_above), _text(low, words_below), low[3] <= row_bottom + SNAP) for up, low in in_row]
+    return (any(low for _, low, _ in texts) and all(up for up, low, _ in texts if low)
+            and any(up and not low and in_row_only for up, low, in_row_only in texts)
+            and not any(ROW_START.match(low) for _, low, _ in texts))
 
 
 def _text(box: Box, words: Sequence[dict[str, Any]]) -> str:
@@ -270,14 +276,13 @@ def grid_table(cell_boxes: Sequence[Box], words: Sequence[dict[str, Any]]) -> Ta
     if astray:
         # The table finder misses a cell now and then (a tall merged one): text in a run of
         # grid rows that no cell covers is that cell.
-        covered = {(row, col) for top, left, bottom, right in spans
-                   for row in range(top, bottom) for col in range(left, right)}
-        extra = [(xs[col], ys[top], xs[col + 1], ys[bottom]) for col, top, bottom in _uncovered(covered, xs, ys)]
+        extra = [(xs[col], ys[top], xs[col + 1], ys[bottom]) for col, top, bottom in _uncovered(_covered(spans), xs, ys)]
         found, astray = _place(extra, astray)
         for number, held in found.items():
             x0, top, x1, bottom = extra[number]
             inside[len(spans)] = held
             spans.append((_index(ys, top), _index(xs, x0), _index(ys, bottom), _index(xs, x1)))
+    _run_on_merged(spans, xs, ys)
     cells = [Cell(top, left, max(1, bottom - top), max(1, right - left), cell_text(lines_of(inside.get(number, []), 0)))
              for number, (top, left, bottom, right) in enumerate(spans)]
     cells.sort(key=lambda cell: (cell.row, cell.col))
@@ -298,6 +303,29 @@ def _place(boxes: Sequence[Box], words: Sequence[dict[str, Any]]) -> tuple[dict[
         else:
             inside.setdefault(number, []).append(word)
     return inside, astray
+
+
+Span = tuple[int, int, int, int]  # grid rows and columns: top, left, bottom, right (exclusive)
+
+
+def _covered(spans: Sequence[Span]) -> set[tuple[int, int]]:
+    return {(row, col) for top, left, bottom, right in spans for row in range(top, bottom) for col in range(left, right)}
+
+
+def _run_on_merged(spans: list[Span], xs: list[float], ys: list[float]) -> None:
+    """Empty grid rows that no cell covers, under a one-column cell and between cells left and
+    right (or the table's left edge), are that cell running on: LibreOffice prints some
+    vertically merged cells (产出指标 over four indicator rows) as their first row with a rule
+    under it and leaves the rest of the cell without its left rule, so the finder sees no cell."""
+    covered = _covered(spans)
+    for col, first, after in _uncovered(covered, xs, ys):
+        rows = range(first, after)
+        if not all((col == 0 or (row, col - 1) in covered) and (row, col + 1) in covered for row in rows):
+            continue
+        above = next((number for number, (top, left, bottom, right) in enumerate(spans)
+                      if (bottom, left, right) == (first, col, col + 1)), None)
+        if above is not None:
+            spans[above] = (spans[above][0], col, after, col + 1)
 
 
 def _uncovered(covered: set[tuple[int, int]], xs: list[float], ys: list[float]) -> list[tuple[int, int, int]]:
