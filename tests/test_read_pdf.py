@@ -201,10 +201,17 @@ def test_word97_doc_with_tables_gives_figures_and_no_split_columns(tmp_path):
     [made] = office_convert([SOURCE_DOCS / f"{SEEDS['001']}.docx"], "doc:MS Word 97", tmp_path)
     document = read_document(made)
     assert table_figures(document) == table_figures(seed_document("001"))
-    tables, _ = extract_tables(document)
-    # Tables 7 and 8 are empty, their grids ragged in LibreOffice's .doc (merges that continue nothing).
-    assert {kind: table.extra_columns for kind, table in tables.items() if table.rows} == {
-        kind: [] for kind, table in tables.items() if table.rows}
+    tables, findings = extract_tables(document)
+    # Tables 7 and 8 are empty; LibreOffice's .doc puts one-twip columns in their grids, which
+    # left each merged header cell continuing nothing and four unknown columns a table.
+    assert findings == extract_tables(seed_document("001"))[1] == []
+    assert {kind: table.extra_columns for kind, table in tables.items()} == {kind: [] for kind in tables}
+    assert [(table.status.value, table.columns) for kind, table in tables.items() if kind.number in (7, 8)] == [
+        ("empty", ["total", "basic", "project"])] * 2
+    header = next(table for _, table in document.tables() if table.n_rows == 5 and "科目编码" in table.grid()[2])
+    assert header.grid()[1:4] == [["序号", "功能分类科目", "", "合计", "基本支出", "", "项目支出", ""],
+                                  ["", "科目编码", "科目名称", "", "", "", "", ""],
+                                  ["栏次", "1", "2", "3", "4", "", "5", ""]]
     with_rows = {kind for kind, table in tables.items() if table.rows}
     assert with_rows == {kind for kind, table in extract_tables(seed_document("001"))[0].items() if table.rows}
     assert len(with_rows) == 6

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import chain, islice, repeat
 from operator import contains, itemgetter, methodcaller
 from pathlib import Path
@@ -524,8 +524,8 @@ def _child(element, tag: str):
     return next(element.iterchildren(tag), None)
 
 
-def _int_val(element, default: int) -> int:
-    value = element.get(VAL)
+def _int_val(element, default: int, attribute: str = VAL) -> int:
+    value = element.get(attribute)
     if not value or not value.isdigit():
         return default
     # Any longer value is over every grid limit; int() refuses one of thousands of digits.
@@ -538,11 +538,34 @@ def _int_val(element, default: int) -> int:
 # A row: [grid columns skipped before, skipped after, deleted, cell lists].
 
 
+# Grid columns this narrow (twips; 10 is half a point) print as nothing: their edges are one.
+SLIVER_TWIPS = 10
+
+
+def _column_places(widths: list[int]) -> list[int] | None:
+    """Each grid line's place once the sliver columns are closed up, or None when there are none.
+
+    LibreOffice's .doc writes cells that a twip or so apart as different grid lines, so a cell
+    and the merge continuing it, one twip narrower, start in different grid columns."""
+    places = [0]
+    kept = edge = 0
+    for width in widths:
+        edge += width
+        if edge - kept > SLIVER_TWIPS:
+            kept = edge
+            places.append(places[-1] + 1)
+        else:
+            places.append(places[-1])
+    return places if places[-1] < len(widths) else None
+
+
 class _TableBuilder:
-    __slots__ = ("grid_cols", "rows")
+    __slots__ = ("grid_cols", "places", "rows")
 
     def __init__(self, tbl) -> None:
-        self.grid_cols = sum(1 for grid in tbl.iterchildren(TBL_GRID) for _ in grid.iterchildren(GRID_COL))
+        widths = [_int_val(col, -1, W + "w") for grid in tbl.iterchildren(TBL_GRID) for col in grid.iterchildren(GRID_COL)]
+        self.grid_cols = len(widths)
+        self.places = _column_places(widths) if all(width >= 0 for width in widths) else None
         self.rows: list[list] = []
 
     def build(self, limits: Limits) -> Table:
@@ -553,10 +576,14 @@ class _TableBuilder:
         open_merges: dict[int, Cell] = {}
         width = 0
         rows = [row for row in self.rows if not row[2]]
-        for r, (col, after, _, row_cells) in enumerate(rows):
+        place = self._place(rows)
+        for r, (raw, raw_after, _, row_cells) in enumerate(rows):
             next_merges: dict[int, Cell] = {}
             previous: Cell | None = None
-            for pieces, span, vmerge, hmerge, tables in row_cells:
+            col = place(raw)
+            for pieces, raw_span, vmerge, hmerge, tables in row_cells:
+                span = place(raw + raw_span) - col
+                raw += raw_span
                 if hmerge is not None and hmerge != "restart" and previous is not None:
                     # Legacy horizontal merge: this cell widens the one to its left.
                     previous.colspan += span
@@ -586,14 +613,31 @@ class _TableBuilder:
                     next_merges[col] = cell
                 previous = cell
                 col += span
-            col += after
+            col = place(raw + raw_after)
             open_merges = next_merges
             width = max(width, col)
         if self.grid_cols and width > self.grid_cols:
             warnings.append(f"rows are {width} columns wide, the table grid declares {self.grid_cols}")
         # Only numbers so far: the grid is laid out later (Table.grid), rows × columns.
         check_table_grid(len(rows), max(self.grid_cols, width), limits)
-        return Table(cells, len(rows), max(self.grid_cols, width), warnings)
+        return Table(cells, len(rows), max(place(self.grid_cols), width), warnings)
+
+    def _place(self, rows: list) -> Callable[[int], int]:
+        """Grid column → its place with the slivers closed up; the identity when a cell is all sliver."""
+        if self.places is None:
+            return lambda col: col
+        places, last = self.places, len(self.places) - 1
+
+        def place(col: int) -> int:
+            return places[col] if col <= last else places[last] + col - last
+
+        for row in rows:
+            col = row[0]
+            for cell in row[3]:
+                if place(col + cell[1]) == place(col):
+                    return lambda col: col
+                col += cell[1]
+        return place
 
 
 def _unwrapped(parent):
