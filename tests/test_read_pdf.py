@@ -139,6 +139,24 @@ def test_a_row_broken_across_pages_with_blank_leftmost_cells_is_one_row(tmp_path
     assert spending[29:31] == ["三十、抗疫特别国债安排的支出", "三十一、人行科目"]
 
 
+def test_header_rows_closing_a_page_join_the_table_on_the_next(tmp_path):
+    """A generated Ministry-of-Finance disclosure (抚宁区 2020) printed by LibreOffice ends page
+    3 with the unit row (unit, year, 单位：元: its own column rules) and the 收入/支出 row of
+    table 4; its body opens page 4. One table, every figure of the .docx."""
+    file = plan_corpus(10, 0, "mof")[5]
+    body, ledger = compose_file(file, 0)
+    docx_path = tmp_path / "mof.docx"
+    docx_path.write_bytes(Package(DEFAULT_TEMPLATE).write(body, file.spec.title))
+    [pdf] = office_convert([docx_path], "pdf", tmp_path)
+    tables, _ = extract_tables(read_document(pdf))
+    assert figures_of(tables) == table_figures(read_document(docx_path))
+    figures, recovered, extra = compare(ledger, tables)
+    assert figures > 400 and (recovered, extra) == (figures, 0)
+    summary = tables[TableKind.FISCAL_SUMMARY]
+    assert len(summary.rows) == 40
+    assert [row.amounts for row in summary.rows if row.name == "收入总计"] == [{"total": Decimal("3265300.00")}]
+
+
 def test_merged_indicator_classes_keep_every_performance_indicator(tmp_path):
     """Generated 部门…预算表 disclosures printed by LibreOffice: 献县's 产出指标 (over four
     indicator rows) is cut by a page break, and 抚宁区 prints its 效益指标 over two rows as one

@@ -168,15 +168,22 @@ class TablePart:
     def bottom(self) -> float:
         return max(box[3] for box in self.boxes)
 
-    def columns(self) -> list[float]:
-        return positions(v for box in self.boxes for v in (box[0], box[2]))
+    def columns(self, last_row: bool = False) -> list[float]:
+        boxes = [box for box in self.boxes if abs(box[3] - self.bottom) <= SNAP] if last_row else self.boxes
+        return positions(v for box in boxes for v in (box[0], box[2]))
 
 
 def continues(previous: TablePart, part: TablePart) -> bool:
     """Whether ``part``, opening a page, continues ``previous``, closing the page before: the
     same outer rules, and the column rules of one among the other's (a header row may merge
-    columns that the body splits)."""
-    before, after = previous.columns(), part.columns()
+    columns that the body splits). A part of header rows only may hold a row split otherwise
+    (unit and year over the table's columns): then the rules of its last row of two or more
+    cells are compared."""
+    last_row = previous.columns(last_row=True)
+    return _among(previous.columns(), part.columns()) or (len(last_row) > 2 and _among(last_row, part.columns()))
+
+
+def _among(before: list[float], after: list[float]) -> bool:
     if abs(before[0] - after[0]) > 2 * SNAP or abs(before[-1] - after[-1]) > 2 * SNAP:
         return False
     fewer, more = sorted((before, after), key=len)
