@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Callable
 
 from generator.atomic import replace_dirs
-from generator.build_report import write_report
+from generator.build_report import REPORT_NAME, write_report
 from generator.cache import RecordStore, prune_records
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
+from generator.serve import SERVE_PORT
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure, start_workers
@@ -47,6 +48,8 @@ class BuildOptions:
     """Render and build the static site; False publishes the data package only."""
     changelog: Path = Path(CHANGELOG_NAME)
     """The data changelog; its newest snapshot version is stamped into the package."""
+    verbose: bool = False
+    """Log each disclosure's checks and every failed check; otherwise the summary only."""
 
 
 def printable(text: str) -> str:
@@ -101,14 +104,14 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
             log(printable(line))
         else:
             extracted.append(outcome)
-    log(f"read {len(extracted)} disclosures, {len(result.unreadable)} unreadable")
     result.headers = [item.header for item in extracted]
     result.records = records = check_records(store, extracted, log, options.jobs)
     tallies = {header.disclosure_id: records.checks(header)
                for header in sorted(result.headers, key=lambda header: header.disclosure_id)}
     result.checks = CheckTally.merged(tallies.values())
-    for line in summary_lines(tallies):
-        log(line)
+    if options.verbose:
+        for line in summary_lines(tallies):
+            log(line)
     outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
     # With a cache, the site is built from the published one when nothing site-wide changed.
     site_state = options.cache_dir / "site" if options.cache_dir is not None else None
@@ -131,6 +134,19 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
         removed = prune_records(store, sources, records.pair_keys)
         if removed:
             log(f"cache: {removed} record files no longer used removed")
-    if options.with_site:
-        log(f"site: {options.site_dir}")
+    for line in build_summary(result, options):
+        log(line)
     return result
+
+
+def build_summary(result: BuildResult, options: BuildOptions) -> list[str]:
+    """What a person reads at the end of a build: the documents, the checks, where the report and the site are."""
+    failing = sum(1 for header in result.headers if result.records.checks(header).count("fail"))
+    failed = result.checks.count("fail")
+    lines = [f"documents: {len(result.headers)} read, {len(result.unreadable)} unreadable",
+             f"checks: {result.checks.total} run, {failed} failed in {failing} of {len(result.headers)} disclosures"
+             + ("" if options.verbose or not failed else " (--verbose lists them)"),
+             f"report: {options.datapackage_dir / REPORT_NAME}"]
+    if options.with_site:
+        lines.append(f"site: {options.site_dir}/ (preview: budget-site serve, then open http://127.0.0.1:{SERVE_PORT}/)")
+    return [printable(line) for line in lines]

@@ -27,8 +27,9 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CACHE_DIR,
               show_default=True, help="Where extraction results are kept, so unchanged documents are not read again.")
 @click.option("--no-cache", is_flag=True, help="Read every document again and leave the cache untouched.")
+@click.option("--verbose", is_flag=True, help="Also print each disclosure's checks and every failed check.")
 def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
-                  cache_dir: Path, no_cache: bool) -> None:
+                  cache_dir: Path, no_cache: bool, verbose: bool) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
     Exit codes: 0 all inputs read; 1 the data package did not validate (the previous
@@ -38,7 +39,7 @@ def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, stric
     """
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
-                                    cache_dir=None if no_cache else cache_dir))
+                                    cache_dir=None if no_cache else cache_dir, verbose=verbose))
     except PackageInvalid as error:
         raise click.ClickException(str(error)) from error
     sys.exit(exit_code(result, strict))
