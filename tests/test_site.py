@@ -77,18 +77,14 @@ def test_each_project_with_a_performance_table_has_one_section(built_site):
 
 def test_check_results_name_each_rule_in_chinese(built_site):
     page = html.unescape(_unit_page(built_site, LUANCHENG))
-    assert "<code>hygiene.<wbr>template_<wbr>text</code>" in page  # a long id wraps at its separators
-    page = page.replace("<wbr>", "")
     text = re.sub(r"<[^>]+>", "", page)
     assert "共 376 项核对（30 条规则）：305 项通过，70 项未通过，1 项不适用。" in text
     assert "未通过的规则：模板文字未替换（68 项）、增减变化说明原因（1 项）、部门/单位称谓一致（1 项）。" in text
-    # failures grouped under the rule's Chinese title, its id beside it; the message stays the detail
-    assert "<strong>✗ 模板文字未替换 <code>hygiene.template_text</code>：68 项未通过</strong>" in page
-    assert "template text '目标内容1' as the project's goal" in text
-    assert re.search(r"<td>上级科目等于下级科目之和 <code>table\.parent_equals_children</code></td>\s*"
-                     r"<td[^>]*>52</td>\s*<td[^>]*>0</td>\s*<td[^>]*>0</td>", page)  # per rule: 通过, 未通过, 不适用
-    # passing checks are counted per rule above and listed one by one in the year's checks.csv
-    assert "其余 306 项核对（通过或不适用）逐项列在本年数据下载的 checks.csv 中" in text
+    # the failures in Chinese, folded away; the English messages stay in checks.csv
+    assert "逐项查看未通过的核对（70 项）" in text
+    assert "template text" not in text and "the indicator was not filled in" not in text
+    assert re.search(r"<td>模板文字未替换</td>\s*<td>[^<]*一中心一站费用[^<]*</td>", page)
+    assert "每项核对的结果在本年数据下载的 checks.csv 中" in text
     quality = html.unescape((built_site.options.site_dir / "quality" / "index.html").read_text(encoding="utf-8"))
     quality = quality.replace("<wbr>", "")
     assert "共 1057 项核对（30 条规则）：899 项通过，99 项未通过，59 项不适用。" in quality
@@ -148,12 +144,13 @@ def test_short_names_drop_only_the_region_they_start_with():
                                   "e": "邢台市隆尧县 审计局（e）", "f": "邢台市隆尧县 审计局（f）"}
 
 
-def test_amounts_published_in_yuan_stay_in_yuan(built_site):
+def test_amounts_show_in_wan_beside_the_yuan_as_published(built_site):
     longyao = next(d for d in built_site.result.load_disclosures() if d.year == 2020 and d.published_unit == "元")
     page = _unit_page(built_site, longyao.unit.unit_id)
-    assert "支出合计 477,884.00 元" in page and "金额单位按原文：元" in page
+    # one display, 万元 to two decimals, with the unit named; the figures as published beside them
+    assert "支出合计 47.79 万元" in page and "原文（元）" in page and ">477,884.00<" in page
     home = (built_site.options.site_dir / "index.html").read_text(encoding="utf-8")
-    assert ">47.7884<" in home  # the index pages compare units in 万元, converted exactly
+    assert ">47.79<" in home and "47.7884" not in home
 
 
 def test_charts_are_byte_stable_svg_with_chinese_text(built_site):
@@ -299,7 +296,8 @@ def test_escaping_and_amounts():
     assert md("a\n\tb") == "a b"
     assert amount(Decimal("3148500.00")) == "314.85"
     assert amount(Decimal("12338000")) == "1,233.80"
-    assert amount(Decimal("477884"), "万元") == "47.7884"  # exact: never rounded away
+    assert amount(Decimal("477884"), "万元") == "47.79"  # pages show 万元 to two decimals
+    assert amount(Decimal("477884"), "万元", exact=True) == "47.7884"  # an as-published table: never rounded
     assert amount(Decimal("477884"), "元") == "477,884.00"
     assert amount(None) == "" and amount(Decimal("0")) == "0.00"
 
@@ -314,8 +312,9 @@ def test_years_side_by_side_when_a_unit_has_several(built_site, tmp_path):
     page = (unit / "index.md").read_text(encoding="utf-8")
     assert "## 历年对比" in page and page.index("## 2023年") < page.index("## 2022年")  # newest first
     svg = (unit / "years.svg").read_text(encoding="utf-8")
-    for label in ("2022 支出合计", "2023 支出合计", "2022 基本支出", "2023 项目支出"):
+    for label in ("2022 支出合计", "2023 支出合计", ">基本支出<", ">项目支出<"):  # bars, then the legend
         assert label in svg
+    assert "2022 基本支出" not in svg  # parts are stacked in their total, never drawn beside it
     assert (unit / "source-2022.docx").exists() and (unit / "source-2023.docx").exists()
 
 

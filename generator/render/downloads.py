@@ -79,7 +79,7 @@ class DataPackage:
         """What a unit's page reads of the package: its downloads and the bulk zip."""
         paths = {unit_download(unit_id), *map(disclosure_download, disclosure_ids),
                  *([bulk_download(self.descriptor["name"])] if self.descriptor.get("name") else [])}
-        return DataPackage({"name": self.descriptor["name"]} if self.descriptor.get("name") else {},
+        return DataPackage({key: self.descriptor[key] for key in ("name", "version") if self.descriptor.get(key)},
                            [self._by_path[found] for path in sorted(paths)
                             if (found := f"{PACKAGE_FOLDER}/{path}") in self._by_path])
 

@@ -25,12 +25,13 @@ from generator.atomic import write_bytes
 from generator.check.tally import CheckTally
 from generator.history.year_over_year import YearComparison, unit_histories
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind
-from generator.render import charts, figures, views
+from generator.render import chart_views, figures, unit_views, views
+from generator.render.chart_views import Chart
 from generator.render.changelog import changelog_blocks
 from generator.render.docs_folder import DocsFolder, sha256
 from generator.render.downloads import Download, DataPackage, read_datapackage, source_date_epoch
 from generator.render.fragments import Fragments, fragments_file
-from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
+from generator.render.markup import PAGE_UNIT, amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
 from generator.render.names import unit_titles
 from generator.isolation import map_parallel
 from generator.stored import Header, Portable, Records
@@ -43,21 +44,6 @@ STATUS_ORDER = {"fail": 0, "pass": 1, "not_applicable": 2}
 CHANGE_RULE = "years.change_vs_last_year"
 _SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
-
-
-@dataclass
-class Chart:
-    path: str  # inside the docs folder
-    title: str
-    alt: str
-    source: str
-    grid: views.Grid
-    bars: list[figures.Bar]
-    money_unit: str
-    legend: tuple[str, ...]
-
-    def svg(self) -> str:
-        return charts.bar_chart(self.title, self.bars, self.money_unit, self.legend)
 
 
 @dataclass
@@ -87,42 +73,13 @@ def environment(templates: Path | None = None, compiled: Path | None = None) -> 
     env.globals.update(table_status=views.table_status, table_label=figures.table_label, TableKind=TableKind,
                        summary=views.summary, figures_grid=views.figures_grid, href=href,
                        external_link=external_link, latest_entries=latest_entries, year_entries=year_entries,
-                       region_entries=region_entries, zip=zip)
+                       region_entries=region_entries, zip=zip, unit_views=unit_views)
     return env
 
 
 def region_label(disclosure: Disclosure) -> str:
     unit = disclosure.unit
     return " ".join(part for part in (unit.province, unit.city, unit.county or "（市级）") if part)
-
-
-def _chart(directory: str, file: str, title: str, source: str, bars: list[figures.Bar],
-           money_unit: str, legend: tuple[str, ...] = ()) -> Chart:
-    grid = views.Grid(["项目", f"金额（{money_unit}）"], [False, True],
-                      [[md(bar.label), amount(bar.yuan, money_unit)] for bar in bars])
-    largest = max(bars, key=lambda bar: bar.yuan)
-    alt = (f"{title}条形图，共{len(bars)}项，最大为{largest.label}"
-           f"{amount(largest.yuan, money_unit)}{money_unit}")
-    return Chart(f"{directory}/{file}", title, alt, source, grid, bars, money_unit, legend)
-
-
-_CHARTS = (
-    ("expenditure-by-function", "支出按功能分类", figures.expenditure_by_function),
-    ("expenditure-composition", "支出构成", figures.composition),
-    ("basic-by-economic", "基本支出按经济分类", figures.basic_by_economic),
-    ("income-by-source", "收入按来源", figures.income_by_source),
-    ("projects", "项目支出按项目", figures.projects),
-)
-
-
-def _year_charts(directory: str, disclosure: Disclosure) -> list[Chart]:
-    made = []
-    for name, title, series in _CHARTS:
-        source, bars = series(disclosure)
-        if bars:
-            made.append(_chart(directory, f"{name}-{disclosure.year}.svg", f"{disclosure.year}年{title}",
-                               source, bars, disclosure.published_unit))
-    return made
 
 
 def _source(directory: str, disclosure: Disclosure, source_dir: Path) -> Download:
@@ -174,10 +131,8 @@ class UnitView:
 
 def _comparison_view(comparison: YearComparison, disclosures: list[Disclosure],
                      outcomes: dict[str, list[CheckOutcome]]) -> ComparisonView:
-    by_id = {d.disclosure_id: d for d in disclosures}
-    previous, current = by_id[comparison.previous_disclosure_id], by_id[comparison.disclosure_id]
-    # Both years in their published unit when they agree, else in 万元, to which every unit converts exactly.
-    money_unit = current.published_unit if previous.published_unit == current.published_unit else "万元"
+    current = next(d for d in disclosures if d.disclosure_id == comparison.disclosure_id)
+    money_unit = PAGE_UNIT
     checks = [outcome for outcome in outcomes[current.disclosure_id] if outcome.rule == CHANGE_RULE]
     return ComparisonView(comparison, views.comparison_grids(comparison, money_unit), checks, money_unit)
 
@@ -217,12 +172,11 @@ def _draw(unit: UnitView) -> list[Chart]:
     """The charts of the unit's page, into its view."""
     directory = f"units/{unit.unit_id}"
     for year in unit.years:
-        year.charts = _year_charts(directory, year.disclosure)
+        year.charts = chart_views.year_charts(directory, year.disclosure)
     disclosures = [year.disclosure for year in unit.years]
     if len({d.year for d in disclosures}) > 1:
-        unit.comparison = _chart(directory, "years.svg", "历年支出对比", "各年公开的主要数字",
-                                 figures.years_side_by_side(disclosures), disclosures[0].published_unit,
-                                 legend=("支出合计", "基本支出", "项目支出"))
+        unit.comparison = chart_views.chart(directory, "years.svg", "历年支出对比", "各年公开的主要数字",
+                                 figures.years_side_by_side(disclosures), PAGE_UNIT)
     return [chart for year in unit.years for chart in year.charts] + [c for c in [unit.comparison] if c]
 
 
@@ -330,6 +284,7 @@ def _write_unit(docs: PageFiles, env: Environment, unit: UnitView, package: Data
     drawn = _draw(unit)
     for chart in drawn:
         docs.write_text(chart.path, chart.svg())
+        docs.write_text(chart.csv_path, chart.csv())
     for year in unit.years:
         data = (source_dir / Path(year.disclosure.source_file).name).read_bytes()
         docs.write(year.source.path, data)
