@@ -25,7 +25,7 @@ from generator.atomic import write_bytes
 from generator.check.tally import CheckTally
 from generator.history.year_over_year import YearComparison, unit_histories
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind
-from generator.render import chart_views, figures, unit_views, views
+from generator.render import chart_views, comparison, figures, unit_views, views
 from generator.render.chart_views import Chart
 from generator.render.changelog import changelog_blocks
 from generator.render.docs_folder import DocsFolder, sha256
@@ -54,6 +54,7 @@ class YearView:
     source: Download
     downloads: list[Download]
     charts: list[Chart] = field(default_factory=list)  # drawn for a page rendered (_draw): the index pages need none
+    classes: list[comparison.ClassAmount] = field(default_factory=list)  # for the pages by functional class
 
 
 def _safe_id(value: str) -> str:
@@ -73,7 +74,8 @@ def environment(templates: Path | None = None, compiled: Path | None = None) -> 
     env.globals.update(table_status=views.table_status, table_label=figures.table_label, TableKind=TableKind,
                        summary=views.summary, figures_grid=views.figures_grid, href=href,
                        external_link=external_link, latest_entries=latest_entries, year_entries=year_entries,
-                       region_entries=region_entries, zip=zip, unit_views=unit_views)
+                       region_entries=region_entries, zip=zip, unit_views=unit_views,
+                       comparison=comparison)
     return env
 
 
@@ -146,7 +148,8 @@ def _unit_view(unit_id: str, title: str, loaded: list[tuple[Disclosure, list[Che
     outcomes = {disclosure.disclosure_id: sorted(found, key=lambda o: STATUS_ORDER.get(o.status, len(STATUS_ORDER)))
                 for disclosure, found in loaded}
     years = [YearView(d, figures.key_figures(d), tally, _source(directory, d, source_dir),
-                      package.disclosure_downloads(d.disclosure_id)) for d, tally in zip(disclosures, checks)]
+                      package.disclosure_downloads(d.disclosure_id), classes=comparison.class_amounts(d))
+             for d, tally in zip(disclosures, checks)]
     history = unit_histories(disclosures).get(unit_id, [])
     return UnitView(unit_id, title, region_label(disclosures[0]), years,
                     [_comparison_view(pair, disclosures, outcomes) for pair in reversed(history)],
@@ -156,8 +159,8 @@ def _unit_view(unit_id: str, title: str, loaded: list[tuple[Disclosure, list[Che
 def index_view(unit: UnitView) -> UnitView:
     """What the index pages read of a unit: each year's key figures, checks, table statuses and
     findings, without its records (kept between builds under the unit's key: RenderedUnit)."""
-    years = [YearView(_index_copy(year.disclosure), year.key_figures, year.checks, year.source, year.downloads)
-             for year in unit.years]
+    years = [YearView(_index_copy(year.disclosure), year.key_figures, year.checks, year.source, year.downloads,
+                      classes=year.classes) for year in unit.years]
     return UnitView(unit.unit_id, unit.title, unit.region, years, [], unit.downloads)
 
 
@@ -293,6 +296,18 @@ def _write_unit(docs: PageFiles, env: Environment, unit: UnitView, package: Data
     _write_page(docs, env, "unit.md.j2", f"units/{unit.unit_id}/index.md", unit=unit, package=package, views=views)
 
 
+def _fill_standings(docs: DocsFolder, rendered: dict[str, RenderedUnit], found: dict[str, dict[int, str]]) -> None:
+    """Each unit page's standing among its year's and city's units, rewritten where it changed."""
+    for unit_id, item in rendered.items():
+        texts = found.get(unit_id, {})
+        if texts == item.standings:
+            continue
+        page = f"units/{unit_id}/index.md"
+        docs.write_text(page, comparison.fill_standings((docs.root / page).read_text(encoding="utf-8"), texts))
+        item.files[page] = docs.files[page]
+        item.standings = texts
+
+
 @dataclass
 class RenderedUnit:
     """A unit as the last render left it: its key, its files with their checksums, and its index view."""
@@ -300,6 +315,7 @@ class RenderedUnit:
     key: str
     files: dict[str, str]
     index: UnitView
+    standings: dict[int, str] = field(default_factory=dict)  # as filled into its page (comparison.standings)
 
 
 def _load_units(cache_file: Path | None) -> dict[str, RenderedUnit]:
@@ -351,17 +367,24 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
             docs.write(path, data)
         rendered[task.unit_id] = RenderedUnit(key, {path: docs.files[path] for path in files}, index)
     units = sorted((item.index for item in rendered.values()), key=lambda unit: unit.order)
+    _fill_standings(docs, rendered, comparison.standings(units))
     disclosures = [year.disclosure for unit in units for year in unit.years]
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
                "checks": CheckTally.merged(year.checks for unit in units for year in unit.years),
                "changelog": changelog_blocks(changelog),
-               "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None)}
-    for page in ("index", "years", "regions", "data", "quality", "changelog"):
+               "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None),
+               "class_pages": comparison.class_pages(units)}
+    for page in ("index", "years", "regions", "compare", "classes", "data", "quality", "changelog"):
         _write_page(docs, env, f"{page}.md.j2", f"{page}.md", **context)
+    for class_page in context["class_pages"]:
+        _write_page(docs, env, "class.md.j2", class_page.path, subject=class_page, **context)
     for asset in sorted((TEMPLATES_DIR / "assets").rglob("*")):
         if asset.is_file():
             docs.write(asset.relative_to(TEMPLATES_DIR).as_posix(), asset.read_bytes())
+    compare = [{"按年份比较": "compare.md"}, {"按支出科目": "classes.md"},
+               *({f"{page.code} {escape(page.name)}": page.path} for page in context["class_pages"])]
     nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"}, {"单位": unit_nav(units)},
+           {"比较": compare},
            {"数据下载": "data.md"}, {"数据质量": "quality.md"}, {"数据更新记录": "changelog.md"}]
     # with the files and their checksums: the site stage rebuilds the pages whose files changed
     docs.finish({"nav": nav, "source_date_epoch": source_date_epoch(records.headers)})

@@ -38,6 +38,7 @@ class Grid:
     rows: list[list[Markup]] = field(default_factory=list)
     caption: str = ""
     row_ids: list[str] = field(default_factory=list)  # an anchor per row ("" none), from safe ASCII ids only
+    sortable: bool = False  # the site's script sorts it by a clicked column
 
 
 def _column_titles(kind: TableKind) -> dict[str, str]:

@@ -1,7 +1,7 @@
 /* Progressive enhancement only: every page is complete without this script.
    - "如何引用": the page's address and today's date filled in;
    - a link to a table or a row inside a closed <details> opens it;
-   - tables marked "sortable" sort by a column when its header is clicked (numbers by value,
+   - tables marked data-sortable sort by a column when its header is clicked (numbers by value,
      blanks last), and say so to screen readers with aria-sort. */
 (function () {
   "use strict";
@@ -61,7 +61,7 @@
 
   function start() {
     fillCitations();
-    document.querySelectorAll("table.sortable").forEach(makeSortable);
+    document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
     openTarget();
     window.addEventListener("hashchange", openTarget);
   }
