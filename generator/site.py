@@ -2,9 +2,15 @@
 
 The build runs in strict mode: a warning (a broken link, an external asset caught by the
 privacy plugin) fails it. The hooks in generator/site_hooks.py put each page's tables (HTML
-fragments from the render stage) in after the search plugin has indexed the page. Same docs
-folder, same bytes: the sitemap's date comes from the sources (SOURCE_DATE_EPOCH), and nothing
-else in the output depends on the clock.
+fragments from the render stage) in after its Markdown is converted. Same docs folder, same
+bytes: the sitemap's date comes from the sources (SOURCE_DATE_EPOCH), and nothing else in the
+output depends on the clock.
+
+Search: Pagefind (its extended build, which segments Chinese) indexes the built site into
+``pagefind/``: an index split in chunks, of which a query loads only those holding its words,
+and one fragment per result shown, so what a reader downloads stays small as the site grows.
+Every page's article is indexed, tables included, so a figure's name (培训费, a project, a
+functional class) finds its unit page; the site's search page links to the row it is in.
 
 Incremental builds: when nothing the whole site is made from changed since the published site
 was built (its fingerprint: navigation, mkdocs.yml, theme overrides, hooks, versions, site URL,
@@ -12,8 +18,8 @@ SOURCE_DATE_EPOCH), the site is built in MkDocs' dirty mode into a copy of the p
 What a site was built from (the fingerprint and the docs files' checksums) is kept in the state
 folder, and its hash in the site (STAMP): the state is used only for the site it describes.
 The outputs of the docs files that changed or vanished are removed from the copy first, and the
-hooks rebuild exactly the pages and files whose output is missing, and keep every other page's
-search entries; the result is the bytes of a full build. Anything else: a full build.
+hooks rebuild exactly the pages and files whose output is missing; the search index is made
+again over the whole site. The result is the bytes of a full build. Anything else: a full build.
 """
 
 from __future__ import annotations
@@ -24,10 +30,10 @@ import importlib.metadata
 import json
 import logging
 import os
-import pickle
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
@@ -40,7 +46,7 @@ from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File
 
 import generator
-from generator.atomic import write_bytes, write_text
+from generator.atomic import write_text
 from generator.isolation import WORKERS, default_jobs
 from generator.render import fragments
 from generator.render.pages import SITE_STATE
@@ -50,11 +56,12 @@ CONFIG_FILE = ROOT / "mkdocs.yml"
 STATE = "site.json"  # in the state folder: what the last site built was built from
 STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file: a server hides it)
 # What a dirty build writes into existing files, besides the theme's templates (404.html,
-# sitemap.xml): the compressed sitemap and the search index. Pages and other files it writes
-# only where they are missing (site_hooks: is_modified), and a page's file is unlinked first.
-WRITTEN_IN_PLACE = ("sitemap.xml.gz", "search/search_index.json")
-# Whatever MkDocs, the theme and the search's Chinese segmentation produce may change with them.
-DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jieba")
+# sitemap.xml): the compressed sitemap. Pages and other files it writes only where they are
+# missing (site_hooks: is_modified), and a page's file is unlinked first.
+WRITTEN_IN_PLACE = ("sitemap.xml.gz",)
+# Whatever MkDocs and the theme produce may change with them.
+DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
+SEARCH_FOLDER = "pagefind"  # in the site: the search index and its scripts
 # A full build is split between processes by unit pages, at least this many in each share.
 SPLIT_FROM = 200
 UNIT_PAGE = re.compile(r"units/[a-z0-9-]+/index\.md")
@@ -96,28 +103,6 @@ def _environment(name: str, value: str) -> Iterator[None]:
 class _WithoutDirtyWarning(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith(DIRTY_WARNING)
-
-
-def _load_search_dictionary(kept: Path) -> None:
-    """jieba's dictionary, which the search plugin segments Chinese text with, from a pickle in
-    ``kept``: 0.2 s against 0.7 s from jieba's own cache (marshal), in every build that builds a
-    page. Made from jieba's when missing or unreadable."""
-    import jieba  # noqa: PLC0415 - the search plugin's dependency, only for a site build
-
-    tokenizer = jieba.dt
-    path = kept / f"jieba-{_version('jieba')}-{hashlib.sha256(str(tokenizer.dictionary).encode()).hexdigest()[:16]}.pickle"
-    with tokenizer.lock:
-        if tokenizer.initialized:
-            return
-        try:
-            with path.open("rb") as handle:
-                tokenizer.FREQ, tokenizer.total = pickle.load(handle)
-            tokenizer.initialized = True
-            return
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            pass
-    tokenizer.initialize()
-    write_bytes(path, pickle.dumps((tokenizer.FREQ, tokenizer.total), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _version(distribution: str) -> str:
@@ -245,11 +230,24 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, st
         _run_mkdocs(config, state, dirty=True, kept=state_dir)
     else:
         _full_build(config, docs_dir, site_dir, state, jobs, state_dir)
+    index_search(site_dir)
     text = _state_text(site_fingerprint, state["files"])
     # in every site, so that a site built with the state and one built without are the same bytes
     write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
     if state_dir is not None:
         write_text(state_dir / STATE, text)
+
+
+def index_search(site_dir: Path) -> None:
+    """Pagefind's index of the built site, in ``site_dir/pagefind``: made afresh (a dirty build's
+    folder holds the published site's files as hard links, never written in place)."""
+    folder = site_dir / SEARCH_FOLDER
+    if folder.exists():
+        shutil.rmtree(folder)
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir",
+                           SEARCH_FOLDER, "--silent"], capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not (folder / "pagefind-entry.json").exists():
+        raise SiteBuildError([f"the search index (Pagefind) failed: {done.stderr.strip() or done.stdout.strip()}"])
 
 
 def _config(docs_dir: Path, site_dir: Path, state: dict) -> MkDocsConfig:
@@ -264,15 +262,9 @@ def _hooks(config: MkDocsConfig):  # noqa: ANN202 - the module MkDocs loaded fro
 def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Path | None,
                 share: frozenset[str] | None = None, copies: bool = True) -> None:
     """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the folder where
-    the site's build keeps what serves the next (the theme's templates compiled, the search's
-    dictionary); ``share``: the docs paths of the only pages to build (a dirty build), ``copies``:
+    the site's build keeps what serves the next (the theme's templates compiled); ``share``: the docs paths of the only pages to build (a dirty build), ``copies``:
     the other files copied too."""
-    # jieba (imported with the search plugin, as the config was loaded) announces loading its
-    # dictionary; only its warnings matter here.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
     compiled = kept / "theme-templates" if kept is not None else None
-    if kept is not None:
-        _load_search_dictionary(kept)
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
     hooks._Site.shard, hooks._Site.shard_copies, hooks._Site.compiled = share, copies, compiled
@@ -310,7 +302,7 @@ def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dic
                 kept: Path | None) -> None:
     """Every page. Split: this process builds the first share of the unit pages, every other page
     and file; each other share is built by a worker into a folder of its own, as a dirty build of
-    those pages only, and its pages and search entries are then moved in. The same bytes as one
+    those pages only, and its pages are then moved in. The same bytes as one
     MkDocs build: a page's HTML depends on the navigation and its own files only."""
     shares = _shares(state, jobs)
     if len(shares) == 1:
@@ -331,8 +323,6 @@ def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dic
                 target = site_dir / output
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(folder / output, target)
-        hooks = _hooks(config)
-        hooks.merge_shards(config, [folder / hooks.SEARCH_INDEX for folder in folders])
 
 
 def build_share(docs_dir: Path, site_dir: Path, share: frozenset[str], state: dict, kept: Path | None) -> None:

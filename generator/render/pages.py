@@ -374,7 +374,7 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
                "changelog": changelog_blocks(changelog),
                "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None),
                "class_pages": comparison.class_pages(units)}
-    for page in ("index", "years", "regions", "compare", "classes", "data", "quality", "changelog"):
+    for page in ("index", "search", "years", "regions", "compare", "classes", "data", "quality", "changelog"):
         _write_page(docs, env, f"{page}.md.j2", f"{page}.md", **context)
     for class_page in context["class_pages"]:
         _write_page(docs, env, "class.md.j2", class_page.path, subject=class_page, **context)
@@ -383,7 +383,7 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
             docs.write(asset.relative_to(TEMPLATES_DIR).as_posix(), asset.read_bytes())
     compare = [{"按年份比较": "compare.md"}, {"按支出科目": "classes.md"},
                *({f"{page.code} {escape(page.name)}": page.path} for page in context["class_pages"])]
-    nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"}, {"单位": unit_nav(units)},
+    nav = [{"首页": "index.md"}, {"搜索": "search.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"}, {"单位": unit_nav(units)},
            {"比较": compare},
            {"数据下载": "data.md"}, {"数据质量": "quality.md"}, {"数据更新记录": "changelog.md"}]
     # with the files and their checksums: the site stage rebuilds the pages whose files changed

@@ -84,14 +84,20 @@ def table_status(table: BudgetTable | None) -> str:
 PROJECT_SOURCES = {"narrative": "支出说明", "performance_table": "绩效目标表"}
 
 
-def projects_grid(narrative: Narrative, money_unit: str) -> Grid:
+def _numbered(grid: Grid, prefix: str) -> Grid:
+    """An anchor per row, in published order (p-2022-3: the third project of 2022), for search to land on."""
+    grid.row_ids = [f"{prefix}-{number}" for number in range(1, len(grid.rows) + 1)] if prefix else []
+    return grid
+
+
+def projects_grid(narrative: Narrative, money_unit: str, anchors: str = "") -> Grid:
     grid = Grid(["项目名称", "项目编码", f"金额（{money_unit}）", f"其中财政资金（{money_unit}）", "资金用途", "出处"],
                 [False, False, True, True, False, False])
     for project in narrative.projects:
         grid.rows.append([md(project.project_name), md(project.project_code), amount(project.amount, money_unit),
                           amount(project.fiscal_amount, money_unit), md(project.purpose),
                           md(PROJECT_SOURCES.get(project.source, project.source))])
-    return grid
+    return _numbered(grid, anchors)
 
 
 def performance_projects(narrative: Narrative) -> list:
@@ -116,14 +122,14 @@ def indicator_grid(narrative: Narrative, project_name: str) -> Grid:
     return grid
 
 
-def procurement_grid(narrative: Narrative, money_unit: str) -> Grid:
+def procurement_grid(narrative: Narrative, money_unit: str, anchors: str = "") -> Grid:
     grid = Grid(["项目", "采购品目", "目录编码", "计量单位", "数量", f"单价（{money_unit}）", f"金额（{money_unit}）"],
                 [False, False, False, False, True, True, True])
     for item in narrative.procurement:
         name = Markup(f"<strong>{md(item.item)}</strong>") if item.is_total else md(item.item)
         grid.rows.append([md(item.project_name), name, md(item.catalogue_code), md(item.unit),
                           _plain(item.quantity), amount(item.unit_price, money_unit), amount(item.amount, money_unit)])
-    return grid
+    return _numbered(grid, anchors)
 
 
 def _plain(value: Decimal | None) -> Markup:
@@ -137,12 +143,12 @@ def assets_grid(narrative: Narrative, money_unit: str) -> Grid:
     return grid
 
 
-def organizations_grid(narrative: Narrative) -> Grid:
+def organizations_grid(narrative: Narrative, anchors: str = "") -> Grid:
     grid = Grid(["机构名称", "性质", "级别", "经费形式"], [False] * 4)
     for organization in narrative.organizations:
         grid.rows.append([md(organization.name), md(organization.nature), md(organization.rank),
                           md(organization.funding_form)])
-    return grid
+    return _numbered(grid, anchors)
 
 
 def _checked_value(value: Decimal | str | None, money_unit: str) -> Markup:
@@ -292,19 +298,14 @@ def summary(disclosure: Disclosure, key_figures: list[Figure]) -> Markup:
 
 def function_items(disclosures: list[Disclosure]) -> Markup:
     """The functional classes a unit spends on, over all its years, once each: the words (行政运行,
-    网信事务) search finds a unit by, in one line whatever the number of years. Their codes are
-    shown but not indexed: a code names the same class in every unit."""
+    网信事务, 2013701) search finds a unit by, in one line whatever the number of years."""
     labels = dict.fromkeys(bar.label for disclosure in disclosures for bar in expenditure_by_function(disclosure)[1])
-    items = []
-    for label in labels:  # "code name", as figures._leaves writes it
-        code, _, name = label.partition(" ")
-        items.append(Markup(f"{not_searched(md(code) + Markup(' '))}{md(name)}"))
-    return Markup("、".join(items))
+    return Markup("、".join(md(label) for label in labels))
 
 
 def not_searched(shown: str) -> Markup:
-    """Text a reader sees that the search index leaves out (material's search skips the element)."""
-    return Markup(f"<span data-search-exclude>{md(shown)}</span>")
+    """Text a reader sees that the search index leaves out (Pagefind skips the element)."""
+    return Markup(f"<span data-pagefind-ignore>{md(shown)}</span>")
 
 
 TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—"}
