@@ -15,24 +15,36 @@ word/document.xml and ``etree.fromstring`` parsing all of it.
 The target is a ratio within 1.3. The reader works out each distinct cell or paragraph
 properties element once per process (documents made from one template repeat them); the
 "first read" column is the ratio with that forgotten before every read.
+
+Workbooks: the nine tables of each corpus document that has them, written as .xlsx and .xls
+as the tests write them (tests/workbooks.py), read by ``read_document`` (guards, sheet-XML
+scan and openpyxl, or xlrd), in ms per document beside the whole .docx the tables came from
+(its nine tables and its explanation).
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import io
+import sys
+import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import docx
 from lxml import etree
 
+from generator.read import read_document
 from generator.read.docx_reader import forget_reductions, read_docx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the workbook writer the tests use
+
+from workbooks import standard_sheets, write_xls, write_xlsx  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 GENERATED_TABLES = 30
@@ -75,20 +87,38 @@ def generated_document(sources: list[Path]) -> bytes:
     return buffer.getvalue()
 
 
+def workbook_rows(sources: list[Path], repeat: int) -> None:
+    """ms per document of the workbook readers, beside the .docx each workbook was written from."""
+    print(f"{'format':<6} {'workbook of the nine tables of':<38} {'tables':>6} {'reader ms':>10} {'whole .docx ms':>14}")
+    with tempfile.TemporaryDirectory() as folder:
+        for source in sources:
+            sheets = standard_sheets(read_docx(source))
+            if not sheets:
+                continue
+            for suffix, writer in ((".xlsx", write_xlsx), (".xls", write_xls)):
+                path = writer(Path(folder) / f"{source.stem}{suffix}", sheets)
+                tables = sum(1 for _ in read_document(path).tables())
+                workbook, docx_ms = best_ms(functools.partial(read_document, path),
+                                            functools.partial(read_document, source), repeat)
+                print(f"{suffix[1:]:<6} {source.stem:<38} {tables:>6} {workbook:>10.1f} {docx_ms:>14.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30, help="runs per document; the best is reported")
     args = parser.parse_args()
     sources = sorted((ROOT / "source_docs").glob("*.docx"))
+    workbook_rows(sources, args.repeat)
     cases = [(source.name, source.read_bytes()) for source in sources]
     cases.append((f"generated: {GENERATED_TABLES} large tables", generated_document(sources)))
     print(f"{'document':<44} {'tables':>6} {'reader ms':>10} {'lxml ms':>8} {'ratio':>6} {'first read':>11}")
     worst = 0.0
     for name, data in cases:
         document = read_docx(io.BytesIO(data), name)
-        reader, alone = best_ms(lambda: read_docx(io.BytesIO(data), name), lambda: lxml_alone(data), args.repeat)
-        first, alone_again = best_ms(lambda: (forget_reductions(), read_docx(io.BytesIO(data), name)),
-                                     lambda: lxml_alone(data), args.repeat)
+        reader, alone = best_ms(lambda data=data, name=name: read_docx(io.BytesIO(data), name),
+                                lambda data=data: lxml_alone(data), args.repeat)
+        first, alone_again = best_ms(lambda data=data, name=name: (forget_reductions(), read_docx(io.BytesIO(data), name)),
+                                     lambda data=data: lxml_alone(data), args.repeat)
         worst = max(worst, reader / alone)
         print(f"{name:<44} {sum(1 for _ in document.tables()):>6} {reader:>10.1f} {alone:>8.1f} "
               f"{reader / alone:>6.2f} {first / alone_again:>11.2f}")

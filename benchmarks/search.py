@@ -65,7 +65,7 @@ def measure_queries(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str,
                 context = browser.new_context()  # an empty cache for each query
                 page = context.new_page()
                 fetched: list[tuple[str, int]] = []
-                page.on("requestfinished", lambda request: fetched.append(
+                page.on("requestfinished", lambda request, into=fetched: into.append(
                     (request.url, request.sizes()["responseBodySize"])))
                 page.goto(f"{base}/search/?q={quote(query)}")
                 page.wait_for_selector("#search-results li, #search-status:has-text('没有找到')", timeout=30_000)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Iterator
 
 # mkdtemp makes folders private (0700); published folders are read by web servers.
 PUBLISHED_MODE = 0o755

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from generator.atomic import replace_dirs
 from generator.build_report import REPORT_NAME, write_report
 from generator.cache import RecordStore, prune_records
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
-from generator.serve import SERVE_PORT
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure, start_workers
 from generator.package import start_datapackage
 from generator.records import CheckOutcome, Disclosure
 from generator.render import render_site
+from generator.serve import SERVE_PORT
 from generator.site import build_site
 from generator.sources import SourceDocument, discover_sources
 from generator.stored import InMemoryRecords, Records, check_records
@@ -116,19 +116,19 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     # With a cache, the site is built from the published one when nothing site-wide changed.
     site_state = options.cache_dir / "site" if options.cache_dir is not None else None
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
-    # that fails midway leaves the previous data package and site as they were.
-    with replace_dirs(*outputs) as staged:
-        # Frictionless validates the package on the other core while the site is built; an invalid
-        # package raises PackageInvalid at wait(), and replace_dirs then keeps the previous outputs.
-        with start_datapackage(records, staged[0], version=current_data_version(options.changelog),
-                               cache_dir=options.cache_dir, jobs=options.jobs, log=log) as package:
-            write_report(result, options.strict, staged[0])
-            if options.with_site:
-                docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
-                render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
-                            cache_dir=options.cache_dir, jobs=options.jobs)
-                build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state, jobs=options.jobs)
-            package.wait()
+    # that fails midway leaves the previous data package and site as they were. Frictionless
+    # validates the package on the other core while the site is built; an invalid package raises
+    # PackageInvalid at wait(), and replace_dirs then keeps the previous outputs.
+    with replace_dirs(*outputs) as staged, \
+            start_datapackage(records, staged[0], version=current_data_version(options.changelog),
+                              cache_dir=options.cache_dir, jobs=options.jobs, log=log) as package:
+        write_report(result, options.strict, staged[0])
+        if options.with_site:
+            docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
+            render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
+                        cache_dir=options.cache_dir, jobs=options.jobs)
+            build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state, jobs=options.jobs)
+        package.wait()
     if options.cache_dir is not None:
         # What no source of this build needs goes: the store holds one corpus, not every past one.
         removed = prune_records(store, sources, records.pair_keys)

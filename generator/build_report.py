@@ -37,8 +37,10 @@ def report(result: BuildResult, strict: bool) -> dict:
         "generator": {"name": "budget-site", "version": __version__},
         "exit_code": exit_code(result, strict),
         "strict": strict,
-        "published": [{"file": d.source_file, "disclosure_id": d.disclosure_id, "source_sha256": d.source_sha256}
-                      for d in result.headers],
+        "published": [{"file": file, "disclosure_id": d.disclosure_id, "source_sha256": sha256}
+                      for d in result.headers
+                      for file, sha256 in ([(f.file, f.sha256) for f in d.source_files]
+                                           or [(d.source_file, d.source_sha256)])],
         "unreadable": [{"file": u.file, "reason": u.reason, "hint": u.hint} for u in result.unreadable],
         "checks_failed": result.checks.count("fail"),
     }

@@ -19,7 +19,7 @@ import os
 import pickle
 import sys
 import tempfile
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,10 @@ def code_version() -> str:
 
 
 def cache_key(source: SourceDocument) -> str:
-    """Every field of the source but its path on disk (a moved folder stays cached)."""
-    fields = astuple(source)[1:]
+    """Every field of the source but its paths on disk (a moved folder stays cached): with the
+    name and content hash of every file of its disclosure."""
+    companions = tuple((companion.file, companion.sha256) for companion in source.companions)
+    fields = (*astuple(replace(source, companions=()))[1:], companions)
     return hashlib.sha256(repr((code_version(), fields)).encode("utf-8")).hexdigest()
 
 

@@ -7,8 +7,8 @@ is independent of the file format.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     text: str = ""
-    tables: list["Table"] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Table:
     n_rows: int
     n_cols: int
     warnings: list[str] = field(default_factory=list)
+    source: str = ""  # the file it was read from, when a document joins several (else Document.source)
 
     def grid(self) -> list[list[str]]:
         """The table as rows × columns of text, each merged cell's text at its top-left only."""
@@ -55,7 +56,7 @@ class Table:
         return grouped
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass

@@ -15,11 +15,12 @@ from pathlib import Path
 from generator.cache import RecordStore, cache_key
 from generator.check import check_across_years, check_alone
 from generator.check.tally import CheckTally
+from generator.document import Block, Document
 from generator.extract import extract_disclosure
 from generator.isolation import Failure, default_jobs, map_isolated
 from generator.progress import StageProgress
 from generator.read import UnreadableDocument, read_document
-from generator.records import CheckOutcome, Disclosure, TableKind, Unit
+from generator.records import CheckOutcome, Disclosure, SourceFile, TableKind, Unit
 from generator.sources import SourceDocument
 
 
@@ -43,12 +44,13 @@ class DisclosureHeader:
     source_sha256: str
     source_url: str
     key: str  # what its records were made from (generator.cache.cache_key): equal keys, equal records
+    source_files: tuple[SourceFile, ...] = ()  # every file it was read from (Disclosure.source_files)
 
     @classmethod
     def of(cls, disclosure: Disclosure, key: str) -> DisclosureHeader:
         return cls(disclosure.disclosure_id, disclosure.unit, disclosure.year, disclosure.scope,
                    disclosure.published_unit, disclosure.source_file, disclosure.source_sha256,
-                   disclosure.source_url, key)
+                   disclosure.source_url, key, tuple(disclosure.source_files))
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,43 @@ class Extracted:
 
 
 def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
-    try:
-        document = read_document(source.path)
-    except UnreadableDocument as error:
-        return Unreadable(source.file, error.reason, error.hint)
+    if source.companions:
+        joined = read_files(source)
+        if isinstance(joined, Unreadable):
+            return joined
+        document = joined
+    else:
+        try:
+            document = read_document(source.path)
+        except UnreadableDocument as error:
+            return Unreadable(source.file, error.reason, error.hint)
     disclosure = extract_disclosure(document, source)
     if not any(disclosure.table(kind) for kind in TableKind) and not disclosure.narrative.sections:
         # Published, it would be an empty unit page; a Word file of something else is a wrong input.
         return Unreadable(source.file, "not a budget disclosure: no budget table or explanation section recognised",
                           "check that the file is a 部门预算/单位预算 disclosure")
     return disclosure
+
+
+def read_files(source: SourceDocument) -> Document | Unreadable:
+    """The files of a disclosure as one document, blocks in reading order, each table knowing
+    its file. One file that cannot be read makes the disclosure unreadable, with that file's
+    reason and the names of the others: half a disclosure would fail checks it does not fail."""
+    files = [(source.path, source.file)] + [(companion.path, companion.file) for companion in source.companions]
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    for path, file in files:
+        try:
+            document = read_document(path)
+        except UnreadableDocument as error:
+            others = ", ".join(name for _, name in files if name != file)
+            return Unreadable(file, f"{error.reason} (one file of disclosure {source.disclosure!r} with {others}; "
+                                    f"none of them is published)", error.hint)
+        for _, table in document.tables():
+            table.source = file
+        blocks.extend(document.blocks)
+        warnings.extend(f"{file}: {warning}" for warning in document.warnings)
+    return Document(blocks=blocks, source=source.file, warnings=warnings)
 
 
 def extract_into(store_dir: Path, source: SourceDocument) -> Extracted | Unreadable:

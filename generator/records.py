@@ -74,6 +74,7 @@ class BudgetTable:
     extra_columns: list[str] = field(default_factory=list)  # unrecognised header labels, kept and reported
     money_unit: str = "万元"  # 万元 or 元, as published above the table
     location: str = ""  # where it stands in the document, e.g. "table 3 (block 12)"
+    source_file: str = ""  # the file it was read from ("" when missing)
     note: str = ""  # e.g. the empty-table statement
 
 
@@ -87,6 +88,7 @@ class NarrativeFact:
     money_unit: str  # the unit the sentence writes: 万元 or 元
     section: str = ""  # heading of the section it came from
     qualifier: str = ""  # e.g. the item for a part (公务接待费) or the year compared with
+    note: str = ""  # e.g. the unit taken from the paragraph when the figure is written without one
 
 
 @dataclass(slots=True)
@@ -99,14 +101,21 @@ class Organization:
 
 @dataclass(slots=True)
 class Project:
-    project_name: str
+    """One project of a disclosure: its mention in 支出说明 and its performance table (绩效目标表)
+    joined when they name the same project (generator.extract.projects); either may be missing."""
+
+    project_name: str  # the performance table's name, else the name 支出说明 gives
     project_code: str = ""
-    amount: Decimal | None = None
+    amount: Decimal | None = None  # the table's 预算数, else the amount 支出说明 states
     fiscal_amount: Decimal | None = None  # 其中：财政资金
     purpose: str = ""
     goal: str = ""  # 绩效目标 text
     spending_plan: dict[str, str] = field(default_factory=dict)  # 3月底 → 25%, as published
-    source: str = "performance_table"  # or "narrative" (listed in 支出说明)
+    name_in_text: str = ""  # as 支出说明 names it; "" when it is not listed there
+    name_in_table: str = ""  # as its 绩效目标表 names it; "" when it has none
+    amount_in_text: Decimal | None = None
+    amount_in_table: Decimal | None = None
+    matched_by: str = "table_only"  # how mention and table were joined (PROJECT_MATCHES)
 
 
 @dataclass(slots=True)
@@ -123,16 +132,37 @@ class PerformanceIndicator:
     unit: str = ""
 
 
+# Values of Project.matched_by: what joined a 支出说明 mention and a performance table, or
+# which of the two the project was published in alone.
+PROJECT_MATCHES = ("name_and_amount", "name", "amount", "only_pair_left", "text_only", "table_only")
+
+
+class RowType(str, Enum):
+    ITEM = "item"
+    SUBTOTAL = "subtotal"  # 小计: one unit's or one project's lines
+    TOTAL = "total"  # 合计 / 总计: every line
+
+
 @dataclass(slots=True)
 class ProcurementItem:
+    """One row of the procurement table. ``amounts`` maps the published amount columns
+    (generator.extract.procurement.PROCUREMENT_COLUMNS: 政府采购金额, its split by fund source,
+    the small-firm share) to yuan; a column the year's template does not publish is absent."""
+
     project_name: str
     item: str
     catalogue_code: str = ""
     unit: str = ""
     quantity: Decimal | None = None
     unit_price: Decimal | None = None
-    amount: Decimal | None = None
-    is_total: bool = False
+    amount: Decimal | None = None  # 政府采购金额: 总计 (2020 layout) or 合计
+    project_budget: Decimal | None = None  # 预算资金 of the project the purchase belongs to
+    amounts: dict[str, Decimal | None] = field(default_factory=dict)
+    row_type: RowType = RowType.ITEM
+
+    @property
+    def is_total(self) -> bool:
+        return self.row_type is not RowType.ITEM
 
 
 @dataclass(slots=True)
@@ -141,6 +171,8 @@ class FixedAsset:
     quantity: Decimal | None = None
     value: Decimal | None = None
     as_of: str = ""  # 截止时间, ISO date when readable
+    # A quantity cell the number cannot hold: —— (not applicable, e.g. for 资产总额) as published.
+    quantity_note: str = ""
 
 
 @dataclass(slots=True)
@@ -165,6 +197,14 @@ class Narrative:
     sections: list[str] = field(default_factory=list)  # headings found, in order
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file a disclosure was read from."""
+
+    file: str  # file name inside source_docs/
+    sha256: str
+
+
 @dataclass(slots=True)
 class Disclosure:
     disclosure_id: str  # f"{unit_id}-{year}"
@@ -181,6 +221,9 @@ class Disclosure:
     # Every paragraph outside tables, in document order: the wording checks (template text,
     # years, units, reasons for changes) read the text as published.
     paragraphs: list[str] = field(default_factory=list)
+    # Every file it was read from, source_file first: more than one when the manifest groups
+    # files into one disclosure (a workbook of tables and a Word file of explanation).
+    source_files: list[SourceFile] = field(default_factory=list)
 
     def table(self, kind: TableKind) -> BudgetTable | None:
         table = self.tables.get(kind)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 from pathlib import Path
 
 SERVE_PORT = 8000
@@ -13,7 +14,8 @@ _TYPES = {".svg": "image/svg+xml", ".json": "application/json", ".js": "text/jav
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **_TYPES}
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return _TYPES.get(Path(path).suffix.lower()) or super().guess_type(path)
 
     def log_message(self, format: str, *args: object) -> None:
         pass

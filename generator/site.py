@@ -35,9 +35,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path, PurePosixPath
-from typing import Iterator
+from pathlib import Path, PurePath, PurePosixPath
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -125,10 +125,10 @@ def fingerprint(state: dict, config: MkDocsConfig) -> str:
 
 def site_wide_files(config: MkDocsConfig) -> list[Path]:
     """The configuration, the hooks and the theme's overrides."""
-    code = [Path(config.config_file_path), Path(__file__), ROOT / "generator" / "site_hooks.py",
+    code = [CONFIG_FILE, Path(__file__), ROOT / "generator" / "site_hooks.py",
             Path(fragments.__file__)]
-    overrides = Path(config.theme.custom_dir)
-    return code + sorted(path for path in overrides.rglob("*") if path.is_file())
+    overrides = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+    return code + sorted(path for folder in overrides for path in folder.rglob("*") if path.is_file())
 
 
 def _state_text(site_fingerprint: str, files: dict[str, str]) -> str:
@@ -149,7 +149,7 @@ def _published_state(state_dir: Path, published: Path) -> dict | None:
 
 def _output(docs_file: str, config: MkDocsConfig) -> str | None:
     """Where the site holds what is built from a docs file (a fragments file: its page's HTML)."""
-    path = PurePosixPath(docs_file)
+    path: PurePath = PurePosixPath(docs_file)
     if path.name.startswith("."):
         page = fragments.page_of(path)
         if page is None:
@@ -223,8 +223,7 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, st
     config = _config(docs_dir, site_dir, state)
     site_fingerprint = fingerprint(state, config)
     previous = _published_state(state_dir, published) if state_dir is not None and published is not None else None
-    dirty = previous is not None and previous.get("fingerprint") == site_fingerprint
-    if dirty:
+    if published is not None and previous is not None and previous.get("fingerprint") == site_fingerprint:
         _seed(published, site_dir, config)
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
         _run_mkdocs(config, state, dirty=True, kept=state_dir)
@@ -255,15 +254,16 @@ def _config(docs_dir: Path, site_dir: Path, state: dict) -> MkDocsConfig:
                        nav=state["nav"], strict=True)
 
 
-def _hooks(config: MkDocsConfig):  # noqa: ANN202 - the module MkDocs loaded from generator/site_hooks.py
-    return next(iter(config.hooks.values()))
+def _hooks(config: MkDocsConfig):
+    # MkDocs annotates config.hooks as a list; it holds a dict of path → module.
+    return next(iter(config.hooks.values()))  # type: ignore[attr-defined]
 
 
 def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Path | None,
                 share: frozenset[str] | None = None, copies: bool = True) -> None:
     """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the folder where
-    the site's build keeps what serves the next (the theme's templates compiled); ``share``: the docs paths of the only pages to build (a dirty build), ``copies``:
-    the other files copied too."""
+    the site's build keeps what serves the next (the theme's templates compiled); ``share``: the docs
+    paths of the only pages to build (a dirty build), ``copies``: the other files copied too."""
     compiled = kept / "theme-templates" if kept is not None else None
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
@@ -320,6 +320,7 @@ def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dic
             other.result()  # raises SiteBuildError as the worker did
             for page in sorted(share):
                 output = _output(page, config)
+                assert output is not None  # a unit page, never a fragments file
                 target = site_dir / output
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(folder / output, target)

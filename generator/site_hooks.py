@@ -21,16 +21,17 @@ import os
 import posixpath
 import re
 import shutil
+from collections.abc import Hashable
 from functools import partial
 from pathlib import Path
-from typing import Hashable
+from typing import ClassVar
 
 from jinja2 import Environment, FileSystemBytecodeCache, Undefined
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import Navigation, StructureItem
+from mkdocs.structure.nav import Link, Navigation, Section, StructureItem
 from mkdocs.structure.pages import Page
 
 from generator.render.fragments import PLACEHOLDER, fragments_file
@@ -49,7 +50,7 @@ class _Site:
     shard: frozenset[str] | None = None
     shard_copies: bool = True
     compiled: Path | None = None  # where Jinja keeps the theme's templates compiled (generator/site.py)
-    nav_urls: list[str] = []  # the URL of every page and link of the navigation
+    nav_urls: ClassVar[list[str]] = []  # the URL of every page and link of the navigation
 
 
 class RenderCache:
@@ -103,7 +104,7 @@ class NavCache(RenderCache):
             self.context = (page, folder[:-1] if alone else None)
         return self.context[1]
 
-    def key(self, item: StructureItem, path: str, level: int, parent: StructureItem | Undefined,
+    def key(self, item: Page | Section | Link, path: str, level: int, parent: Section | Undefined,
             page: Page | None) -> Hashable | None:
         if not isinstance(page, Page) or item.active:
             return None
@@ -117,12 +118,13 @@ def _output_missing(file: File) -> bool:
 
 
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-    _Site.nav_urls = [item.url for item in _nav_items(nav.items) if not item.is_section]
+    _Site.nav_urls = [item.url for item in _nav_items(nav.items) if isinstance(item, Page | Link)]
     return nav
 
 
 def _nav_items(items: list[StructureItem]) -> list[StructureItem]:
-    return [found for item in items for found in [item, *_nav_items(item.children or [])]]
+    return [found for item in items
+            for found in [item, *(_nav_items(item.children) if isinstance(item, Section) else [])]]
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -143,6 +145,7 @@ def _link_file(file: File, dirty: bool = False) -> None:
     os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(file.abs_dest_path)
+    assert file.abs_src_path is not None  # a file of the docs folder, not a generated one
     try:
         os.link(file.abs_src_path, file.abs_dest_path)
     except OSError:
@@ -150,16 +153,18 @@ def _link_file(file: File, dirty: bool = False) -> None:
 
 
 def _in_shard(file: File) -> bool:
-    return file.src_uri in _Site.shard if file.is_documentation_page() else _Site.shard_copies
+    return file.src_uri in (_Site.shard or ()) if file.is_documentation_page() else _Site.shard_copies
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _Site.files = files
     for file in files:
         # consulted in dirty mode only
-        file.is_modified = partial(_output_missing if _Site.shard is None else _in_shard, file)
+        # MkDocs has no hook for these per file: the instance's methods are replaced.
+        file.is_modified = partial(  # type: ignore[method-assign]
+            _output_missing if _Site.shard is None else _in_shard, file)
         if file.src_dir == config.docs_dir and not file.is_documentation_page() and file.generated_by is None:
-            file.copy_file = partial(_link_file, file)
+            file.copy_file = partial(_link_file, file)  # type: ignore[method-assign]
     return files
 
 

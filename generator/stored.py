@@ -37,8 +37,10 @@ class Portable(Protocol):
 
 
 class Records(Protocol):
-    headers: Sequence[Header]
-    """Every disclosure, in the build's order of sources."""
+    # Read-only here, so that a list of DisclosureHeader (or of Disclosure) satisfies it.
+    @property
+    def headers(self) -> Sequence[Header]:
+        """Every disclosure, in the build's order of sources."""
 
     def load(self, header: Header) -> tuple[Disclosure, list[CheckOutcome]]:
         """Its records and every check outcome, in rule catalogue order."""

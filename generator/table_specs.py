@@ -38,7 +38,8 @@ _PROJECT = AmountColumn("project", "项目支出", ("项目支出",))
 _FUND_COLUMNS = (
     AmountColumn("general_budget", "一般公共预算财政拨款", ("一般公共预算财政拨款", "一般公共预算")),
     AmountColumn("government_fund", "政府性基金预算财政拨款", ("政府性基金预算财政拨款", "政府性基金预算拨款", "政府性基金")),
-    AmountColumn("state_capital", "国有资本经营预算财政拨款", ("国有资本经营预算财政拨款", "国有资本经营预算拨款", "国有资本经营")),
+    AmountColumn("state_capital", "国有资本经营预算财政拨款",
+                 ("国有资本经营预算财政拨款", "国有资本经营预算拨款", "国有资本经营")),
 )
 _BY_FUNCTION = (_TOTAL, _BASIC, _PROJECT)
 

@@ -5,8 +5,8 @@ the rules that should."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 import pytest
 from checks_golden import GOLDEN, current, seed_disclosure

@@ -26,6 +26,7 @@ from generator.records import (
     PerformanceIndicator,
     ProcurementItem,
     Project,
+    RowType,
     TableKind,
     TableRow,
     TableStatus,
@@ -122,7 +123,8 @@ def sample() -> Disclosure:
             row(6, "三、公务接待费", total="0", general_budget="0"),
         ]),
     }
-    spending = "2026年支出预算300.00万元，其中基本支出200.00万元，包括人员经费150.00万元和日常公用经费50.00万元；项目支出100.00万元。"
+    spending = ("2026年支出预算300.00万元，其中基本支出200.00万元，包括人员经费150.00万元和日常公用经费50.00万元；"
+                "项目支出100.00万元。")
     narrative = Narrative(
         facts=[
             fact("income_total", "300.00", "2026年预算收入300.00万元。"),
@@ -142,7 +144,7 @@ def sample() -> Disclosure:
         projects=[Project("网络宣传", amount=wan("60"), goal="提升网络宣传影响力"),
                   Project("网络安全", amount=wan("40"), goal="保障网络安全")],
         indicators=[PerformanceIndicator("网络宣传", "产出指标", "数量指标", "宣传活动", target="≥3次")],
-        procurement=[ProcurementItem("", "合计", amount=wan("0.99"), is_total=True),
+        procurement=[ProcurementItem("", "合计", amount=wan("0.99"), row_type=RowType.TOTAL),
                      ProcurementItem("公用经费", "终端机", amount=wan("0.50")),
                      ProcurementItem("公用经费", "打印机", amount=wan("0.49"))],
         fixed_assets=[FixedAsset("资产总额", value=wan("57.70")), FixedAsset("1、房屋（平方米）"),
@@ -198,9 +200,8 @@ def test_catalogue_documents_every_rule_and_covers_the_govbudgetchecker_floor():
     floor = {f"BUD-C{n:03d}" for n in range(1, 11)} | {f"BUD-T{n:03d}" for n in range(1, 7)}
     assert floor <= covered
     assert {"BUD-F001", "BUD-F003", "BUD-F004", "BUD-001", "BUD-002", "BUD-005", "BUD-006"} <= covered
-    assert [entry.category for entry in catalogue] == sorted(
-        (entry.category for entry in catalogue), key=["within_table", "across_tables", "narrative", "across_years", "completeness",
-                                                      "hygiene"].index)
+    order = ["within_table", "across_tables", "narrative", "across_years", "completeness", "hygiene"]
+    assert [entry.category for entry in catalogue] == sorted((entry.category for entry in catalogue), key=order.index)
 
 
 def test_a_changed_leaf_code_fails_at_its_parent_its_row_and_table_5():
@@ -298,6 +299,27 @@ def test_listed_projects_must_sum_to_project_expenditure():
     disclosure = sample()
     disclosure.narrative.facts = [f for f in disclosure.narrative.facts if f.qualifier != "网络安全"]
     assert "narrative.projects" in failing_rules(disclosure)
+
+
+def test_projects_count_once_and_agree_between_text_and_table():
+    disclosure = sample()
+    assert "narrative.projects" not in failing_rules(disclosure)
+    publicity = disclosure.narrative.projects[0]
+    publicity.name_in_text, publicity.amount_in_text, publicity.amount_in_table = "网络宣传", wan("60"), wan("50")
+    found = failures(disclosure)
+    assert ("narrative.projects", "projects", "网络宣传") in found  # 60万元 in 支出说明, 50万元 in its table
+    publicity.amount_in_table = publicity.amount = wan("50")
+    assert ("narrative.projects", "projects", "2 projects") in failures(disclosure)  # 50 + 40 is not 100
+
+
+def test_procurement_fund_columns_add_up_to_their_total():
+    disclosure = sample()
+    grand, terminal, printer = disclosure.narrative.procurement
+    grand.amounts, terminal.amounts, printer.amounts = ({"general_budget": wan("0.99")}, {"general_budget": wan("0.50")},
+                                                        {"general_budget": wan("0.40")})
+    assert ("narrative.procurement", "procurement_items", "total 合计, column general_budget") in failures(disclosure)
+    printer.amounts["general_budget"] = wan("0.49")
+    assert "narrative.procurement" not in failing_rules(disclosure)
 
 
 def test_the_same_figure_stated_twice_differently_is_a_contradiction():

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
+
 from generator.build import BuildOptions, build
 from generator.cli import cli
 from generator.history.diff import diff_packages

@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 from mkdocs.exceptions import BuildError
+from test_browser import _QuietHandler, browser  # noqa: F401 (browser is a fixture)
 
 import generator.site
 from generator.build import BuildOptions, Unreadable, build, read_and_extract
@@ -37,7 +38,6 @@ from generator.read.safety import OLE2_MAGIC, Limits
 from generator.site import SiteBuildError
 from generator.slugs import unit_id
 from generator.sources import discover_sources
-from test_browser import _QuietHandler, browser  # noqa: F401 (browser is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "source_docs"
@@ -575,13 +575,13 @@ def hostile_server(hostile_build):
     httpd.shutdown()
 
 
-def test_no_payload_runs_in_a_browser(browser, hostile_server, hostile_build):
+def test_no_payload_runs_in_a_browser(browser, hostile_server, hostile_build):  # noqa: F811 (the imported fixture)
     """Every payload would call alert(); no page, nor a search for the hostile unit, opens a dialog."""
     unit = hostile_page(hostile_build).parent.name
     dialogs: list[str] = []
     for path in (f"units/{unit}/", "regions/", "years/", "quality/", ""):
         page = browser.new_page()
-        page.on("dialog", lambda dialog: (dialogs.append(f"{path}: {dialog.message}"), dialog.dismiss()))
+        page.on("dialog", lambda dialog, path=path: (dialogs.append(f"{path}: {dialog.message}"), dialog.dismiss()))
         page.goto(f"{hostile_server}/{path}", wait_until="networkidle")
         if path.startswith("units/"):
             assert "</title><script>alert(5)</script>网信办本级" in page.title()  # shown as text

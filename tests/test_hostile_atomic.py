@@ -13,10 +13,9 @@ def test_a_failed_write_leaves_the_previous_folder(tmp_path):
     final = tmp_path / "site"
     final.mkdir()
     (final / "index.html").write_text("previous", encoding="utf-8")
-    with pytest.raises(RuntimeError):
-        with replace_dir(final) as staging:
-            (staging / "index.html").write_text("half", encoding="utf-8")
-            raise RuntimeError("the build failed midway")
+    with pytest.raises(RuntimeError), replace_dir(final) as staging:
+        (staging / "index.html").write_text("half", encoding="utf-8")
+        raise RuntimeError("the build failed midway")
     assert (final / "index.html").read_text(encoding="utf-8") == "previous"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
 

@@ -226,7 +226,7 @@ def test_an_invalid_package_fails_loudly_and_keeps_the_previous_one(package):
 def test_two_documents_for_one_unit_year_are_refused():
     twin = disclosure()
     twin.source_file = "copy.docx"
-    with pytest.raises(PackageDataError, match="copy.docx"):
+    with pytest.raises(PackageDataError, match=r"copy\.docx"):
         write_datapackage([disclosure(), twin], [], Path("/nonexistent"), log=lambda _: None)
 
 

@@ -19,9 +19,9 @@ for two named reasons:
 from __future__ import annotations
 
 import pytest
+from conftest import SEEDS, seed_document
 
 from generator.document import Document, Table
-from conftest import SEEDS, seed_document
 
 # seed → (tables in the .docx, tables in the text export)
 TABLE_COUNTS = {"000": (36, 38), "001": (35, 24), "002": (32, 20), "003": (5, 4), "004": (20, 19)}
@@ -80,7 +80,7 @@ def test_every_table_row_agrees(pair):
 
 
 def test_every_paragraph_agrees(pair):
-    seed, docx, text = pair
+    _, docx, text = pair
     from_docx = [normalised(p.text) for _, p in docx.paragraphs() if normalised(p.text)]
     from_text = [normalised(p.text) for _, p in text.paragraphs() if normalised(p.text)]
     assert from_docx == from_text

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from test_read_grid import BORDERS, CONTENT_TYPES, PACKAGE_RELS, main_part, only_table, p, package, run, tbl, tr
 
 from generator.document import Document
 from generator.read import docx_reader
 from generator.read.docx_reader import read_docx
-from test_read_grid import (BORDERS, CONTENT_TYPES, PACKAGE_RELS, main_part, only_table, p, package, run, tbl,
-                            tr)
 
 CORPUS = Path(__file__).resolve().parent.parent / "source_docs"
 CELL_WIDTH = '<w:tcW w:w="1234" w:type="dxa"/>'

@@ -9,10 +9,11 @@ import html
 import re
 import shutil
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pytest
-
 from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
+
 from generator.build import BuildOptions, BuildResult, build
 from generator.history.snapshot import record_snapshot
 from generator.package import bulk_download
@@ -115,7 +116,7 @@ def test_changelog_page_renders_the_snapshot_entry(history):
     assert f"<code>{LUANCHENG}-2022 | 301</code>" in page
     # headings step down one level at a time under the page title
     levels = [int(level) for level in re.findall(r"<h(\d)", page[page.index("数据更新记录"):])]
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert all(b - a <= 1 for a, b in pairwise(levels))
     assert "数据更新记录" in history.page("")  # in the navigation
 
 

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 from conftest import SOURCE_DOCS
+
 from generator.records import TableKind
 from generator.render import render_site
 from generator.render.figures import total_row

@@ -13,8 +13,17 @@ from click.testing import CliRunner
 from generator.build import read_and_extract
 from generator.check import run_checks
 from generator.cli import cli
-from generator.corpus import (DEFAULT_TEMPLATE, GeneratedFile, capacity, generate_corpus, plan_corpus, plan_file,
-                              read_manifest_rows, render_file, revise_file)
+from generator.corpus import (
+    DEFAULT_TEMPLATE,
+    GeneratedFile,
+    capacity,
+    generate_corpus,
+    plan_corpus,
+    plan_file,
+    read_manifest_rows,
+    render_file,
+    revise_file,
+)
 from generator.corpus.disclosure import DisclosureSpec, chinese_number
 from generator.corpus.docx import Package
 from generator.corpus.regions import DEPARTMENTS, Region
@@ -100,6 +109,14 @@ def test_figures_read_back_exactly(extracted):
         assert facts["income_total"] == budget.total * YUAN_PER_HUNDREDTH
         assert facts["project"] == budget.project_total * YUAN_PER_HUNDREDTH
         assert [o.name for o in disclosure.narrative.organizations] == [o.name for o in budget.organizations]
+        # One project per planned project: 支出说明's mention and the 绩效目标表 joined, counted once.
+        projects = disclosure.narrative.projects
+        assert sorted((p.name_in_text, p.amount) for p in projects) == sorted(
+            (p.name, p.amount * YUAN_PER_HUNDREDTH) for p in budget.projects)
+        assert {p.matched_by for p in projects} == {"name_and_amount"}
+        lines = [item for item in disclosure.narrative.procurement if not item.is_total]
+        assert [(item.amount, item.project_budget) for item in lines] == [
+            (line.amount * YUAN_PER_HUNDREDTH, line.project_amount * YUAN_PER_HUNDREDTH) for line in budget.procurement]
 
 
 def test_a_revision_changes_one_file_and_its_manifest_row(corpus, tmp_path):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from itertools import pairwise
+from typing import Protocol, TypeVar
 
 # Importing the rule modules registers their rules.
 from generator.check import (  # noqa: F401
@@ -18,9 +19,21 @@ from generator.check import (  # noqa: F401
 )
 from generator.check.engine import CATEGORIES, FAIL, PASS, RULES, Rule, evaluate_rule
 from generator.check.tally import CheckTally
-from generator.records import CheckOutcome, Disclosure
+from generator.records import CheckOutcome, Disclosure, Unit
 
-D = TypeVar("D")
+
+class _Dated(Protocol):
+    """What previous_years reads of a disclosure (a Disclosure or its header)."""
+
+    @property
+    def unit(self) -> Unit: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def disclosure_id(self) -> str: ...
+
+
+D = TypeVar("D", bound=_Dated)
 
 
 def rules() -> list[Rule]:
@@ -44,11 +57,11 @@ def check_across_years(disclosure: Disclosure, previous: Disclosure | None) -> l
     return [outcome for item in rules() if item.across_years for outcome in evaluate_rule(item, disclosure, previous)]
 
 
-def merge_outcomes(alone: list[CheckOutcome], across_years: list[CheckOutcome]) -> list[CheckOutcome]:
+def merge_outcomes(alone: list[CheckOutcome], across: list[CheckOutcome]) -> list[CheckOutcome]:
     """check_alone's and check_across_years' outcomes of one disclosure in catalogue order, as
     check_disclosure gives them."""
     by_rule: dict[str, list[CheckOutcome]] = {}
-    for outcome in (*alone, *across_years):
+    for outcome in (*alone, *across):
         by_rule.setdefault(outcome.rule, []).append(outcome)
     return [outcome for item in rules() for outcome in by_rule.get(item.rule_id, ())]
 
@@ -62,7 +75,7 @@ def previous_years(disclosures: Sequence[D]) -> dict[str, D]:
     previous: dict[str, D] = {}
     for items in by_unit.values():
         items.sort(key=lambda d: d.year)
-        for before, after in zip(items, items[1:]):
+        for before, after in pairwise(items):
             if before.year < after.year:
                 previous[after.disclosure_id] = before
     return previous

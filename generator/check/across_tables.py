@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from generator.check.engine import ACROSS_TABLES, FAIL, NOT_APPLICABLE, PASS, Result, compare, rule, total
 from generator.check.view import (

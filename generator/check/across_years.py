@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from generator.check.against_narrative import FACTS, fact_location, first, stated_quantum
 from generator.check.engine import ACROSS_YEARS, Result, compare, rule

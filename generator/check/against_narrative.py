@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterable, Iterator
 
 from generator.check.engine import (
     CENT,
     FAIL,
     NARRATIVE,
-    NOT_APPLICABLE,
     PASS,
     Result,
     compare,
@@ -25,86 +24,20 @@ from generator.check.engine import (
     total,
     yuan,
 )
-from generator.check.view import (
-    grand_total_row,
-    location,
-    main_column,
-    plain,
-    three_public_item,
-    two_sided_total,
-    value,
+from generator.check.stated import (
+    FACTS,
+    compare_facts,
+    fact_location,
+    facts,
+    first,
+    slack,
+    stated_quantum,
+    total_cell,
+    two_sided_cell,
+    within,
 )
-from generator.extract.money import YUAN_PER_UNIT, normalise_number_text
-from generator.records import BudgetTable, Disclosure, NarrativeFact, ProcurementItem, TableKind, TableRow
-
-FACTS = "narrative_facts"
-ROUNDED = Decimal(100)
-_FIGURE = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(亿元|万元|万|元)")
-
-
-def stated_quantum(fact: NarrativeFact) -> Decimal:
-    """Yuan value of the last digit the sentence publishes for this amount (0.01 yuan when the
-    figure cannot be found in its sentence: then the comparison is exact)."""
-    quanta = []
-    for match in _FIGURE.finditer(normalise_number_text(fact.sentence)):
-        number = Decimal(match.group(1).replace(",", ""))
-        factor = YUAN_PER_UNIT["万元" if match.group(2) == "万" else match.group(2)]
-        if number * factor == abs(fact.amount):
-            decimals = max(0, -int(number.as_tuple().exponent))
-            quanta.append(max(factor / (Decimal(10) ** decimals), CENT))
-    quantum = min(quanta) if quanta else CENT
-    # Up to 0.01万元 is the precision the tables publish: only coarser figures are rounded ones.
-    return quantum if quantum > ROUNDED else CENT
-
-
-def fact_location(fact: NarrativeFact) -> str:
-    qualifier = f" ({fact.qualifier})" if fact.qualifier else ""
-    return f"{fact.fact}{qualifier}: {fact.sentence}"
-
-
-def facts(disclosure: Disclosure, name: str) -> list[NarrativeFact]:
-    return [fact for fact in disclosure.narrative.facts if fact.fact == name]
-
-
-def first(disclosure: Disclosure, name: str) -> NarrativeFact | None:
-    return next(iter(facts(disclosure, name)), None)
-
-
-def against(fact: NarrativeFact, expected: Decimal | None, source: str) -> Result:
-    return compare(FACTS, fact_location(fact), expected, fact.amount, f"stated against {source}",
-                   stated_quantum(fact))
-
-
-def total_cell(table: BudgetTable | None, column: str) -> tuple[Decimal | None, str] | None:
-    if table is None:
-        return None
-    row = grand_total_row(table)
-    if row is None:
-        return (Decimal(0), f"{table.kind.value} (published empty)") if not table.rows else None
-    return value(row, column), f"{table.kind.value} {location(row, column)}"
-
-
-def two_sided_cell(disclosure: Disclosure, kind: TableKind, side_name: str) -> tuple[Decimal | None, str] | None:
-    found = two_sided_total(disclosure, kind, side_name)
-    if found is None:
-        return None
-    table, row = found
-    column = main_column(table)
-    return value(row, column), f"{kind.value} {location(row, column)}"
-
-
-def compare_facts(disclosure: Disclosure, names: Iterable[str],
-                  sources: list[tuple[Decimal | None, str] | None]) -> Iterator[Result]:
-    """Each statement of the named facts against the first table figure that is published."""
-    source = next((found for found in sources if found is not None), None)
-    for name in names:
-        stated = facts(disclosure, name)
-        if source is None and stated:
-            yield Result(FACTS, name, None, None, NOT_APPLICABLE,
-                         f"{len(stated)} statement(s) of {name} not checked: the table is not published")
-            continue
-        for fact in stated:
-            yield against(fact, source[0], source[1])
+from generator.check.view import location, main_column, plain, three_public_item, value
+from generator.records import Disclosure, NarrativeFact, ProcurementItem, RowType, TableKind, TableRow
 
 
 def income_line(disclosure: Disclosure, pattern: str) -> tuple[Decimal | None, str] | None:
@@ -231,6 +164,7 @@ def three_public(disclosure: Disclosure) -> Iterator[Result]:
         if item is not None:
             rows.setdefault(item, row)
     for name, item in _THREE_PUBLIC_FACTS.items():
+        source: tuple[Decimal | None, str] | None
         if table is None:
             source = None
         elif not table.rows:
@@ -245,10 +179,12 @@ def three_public(disclosure: Disclosure) -> Iterator[Result]:
 @rule(
     "narrative.procurement", NARRATIVE,
     ("政府采购说明与政府采购预算表一致", "Stated procurement matches the procurement table"),
-    ("政府采购预算情况所述金额 = 政府采购预算表合计（无合计行时为各项之和；表为空或未列时为 0）；表的合计行 = 各项之和"
+    ("政府采购预算情况所述金额 = 政府采购预算表合计（无合计行时为各项之和；表为空或未列时为 0）；"
+     "表的合计、小计行 = 各项之和，各资金来源列及预留中小微企业份额亦然"
      "（对应 GovBudgetChecker BUD-T004 的采购内部一致性）。按元精确，文中较少小数位按其精度舍入比较。",
      "The stated procurement budget equals the procurement table's total (the sum of its items when it has no total "
-     "row; 0 when it is empty or absent), and the total row equals the sum of the items (counterpart of "
+     "row; 0 when it is empty or absent), and the total and subtotal rows equal the sum of their items, in the "
+     "amount and in each fund-source and small-firm-share column they publish (counterpart of "
      "GovBudgetChecker BUD-T004, procurement consistency). Exact in yuan; fewer stated decimals compared after "
      "rounding."),
     (FACTS, "procurement_items"),
@@ -262,70 +198,101 @@ def procurement(disclosure: Disclosure) -> Iterator[Result]:
     subtotals: list[tuple[ProcurementItem, list[ProcurementItem]]] = []
     grand = None
     for item in items:
-        if item.is_total and "小计" in item.item:
+        if item.row_type is RowType.SUBTOTAL:
             subtotals.append((item, []))
-        elif item.is_total:
+        elif item.row_type is RowType.TOTAL:
             grand = grand or item
         elif subtotals:
             subtotals[-1][1].append(item)
     if grand is not None:
-        yield compare("procurement_items", f"total {plain(grand.item)}", line_sum, grand.amount,
+        yield compare("procurement_items", f"total {plain(grand.item)}", line_sum, _grand_amount(grand),
                       f"total of {len(lines)} procurement lines")
     for subtotal, group in subtotals:
         yield compare("procurement_items", f"subtotal {plain(subtotal.item)}", total(i.amount for i in group),
                       subtotal.amount, f"subtotal of {len(group)} procurement lines")
-    published = grand.amount if grand is not None else line_sum
+    # Each fund-source column (and the small-firm share) a total row publishes adds up too.
+    for row, group, kind in ([(grand, lines, "total")] if grand is not None else []) + \
+            [(subtotal, group, "subtotal") for subtotal, group in subtotals]:
+        for name, published in row.amounts.items():
+            if published is not None:
+                yield compare("procurement_items", f"{kind} {plain(row.item)}, column {name}",
+                              total(i.amounts.get(name) for i in group), published,
+                              f"{kind} of {len(group)} procurement lines, column {name}")
+    published = _grand_amount(grand) if grand is not None else line_sum
     yield from compare_facts(disclosure, ("procurement_total",),
                              [(published, f"procurement_items ({len(lines)} lines)")])
 
 
+def _grand_amount(grand: ProcurementItem) -> Decimal | None:
+    """The 合计 row's procurement amount; the 2020 layout fills only its 当年部门预算安排资金 合计."""
+    return grand.amount if grand.amount is not None else grand.amounts.get("current_year_total")
+
+
 @rule(
     "narrative.projects", NARRATIVE,
-    ("所列项目之和等于项目支出", "Listed projects sum to project expenditure"),
-    ("支出说明所列各项目金额之和 = 所述项目支出 = 支出总表项目支出；绩效目标表所列项目预算数之和不超过项目支出"
-     "（对应 GovBudgetChecker BUD-T005）。项目金额常以万元整数公布：按各数公布精度的半个单位之和为容差。",
-     "The projects listed in 支出说明 sum to the stated project expenditure and to table 3's project column; the "
-     "budgets in the project performance tables sum to no more than project expenditure (counterpart of "
+    ("项目之和等于项目支出", "Projects sum to project expenditure"),
+    ("支出说明所列各项目（或按经济科目列出的项目支出构成，如办公费、印刷费）金额之和 = 所述项目支出 = "
+     "支出总表项目支出；每个项目只计一次（说明与绩效目标表中的同一项目合并后），其预算数之和 = 项目支出，"
+     "部分项目未公布金额时不超过项目支出；同一项目在说明与绩效目标表中的金额一致（对应 GovBudgetChecker "
+     "BUD-T005）。项目金额常以万元整数公布：按各数公布精度的半个单位之和为容差。",
+     "The projects listed in 支出说明 (or the items of project spending, 办公费, 印刷费 …, where it is broken down by "
+     "economic item) sum to the stated project expenditure and to table 3's project column; the projects, each "
+     "counted once (its mention and its performance table joined), sum to project expenditure, or to no more than "
+     "it when some publish no amount; a project's amount in 支出说明 equals its performance table's (counterpart of "
      "GovBudgetChecker BUD-T005). Project amounts are often stated in whole 万元: the tolerance is the sum of half "
      "a unit of each figure's last published digit."),
     (FACTS, "projects", TableKind.EXPENDITURE.value),
     ("BUD-T005",),
 )
 def projects(disclosure: Disclosure) -> Iterator[Result]:
-    listed = facts(disclosure, "project_item")
     table_project = total_cell(disclosure.table(TableKind.EXPENDITURE), "project")
-    if listed:
+    for name, what in (("project_item", "projects listed in 支出说明"),
+                       ("project_spending_item", "items of project spending listed in 支出说明")):
+        listed = facts(disclosure, name)
+        if not listed:
+            continue
         listed_sum = total(fact.amount for fact in listed)
-        slack = sum((stated_quantum(fact) / 2 for fact in listed if stated_quantum(fact) > CENT), Decimal(0))
-        where = f"{len(listed)} projects listed in 支出说明"
+        tolerance = slack(listed)
+        where = f"{len(listed)} {what}"
         for stated in facts(disclosure, "project"):
-            yield within(FACTS, fact_location(stated), listed_sum, stated.amount, slack + stated_quantum(stated) / 2,
-                         f"{where} against the stated project expenditure")
+            yield within(FACTS, fact_location(stated), listed_sum, stated.amount,
+                         tolerance + stated_quantum(stated) / 2, f"{where} against the stated project expenditure")
         if table_project is not None:
-            yield within(FACTS, where, table_project[0], listed_sum, slack,
+            yield within(FACTS, where, table_project[0], listed_sum, tolerance,
                          f"{where} against {table_project[1]}")
-    budgets = [p for p in disclosure.narrative.projects if p.source != "narrative" and p.amount is not None]
+    mentions = {fact.qualifier: fact for fact in facts(disclosure, "project_item")}
+    for project in disclosure.narrative.projects:
+        if project.amount_in_text is not None and project.amount_in_table is not None:
+            mention = mentions.get(project.name_in_text)
+            yield within("projects", project.project_name, project.amount_in_table, project.amount_in_text,
+                         slack([mention]) if mention else CENT,
+                         f"{project.name_in_text} in 支出说明 against its 绩效目标表 ({project.matched_by})")
     stated_project = first(disclosure, "project")
     ceiling = table_project or ((stated_project.amount, "the stated project expenditure") if stated_project else None)
-    if budgets and ceiling is not None and ceiling[0] is not None:
-        budget_sum = total(p.amount for p in budgets)
-        status = PASS if budget_sum <= ceiling[0] else FAIL
-        verdict = "within" if status == PASS else "exceed"
-        yield Result("projects", f"{len(budgets)} performance tables", ceiling[0], budget_sum, status,
-                     f"performance-table budgets {yuan(budget_sum)} {verdict} project expenditure "
-                     f"{yuan(ceiling[0])} ({ceiling[1]})")
+    yield from _project_sum(disclosure, ceiling, mentions)
 
 
-def within(table: str, where: str, expected: Decimal | None, actual: Decimal | None, tolerance: Decimal,
-           what: str) -> Result:
-    """Agreement within ``tolerance`` yuan (sums of figures stated with fewer decimals)."""
-    if tolerance <= CENT:
-        return compare(table, where, expected, actual, what)
-    difference = (actual or Decimal(0)) - (expected or Decimal(0))
-    status = PASS if abs(difference) <= tolerance else FAIL
-    return Result(table, where, expected, actual, status,
-                  f"{what}: expected {yuan(expected)}, found {yuan(actual)}, difference {yuan(difference)} "
-                  f"(tolerance {yuan(tolerance)} for figures stated with fewer decimals)")
+def _project_sum(disclosure: Disclosure, ceiling: tuple[Decimal | None, str] | None,
+                 mentions: dict[str, NarrativeFact]) -> Iterator[Result]:
+    """The projects, once each, against project expenditure: equal when every project publishes an
+    amount, else no more than it."""
+    every = disclosure.narrative.projects
+    priced = [project for project in every if project.amount is not None]
+    if not priced or ceiling is None or ceiling[0] is None:
+        return
+    project_sum = total(project.amount for project in priced)
+    where = f"{len(every)} projects"
+    if len(priced) == len(every):
+        from_text = [mentions[p.name_in_text] for p in every
+                     if p.amount_in_table is None and p.name_in_text in mentions]
+        yield within("projects", where, ceiling[0], project_sum, slack(from_text),
+                     f"{where}, each counted once, against project expenditure ({ceiling[1]})")
+        return
+    status = PASS if project_sum <= ceiling[0] else FAIL
+    verdict = "within" if status == PASS else "exceed"
+    yield Result("projects", where, ceiling[0], project_sum, status,
+                 f"{len(priced)} of {where} publish an amount: {yuan(project_sum)} {verdict} project expenditure "
+                 f"{yuan(ceiling[0])} ({ceiling[1]})")
 
 
 _ASSET_TOTAL = re.compile(r"资产总额|合计|总计")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from generator.check.engine import COMPLETENESS, FAIL, PASS, Result, rule
 from generator.records import Disclosure, TableKind, TableStatus

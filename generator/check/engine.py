@@ -7,9 +7,10 @@ A rule that finds nothing to check still leaves one ``not_applicable`` row, so t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable, Iterable, Iterator
+from typing import TypeVar, cast
 
 from generator.records import CheckOutcome, Disclosure
 
@@ -43,6 +44,7 @@ class Result:
 Evaluate = Callable[[Disclosure], Iterable[Result]]
 # A rule across years also reads the unit's disclosure of the year before (None when absent).
 EvaluateAcrossYears = Callable[[Disclosure, "Disclosure | None"], Iterable[Result]]
+E = TypeVar("E", Evaluate, EvaluateAcrossYears)
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,11 @@ def rule(
     reads: tuple[str, ...],
     covers: tuple[str, ...] = (),
     across_years: bool = False,
-) -> Callable[[Evaluate], Evaluate]:
+) -> Callable[[E], E]:
     """Register a rule; ``title`` and ``description`` are (Chinese, English). A rule
     ``across_years`` is called with the disclosure and the same unit's previous one."""
 
-    def register(evaluate: Evaluate) -> Evaluate:
+    def register(evaluate: E) -> E:
         if any(existing.rule_id == rule_id for existing in RULES):
             raise ValueError(f"rule {rule_id} registered twice")
         RULES.append(Rule(rule_id, category, title[0], title[1], description[0], description[1], reads, covers,
@@ -86,7 +88,8 @@ def rule(
 
 def evaluate_rule(item: Rule, disclosure: Disclosure, previous: Disclosure | None = None) -> Iterator[CheckOutcome]:
     found = False
-    results = item.evaluate(disclosure, previous) if item.across_years else item.evaluate(disclosure)
+    results = (cast(EvaluateAcrossYears, item.evaluate)(disclosure, previous) if item.across_years
+               else cast(Evaluate, item.evaluate)(disclosure))
     for result in results:
         found = True
         yield CheckOutcome(disclosure.disclosure_id, item.rule_id, result.table, result.location, result.expected,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterator
+from collections.abc import Iterator
 
 from generator.check.engine import FAIL, HYGIENE, NOT_APPLICABLE, PASS, Result, rule
 from generator.check.view import location, plain
@@ -58,12 +58,12 @@ def template_text(disclosure: Disclosure) -> Iterator[Result]:
                          f"template text {match.group()!r} left in the text")
     for project in disclosure.narrative.projects:
         for field_name in ("goal", "purpose"):
-            match = _TEMPLATE.search(getattr(project, field_name))
-            if match:
+            left = _TEMPLATE.search(getattr(project, field_name))
+            if left:
                 found = True
                 yield Result("projects", f"project {project.project_name}, {field_name}", None,
                              getattr(project, field_name), FAIL,
-                             f"template text {match.group()!r} as the project's {field_name}")
+                             f"template text {left.group()!r} as the project's {field_name}")
     for indicator in disclosure.narrative.indicators:
         if indicator.level3 == indicator.level2 and indicator.level3.endswith("指标"):
             found = True
@@ -71,12 +71,12 @@ def template_text(disclosure: Disclosure) -> Iterator[Result]:
                          indicator.level3, FAIL, "the 三级指标 repeats the template's category name "
                                                  f"{indicator.level2}: the indicator was not filled in")
         for field_name in ("level3", "description", "target"):
-            match = _TEMPLATE.search(getattr(indicator, field_name))
-            if match:
+            left = _TEMPLATE.search(getattr(indicator, field_name))
+            if left:
                 found = True
                 where_found = f"project {indicator.project_name}, {indicator.level2}/{indicator.level3}, {field_name}"
                 yield Result("performance_indicators", where_found, None, getattr(indicator, field_name), FAIL,
-                             f"template text {match.group()!r} in a performance indicator")
+                             f"template text {left.group()!r} in a performance indicator")
     if not found and (disclosure.paragraphs or disclosure.narrative.projects):
         yield Result(PARAGRAPHS, "", None, None, PASS,
                      f"no template text in {len(disclosure.paragraphs)} paragraphs, "
@@ -250,7 +250,7 @@ def scope_wording(disclosure: Disclosure) -> Iterator[Result]:
     for kind in TableKind:
         table = disclosure.table(kind)
         match = _TITLE_SCOPE.match(plain(table.title)) if table is not None else None
-        if match:
+        if table is not None and match:
             yield Result(kind.value, f"table {kind.number} {table.title}", disclosure.scope, match.group(1),
                          PASS if match.group(1) == disclosure.scope else FAIL,
                          f"the title says {match.group(1)}预算 in a {disclosure.scope}预算 disclosure")

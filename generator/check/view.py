@@ -49,7 +49,7 @@ def present_tables(disclosure: Disclosure) -> list[BudgetTable]:
 
 
 def coded_tables(disclosure: Disclosure) -> list[tuple[BudgetTable, tuple[int, ...]]]:
-    found = []
+    found: list[tuple[BudgetTable, tuple[int, ...]]] = []
     for table in present_tables(disclosure):
         codes = SPEC_BY_KIND[table.kind].codes
         if codes == "function":
@@ -59,8 +59,8 @@ def coded_tables(disclosure: Disclosure) -> list[tuple[BudgetTable, tuple[int, .
     return found
 
 
-def parent_code(code: str, levels: tuple[int, ...]) -> str | None:
-    if len(code) not in levels or levels.index(len(code)) == 0:
+def parent_code(code: str | None, levels: tuple[int, ...]) -> str | None:
+    if code is None or len(code) not in levels or levels.index(len(code)) == 0:
         return None
     return code[: levels[levels.index(len(code)) - 1]]
 

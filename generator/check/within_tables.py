@@ -3,7 +3,7 @@ total to its parts."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from generator.check.engine import FAIL, WITHIN_TABLE, Result, compare, rule, total
 from generator.check.view import (
@@ -86,19 +86,19 @@ def total_equals_top_level(disclosure: Disclosure) -> Iterator[Result]:
             tops = top_level_rows(table, levels)
             yield from sum_check(table, grand, tops, f"合计 = sum of the {len(tops)} top-level codes")
     for kind in (TableKind.SUMMARY, TableKind.FISCAL_SUMMARY):
-        table = disclosure.table(kind)
-        if table is None:
+        two_sided = disclosure.table(kind)
+        if two_sided is None:
             continue
         for side_name in ("income", "expenditure"):
-            found = side(table, side_name)
+            found = side(two_sided, side_name)
             if found.current_total is not None:
-                yield from sum_check(table, found.current_total, found.lines,
+                yield from sum_check(two_sided, found.current_total, found.lines,
                                      f"{found.current_total.name.strip()} = sum of the {len(found.lines)} lines")
                 if found.grand_total is not None:
-                    yield from sum_check(table, found.grand_total, [found.current_total, *found.carry],
+                    yield from sum_check(two_sided, found.grand_total, [found.current_total, *found.carry],
                                          f"{found.grand_total.name.strip()} = current year + carry-over")
             if len(found.carry) == 1 and any(has_amounts(part) for part in found.carry_parts):
-                yield from sum_check(table, found.carry[0], found.carry_parts,
+                yield from sum_check(two_sided, found.carry[0], found.carry_parts,
                                      f"{found.carry[0].name.strip()} = sum of its fund lines")
     three_public = disclosure.table(TableKind.THREE_PUBLIC)
     if three_public is not None and (grand := grand_total_row(three_public)) is not None:
@@ -113,6 +113,7 @@ _UNIT_FUND_PARTS = ("business_income", "operating_income", "superior_subsidy", "
 
 def row_identities(kind: TableKind, columns: list[str]) -> list[tuple[str, tuple[str, ...]]]:
     """(whole, parts) column identities that hold on every row of a table of this kind."""
+    identities: list[tuple[str, tuple[str, ...]]]
     if kind is TableKind.INCOME:
         sources = tuple(c for c in columns if c not in ("total", "current_year_subtotal", "carryover"))
         identities = []

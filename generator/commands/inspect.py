@@ -20,7 +20,8 @@ def inspect_command(file: Path, as_json: bool, tables_only: bool) -> None:
     try:
         document = read_document(file)
     except UnreadableDocument as error:
-        raise click.ClickException(f"{file.name}: {error.reason}" + (f" ({error.hint})" if error.hint else ""))
+        raise click.ClickException(
+            f"{file.name}: {error.reason}" + (f" ({error.hint})" if error.hint else "")) from error
     if as_json:
         click.echo(json.dumps(document.to_json(), ensure_ascii=False, indent=1))
         return

@@ -36,7 +36,7 @@ def snapshot_command(version: str, date: str | None, previous: str | None, tag: 
     try:
         snapshot = record_snapshot(datapackage_dir, version, day, changelog, previous)
     except ValueError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     build(options)
     changed = snapshot.diff.changed_resources()
     click.echo(f"snapshot {version}: {len(changed)} resources changed since {snapshot.previous or 'the start'}")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
-from typing import Callable
 
 from generator.corpus.disclosure import DisclosureSpec, compose
 from generator.corpus.docx import Package

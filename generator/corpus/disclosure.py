@@ -8,8 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.corpus.docx import Cell, DocumentXml, head
-from generator.corpus.figures import (ECONOMIC_CLASSES, FUNCTION_CLASSES, Budget, FunctionItem, format_amount,
-                                      format_compact)
+from generator.corpus.figures import (
+    ECONOMIC_CLASSES,
+    FUNCTION_CLASSES,
+    Budget,
+    FunctionItem,
+    format_amount,
+    format_compact,
+)
 from generator.corpus.regions import Department, Region
 
 # The expenditure lines of tables 1 and 4: functional classes in the template's order.
@@ -22,7 +28,9 @@ SUMMARY_CLASSES = (
     ("224", "灾害防治及应急管理支出"), ("227", "预备费"), ("229", "其他支出"), ("230", "转移性支出"), ("231", "债务还本支出"),
     ("232", "债务付息支出"), ("233", "债务发行费用支出"), ("234", "抗疫特别国债安排的支出"), ("", "人行科目"),
 )
-SUMMARY_INCOME = ("一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金")
+SUMMARY_INCOME = (
+    "一般公共预算拨款收入", "政府性基金预算拨款收入", "国有资本经营预算拨款收入", "财政专户管理资金收入", "单位资金",
+)
 _DIGITS = "零一二三四五六七八九"
 GLOSSARY = (
     "1、财政拨款收入：指本级财政当年拨付的资金，包括一般公共预算拨款、政府性基金预算拨款、国有资本经营预算拨款。",
@@ -83,7 +91,7 @@ class _Writer:
 
     # Part one: the budget tables.
 
-    def budget_table(self, title: str, rows: list[list[Cell]], widths: list[int], note: str = "") -> None:
+    def budget_table(self, title: str, rows: list[list[Cell]], widths: list[float], note: str = "") -> None:
         self.doc.heading(f"{self.spec.scope}预算{title}", 3)
         self.doc.table([[Cell(self.unit_label), Cell(f"预算年度：{self.spec.year}"),
                          Cell(f"单位：{self.spec.money_unit}")]], [6, 2, 1.5], layout=True)
@@ -146,7 +154,7 @@ class _Writer:
 
     def expenditure_table(self) -> None:
         labels = ("合计", "基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出")
-        rows = [[head("序号", vmerge="restart"), head("功能分类科目", 2), *(head(l, vmerge="restart") for l in labels)],
+        rows = [[head("序号", vmerge="restart"), head("功能分类科目", 2), *(head(label, vmerge="restart") for label in labels)],
                 [head(vmerge="continue"), head("科目编码"), head("科目名称"), *(head(vmerge="continue") for _ in labels)],
                 [Cell("栏次"), *(Cell(str(n)) for n in range(1, 9))]]
         body = self.function_rows(lambda item: [item.total, item.basic, item.project])
@@ -200,10 +208,10 @@ class _Writer:
             public = [line for line in budget.public if line.code.startswith(class_code)]
             if not personnel and not public:
                 continue
-            body.append((class_code, class_name, [sum(l.amount for l in personnel + public),
-                                                  sum(l.amount for l in personnel), sum(l.amount for l in public)]))
-            body.extend((l.code, l.name, [l.amount, l.amount, 0]) for l in personnel)
-            body.extend((l.code, l.name, [l.amount, 0, l.amount]) for l in public)
+            body.append((class_code, class_name, [sum(line.amount for line in personnel + public),
+                                                  sum(line.amount for line in personnel), sum(line.amount for line in public)]))
+            body.extend((line.code, line.name, [line.amount, line.amount, 0]) for line in personnel)
+            body.extend((line.code, line.name, [line.amount, 0, line.amount]) for line in public)
         rows.extend(self.numbered(body))
         self.budget_table("一般公共预算财政拨款基本支出表", rows, [1, 1.5, 4, 1.5, 1.5, 1.5])
 

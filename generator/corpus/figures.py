@@ -239,7 +239,7 @@ def plan_budget(rng: random.Random, department: Department, region: Region, year
     names = rng.sample(department.projects + COMMON_PROJECTS, rng.choice((1, 2, 3, 3, 4, 4, 5, 6)))
     project_items = [code for code, _ in department.items[1:]] or [admin_code]
     projects = []
-    for serial, name in enumerate(names, start=1):
+    for name in names:
         amount = rng.choice((rng.randint(5, 50) * 10, rng.randint(50, 3000), rng.randint(100, 900) * 10))
         if city_level:
             amount *= rng.randint(2, 5)
@@ -280,7 +280,7 @@ def plan_budget(rng: random.Random, department: Department, region: Region, year
         personnel=personnel, public=public, functions=sorted(items.values(), key=lambda item: item.code),
         projects=projects, organizations=organizations, procurement=procurement, assets=assets,
         reception=reception, car_running=car_running,
-        previous_basic=max(1, round((sum(l.amount for l in personnel + public)) * rng.uniform(0.85, 1.12))),
+        previous_basic=max(1, round((sum(line.amount for line in personnel + public)) * rng.uniform(0.85, 1.12))),
         previous_project=max(0, round(sum(p.amount for p in projects) * rng.uniform(0.6, 1.3))),
         previous_three_public=max(0, car_running + reception + rng.randint(-50, 80)),
     )

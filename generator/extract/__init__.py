@@ -6,7 +6,7 @@ from generator.document import Document
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
 from generator.extract.tables import extract_tables
-from generator.records import Disclosure, Finding, Unit
+from generator.records import Disclosure, Finding, SourceFile, TableStatus, Unit
 from generator.slugs import unit_id
 from generator.sources import SourceDocument
 
@@ -31,6 +31,9 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         county=source.county,
     )
     tables, table_findings = extract_tables(document)
+    for table in tables.values():
+        if table.status is not TableStatus.MISSING and not table.source_file:
+            table.source_file = source.file
     narrative, narrative_findings = extract_narrative(document, stated.money_unit or "万元")
     return Disclosure(
         disclosure_id=f"{unit.unit_id}-{year or 'unknown'}",
@@ -45,4 +48,6 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         narrative=narrative,
         findings=findings + table_findings + narrative_findings,
         paragraphs=[paragraph.text for _, paragraph in document.paragraphs()],
+        source_files=[SourceFile(source.file, source.sha256)]
+        + [SourceFile(companion.file, companion.sha256) for companion in source.companions],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from generator.extract.money import AmountError, parse_amount, parse_number
 from generator.extract.sections import Section, compact, stated_money_unit
@@ -14,6 +15,7 @@ _AS_OF = re.compile(r"截止(?:时间|日期)?[:：]\s*(\S.*)")
 _DATE = re.compile(r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")
 _VALUE_UNIT = re.compile(r"金额单位[:：]\s*(万元|元)")
 _HEADER = "项目"
+_DASH = re.compile(r"^[-—–―─－]+$")
 
 
 @dataclass
@@ -41,7 +43,8 @@ def extract_assets(sections: list[Section], money_unit: str) -> AssetResult:
             try:
                 if not row.cell(0):
                     raise AmountError("no item name")
-                result.assets.append(FixedAsset(item=row.cell(0), quantity=parse_number(row.cell(1)),
+                quantity, note = _quantity(row.cell(1))
+                result.assets.append(FixedAsset(item=row.cell(0), quantity=quantity, quantity_note=note,
                                                 value=parse_amount(row.cell(2), unit), as_of=as_of))
             except AmountError as error:
                 result.findings.append(Finding("extract", row.location, f"a fixed-asset row that does not read "
@@ -50,6 +53,14 @@ def extract_assets(sections: list[Section], money_unit: str) -> AssetResult:
             result.findings.append(Finding("extract", rows[0].location, "a table in the 国有资产 section without the "
                                            "项目 | 数量 | 价值 header of the fixed-asset table"))
     return result
+
+
+def _quantity(text: str) -> tuple[Decimal | None, str]:
+    """A dash in the quantity column says "not applicable" (资产总额 has no count), not 0: the
+    quantity is left blank and the dash kept as published."""
+    if _DASH.match(compact(text)):
+        return None, compact(text)
+    return parse_number(text), ""
 
 
 def iso_date(text: str) -> str:

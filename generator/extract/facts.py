@@ -9,6 +9,7 @@ has no unit, or an amount whose label means nothing known, becomes a finding.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -33,6 +34,9 @@ FACTS: dict[str, tuple[str, str]] = {
     "public": ("Public (office) expenses (part of basic expenditure)", "日常公用经费"),
     "project": ("Project expenditure", "项目支出"),
     "project_item": ("One project listed under project expenditure; qualifier: the project", "项目支出所列项目"),
+    "project_spending_item": ("Project expenditure on one economic item (办公费, 印刷费 …) where the explanation "
+                              "breaks it down by item instead of by project; qualifier: the item",
+                              "项目支出按经济科目的构成"),
     "other_expenditure": ("Other expenditure", "其他支出"),
     "unit_funds_balance_next_year": ("Unit funds balance expected to be used next year", "预计下年使用的单位资金结余"),
     "commissioned_services": ("Commissioned services expenses", "委托业务费"),
@@ -107,6 +111,12 @@ _SIGN = re.compile(r"增加|减少|增长|下降")
 _MONEY_WORDS = re.compile(r"增加|减少|增长|下降|安排|预算|经费|费|收入|支出|金额|总额")
 _COMPARED = re.compile(r"较(\d{4})年|与(\d{4})年相比|比(\d{4})年|(上年)")
 _LIST_START = re.compile(r"主要为|主要是|主要包括|主要用于")
+# Economic classification items (部门支出经济分类, 302 商品和服务支出 …): listed under 项目支出 they
+# break its spending down by what is bought, they are not projects.
+_ECONOMIC_ITEM = re.compile(r"^(?:办公|印刷|咨询|手续|水|电|邮电|取暖|物业管理|差旅|因公出国（境）"
+                            r"|维修（护）|维修维护|维修|租赁|会议|培训|公务接待|专用材料|被装购置|专用燃料"
+                            r"|劳务|委托业务|公务用车运行维护|其他交通|税金及附加)费用?$"
+                            r"|^(?:工会经费|福利费|其他商品和服务支出|办公设备购置|专用设备购置)$")
 _LABEL_NOISE = re.compile(r"^(?:其中|主要为|主要是|主要包括|包括|和|及|为)+|^\d+[、.．]|(?:每年|为|增加|减少)$")
 _SUBSECTIONS = {"收入说明": "income", "支出说明": "expenditure", "增减情况": "change"}
 _AS_OF = re.compile(r"(\d{4}年末|上年末|年末)")
@@ -121,6 +131,7 @@ class _Amount:
     sentence: str
     in_parenthesis: bool
     tail: str  # the text up to the next amount
+    note: str = ""
 
 
 @dataclass
@@ -196,8 +207,11 @@ def _expenditure(line: Line, heading: str, result: FactResult) -> None:
         fact = _match(_LIST_END if listing else _EXPENDITURE, amount.label)
         if fact is None and listing:
             name = _item_name(amount.label)
+            if _ECONOMIC_ITEM.match(name):
+                _add(result, "project_spending_item", amount, amount.amount, heading, name)
+                continue
             _add(result, "project_item", amount, amount.amount, heading, name)
-            result.projects.append(Project(project_name=name, amount=amount.amount, source="narrative"))
+            result.projects.append(Project(project_name=name, amount=amount.amount))
             continue
         if fact is None:
             _unknown(line, amount, result)
@@ -259,18 +273,27 @@ def _three_public(line: Line, heading: str, result: FactResult) -> None:
 
 
 def _amounts(line: Line, heading: str, result: FactResult) -> list[_Amount]:
-    """Every amount of the line with its unit, label and sentence; a bare figure where an amount
-    is expected becomes a finding."""
+    """Every amount of the line with its unit, label and sentence. A bare figure where an amount
+    is expected takes the unit of the paragraph's other amounts, and says so (a note, and a
+    finding); with no other amount to take it from, it is only a finding."""
     text = line.text
     amounts: list[_Amount] = []
     matches = list(_AMOUNT.finditer(text))
+    units = Counter("万元" if m.group("unit") == "万" else m.group("unit") for m in matches if m.group("unit"))
+    paragraph_unit = units.most_common(1)[0][0] if units else None
     for index, match in enumerate(matches):
-        unit = match.group("unit")
+        unit, note = match.group("unit"), ""
         if unit is None:
-            if not _NOT_MONEY.match(text, match.end()) and _MONEY_WORDS.search(_label(text, match.start())):
-                result.findings.append(Finding("extract", line.location, f"{heading}: the figure "
-                                               f"{match.group('number')} has no money unit: {_sentence(text, match.start())}"))
-            continue
+            if _NOT_MONEY.match(text, match.end()) or not _MONEY_WORDS.search(_label(text, match.start())):
+                continue
+            taken = f"taken as {paragraph_unit}, the unit of the paragraph's other figures" if paragraph_unit \
+                else "not read"
+            result.findings.append(Finding("extract", line.location, f"{heading}: the figure "
+                                           f"{match.group('number')} has no money unit ({taken}): "
+                                           f"{_sentence(text, match.start())}"))
+            if paragraph_unit is None:
+                continue
+            unit, note = paragraph_unit, f"no unit written; {paragraph_unit} as the other figures of its paragraph"
         unit = "万元" if unit == "万" else unit
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         value = parse_amount(match.group("number"), unit)
@@ -283,6 +306,7 @@ def _amounts(line: Line, heading: str, result: FactResult) -> list[_Amount]:
             sentence=_sentence(text, match.start()),
             in_parenthesis=_depth(text, match.start()) > 0,
             tail=text[match.end():end],
+            note=note,
         ))
     return amounts
 
@@ -335,7 +359,7 @@ def _compared(prefix: str) -> str:
 
 def _add(result: FactResult, fact: str, amount: _Amount, value: Decimal, heading: str, qualifier: str = "") -> None:
     result.facts.append(NarrativeFact(fact=fact, amount=value, sentence=amount.sentence, money_unit=amount.unit,
-                                      section=heading, qualifier=qualifier))
+                                      section=heading, qualifier=qualifier, note=amount.note))
 
 
 def _unknown(line: Line, amount: _Amount, result: FactResult) -> None:

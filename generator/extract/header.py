@@ -112,7 +112,8 @@ def read_header(table: Table, rows: list[int]) -> Header:
         cells = by_row[rows[i]]
         export_style = all(cell.colspan == 1 and cell.col == k for k, cell in enumerate(cells))
         below = cover[i + 1] if i + 1 < len(rows) else None
-        spans = _align(len(cells), below) if export_style and below is not None and None not in below else None
+        complete = [cover for cover in below if cover is not None] if below is not None else []
+        spans = _align(len(cells), complete) if export_style and below is not None and len(complete) == n else None
         if spans is None:
             warnings.append(f"header row {rows[i]} is shorter than the table and could not be aligned; "
                             "its labels are taken left to right")

@@ -10,6 +10,7 @@ from generator.extract.assets import extract_assets
 from generator.extract.facts import extract_facts
 from generator.extract.performance import extract_performance
 from generator.extract.procurement import extract_procurement
+from generator.extract.projects import join_projects
 from generator.extract.sections import Line, Row, Section, compact, split_sections
 from generator.records import Finding, Narrative, Organization
 
@@ -30,18 +31,19 @@ def extract_narrative(document: Document, money_unit: str) -> tuple[Narrative, l
     performance = extract_performance(sections, money_unit)
     procurement = extract_procurement(sections, money_unit)
     assets = extract_assets(sections, money_unit)
+    projects, project_findings = join_projects(facts.projects, performance.projects)
     duties = next((section for section in sections if section.kind == "duties"), None)
     narrative = Narrative(
         facts=facts.facts,
         duties=_duties(duties) if duties else "",
         organizations=_organizations(duties) if duties else [],
-        projects=facts.projects + performance.projects,
+        projects=projects,
         indicators=performance.indicators,
         procurement=procurement.items,
         fixed_assets=assets.assets,
         sections=[section.heading for section in sections],
     )
-    findings += facts.findings + performance.findings + procurement.findings + assets.findings
+    findings += facts.findings + performance.findings + project_findings + procurement.findings + assets.findings
     return narrative, findings
 
 

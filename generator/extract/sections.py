@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 from generator.document import Document, Paragraph, Table
 
@@ -78,7 +77,7 @@ class Row:
         return not any(self.cells)
 
 
-Item = Union[Line, Row]
+Item = Line | Row
 
 _MONEY_UNIT_CELL = re.compile(r"^(?:金额)?单位[:：](万元|元)$")
 

@@ -17,8 +17,17 @@ from decimal import Decimal
 
 from generator.document import Document, Paragraph, Table
 from generator.extract.codes import CODE_LENGTHS, is_valid_code
-from generator.extract.header import (Header, compact, is_code_label, is_column_number_row, is_data_like,
-                                      is_name_label, is_sequence_label, read_header, row_key)
+from generator.extract.header import (
+    Header,
+    compact,
+    is_code_label,
+    is_column_number_row,
+    is_data_like,
+    is_name_label,
+    is_sequence_label,
+    read_header,
+    row_key,
+)
 from generator.extract.layout import LayoutRow, layout_row
 from generator.extract.money import AmountError, parse_amount
 from generator.records import BudgetTable, Finding, TableKind, TableRow, TableStatus
@@ -284,7 +293,8 @@ def _read_table(found: _Found, money_unit: str) -> tuple[BudgetTable, list[Findi
     columns = list(dict.fromkeys(name for side in sides for _, name in side.amounts))
     table = BudgetTable(kind=spec.kind, title=found.title, status=TableStatus.PRESENT if rows else TableStatus.EMPTY,
                         columns=columns, rows=rows, extra_columns=[label for _, label in extras],
-                        money_unit=money_unit, location=where, note=" ".join(notes))
+                        money_unit=money_unit, location=where, note=" ".join(notes),
+                        source_file=found.parts[0].table.source)
     if not rows and notes and not any(_EMPTY_NOTE.search(note) for note in notes):
         findings.append(Finding("extract", where, f"table {spec.number} has no rows and its note does not say why"))
     return table, findings
@@ -294,9 +304,7 @@ def _read_line(spec: TableSpec, side: _Side, texts: list[str], money_unit: str, 
                findings: list[Finding]) -> TableRow | None:
     name = _clean(texts[side.name_col]) if side.name_col is not None else ""
     code = compact(texts[side.code_col]) if side.code_col is not None else ""
-    if not code and (match := _CODE_AND_NAME.match(name)):
-        code, name = match.group(1), _clean(match.group(2))
-    elif code and not name and (match := _CODE_AND_NAME.match(code)):
+    if (not code and (match := _CODE_AND_NAME.match(name))) or (code and not name and (match := _CODE_AND_NAME.match(code))):
         code, name = match.group(1), _clean(match.group(2))
     published = [(name_, texts[col]) for col, name_ in side.amounts]
     if not name and not code and not any(text.strip() for _, text in published):

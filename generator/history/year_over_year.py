@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from generator.records import Disclosure, TableKind
 
@@ -83,7 +84,7 @@ def compare_years(previous: Disclosure, current: Disclosure) -> YearComparison:
     for kind, label in ((TableKind.EXPENDITURE, "function"), (TableKind.BASIC_BY_ECONOMIC, "economic")):
         before, after = _classes(previous, kind), _classes(current, kind)
         for code in sorted(before.keys() | after.keys()):
-            name = (after.get(code) or before.get(code))[0]
+            name = (after.get(code) or before[code])[0]
             comparison.lines.append(ComparedLine(label, code, name, before.get(code, (name, None))[1],
                                                  after.get(code, (name, None))[1]))
     before_projects, after_projects = _projects(previous), _projects(current)
@@ -100,7 +101,7 @@ def unit_histories(disclosures: list[Disclosure]) -> dict[str, list[YearComparis
     histories: dict[str, list[YearComparison]] = {}
     for unit_id, items in sorted(by_unit.items()):
         items.sort(key=lambda d: d.year)
-        pairs = [compare_years(a, b) for a, b in zip(items, items[1:]) if a.year < b.year]
+        pairs = [compare_years(a, b) for a, b in pairwise(items) if a.year < b.year]
         if pairs:
             histories[unit_id] = pairs
     return histories

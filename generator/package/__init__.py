@@ -23,15 +23,26 @@ if TYPE_CHECKING:
     import pandas
 
 __all__ = [
-    "PackageDataError", "PackageInvalid", "PendingPackage", "ValidationReport", "bulk_download", "disclosure_download",
-    "PANDAS_DTYPES", "read_resource", "records_of", "start_datapackage", "unit_download", "validate_package", "write_datapackage",
+    "PANDAS_DTYPES",
+    "PackageDataError",
+    "PackageInvalid",
+    "PendingPackage",
+    "ValidationReport",
+    "bulk_download",
+    "disclosure_download",
+    "read_resource",
+    "records_of",
+    "start_datapackage",
+    "unit_download",
+    "validate_package",
+    "write_datapackage",
 ]
 
 
 def read_resource(package_dir: Path | str, name: str) -> pandas.DataFrame:
     """One resource as a DataFrame with the dtypes its published schema implies (codes as strings,
     amounts as float64, integers as Int64); only an empty cell is missing."""
-    import pandas  # noqa: PLC0415 - heavy, and only this helper needs it
+    import pandas
 
     descriptor = json.loads((Path(package_dir) / "datapackage.json").read_text(encoding="utf-8"))
     resource = next(r for r in descriptor["resources"] if r["name"] == name)

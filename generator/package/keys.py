@@ -172,10 +172,10 @@ def _read_resource(path: Path, resource: _Resource, wanted: set[tuple[str, ...]]
     primary = key_of(schema["primaryKey"]) if schema.get("primaryKey") else None
     uniques = [(f["name"], key_of([f["name"]])) for f in schema.get("fields", [])
                if f.get("constraints", {}).get("unique")]
-    for key in wanted:
-        lookups[(name, key)] = set()
-    own_lookups = [(lookups[(name, key)], key_of(key)) for key in wanted]
-    foreign = []
+    for names in wanted:
+        lookups[(name, names)] = set()
+    own_lookups = [(lookups[(name, names)], key_of(names)) for names in wanted]
+    foreign: list[tuple[dict, Callable[[list[str]], Key], list[tuple[int, Key]] | None, set[Key] | None]] = []
     for fk in schema.get("foreignKeys", []):
         reference = (fk["reference"].get("resource") or name, tuple(fk["reference"]["fields"]))
         values: list[tuple[int, Key]] | None = None
@@ -184,8 +184,8 @@ def _read_resource(path: Path, resource: _Resource, wanted: set[tuple[str, ...]]
             waiting.append((name, fk, values))
         foreign.append((fk, key_of(fk["fields"]), values, lookups.get(reference)))
     seen_primary: dict[Key, int] = {}
-    groups_done: set[str] = set()
-    group = None
+    groups_done: set[str | None] = set()
+    group: str | None = None
     seen_unique: dict[str, dict[Key, int]] = {field_name: {} for field_name, _ in uniques}
     group_first = resource.names[:1] == ["disclosure_id"]
     current_group = None
@@ -229,13 +229,13 @@ def _read_resource(path: Path, resource: _Resource, wanted: set[tuple[str, ...]]
                 key = own(cells)
                 if key.count("") != len(key):
                     lookup.add(key)
-            for fk, foreign_key, values, lookup in foreign:
+            for fk, foreign_key, values, known in foreign:
                 key = foreign_key(cells)
                 if key.count("") == len(key):
                     continue
                 if values is not None:
                     values.append((row_number, key))
-                elif key not in lookup:
+                elif known is not None and key not in known:  # read already when values is None
                     problems.append(_dangling(name, fk, row_number, key))
     result.rows[name] = row_number - 1
 

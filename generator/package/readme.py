@@ -102,7 +102,11 @@ def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -
         "",
         "- Amounts are in yuan (元), whatever unit the document published (published_unit says which: 万元 or "
         "元); written as plain decimals with two places (3148500.00), no thousands separator.",
-        "- A blank cell means the document left it blank. It is not 0: a published 0 is written 0.00.",
+        "- A blank cell means the document left it blank. It is not 0: a published 0 is written 0.00. A dash "
+        "(——) that means \"not applicable\" is neither: the number is blank and the dash is kept in a note "
+        "field (fixed_assets.quantity_note).",
+        "- To sum, skip total rows: is_total in the standard tables, row_type in procurement_items. projects has "
+        "one row per project (支出说明 and 绩效目标表 joined), so its amounts add up to project expenditure.",
         "- Classification codes are strings: 2013701, 30101. Read them as text, not numbers.",
         "- Booleans are `true` / `false`.",
         "",

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 
 from generator.check import rule_catalogue
 from generator.extract.facts import FACTS
+from generator.extract.procurement import PROCUREMENT_COLUMNS
+from generator.extract.projects import project_ids
 from generator.package.schema import CODE_LEVELS, RESOURCES
 from generator.records import CheckOutcome, Disclosure, TableKind, TableStatus
 from generator.stored import Header, InMemoryRecords, Records
@@ -89,35 +91,47 @@ def _table_status(disclosure: Disclosure) -> list[Row]:
             "columns": " ".join(table.columns) if table else "",
             "extra_columns": "；".join(table.extra_columns) if table else "",
             "note": table.note if table else "",
+            "source_file": table.source_file if table else "",
         })
     return rows
 
 
 def _narrative_rows(disclosure: Disclosure) -> dict[str, list[Row]]:
     narrative, disclosure_id = disclosure.narrative, disclosure.disclosure_id
+    ids = project_ids(narrative.projects, disclosure_id)
+    # An indicator belongs to the project whose performance table it stands in, named as that table names it.
+    by_table_name: dict[str, str] = {}
+    for project, project_id in zip(narrative.projects, ids):
+        if project.name_in_table:
+            by_table_name.setdefault(project.name_in_table, project_id)
     return {
         "organizations": _numbered(disclosure_id, (
             {"name": o.name, "nature": o.nature, "rank": o.rank, "funding_form": o.funding_form}
             for o in narrative.organizations)),
         "narrative_facts": _numbered(disclosure_id, (
             {"fact": f.fact, "qualifier": f.qualifier, "amount": f.amount, "money_unit": f.money_unit,
-             "section": f.section, "sentence": f.sentence} for f in narrative.facts)),
+             "section": f.section, "sentence": f.sentence, "note": f.note} for f in narrative.facts)),
         "projects": _numbered(disclosure_id, (
-            {"project_name": p.project_name, "project_code": p.project_code, "amount": p.amount,
+            {"project_id": project_id, "project_name": p.project_name, "name_in_text": p.name_in_text,
+             "name_in_table": p.name_in_table, "project_code": p.project_code, "amount": p.amount,
+             "amount_in_text": p.amount_in_text, "amount_in_table": p.amount_in_table,
              "fiscal_amount": p.fiscal_amount, "purpose": p.purpose, "goal": p.goal,
              "spending_plan": json.dumps(p.spending_plan, ensure_ascii=False) if p.spending_plan else None,
-             "source": p.source} for p in narrative.projects)),
+             "matched_by": p.matched_by}
+            for p, project_id in zip(narrative.projects, ids))),
         "performance_indicators": _numbered(disclosure_id, (
-            {"project_name": i.project_name, "level1": i.level1, "level2": i.level2, "level3": i.level3,
+            {"project_id": by_table_name.get(i.project_name), "project_name": i.project_name, "level1": i.level1,
+             "level2": i.level2, "level3": i.level3,
              "description": i.description, "target": i.target, "basis": i.basis, "comparator": i.comparator,
              "number": i.number, "unit": i.unit} for i in narrative.indicators)),
         "procurement_items": _numbered(disclosure_id, (
-            {"project_name": p.project_name, "item": p.item, "catalogue_code": p.catalogue_code, "unit": p.unit,
-             "quantity": p.quantity, "unit_price": p.unit_price, "amount": p.amount, "is_total": p.is_total}
-            for p in narrative.procurement)),
+            {"project_name": p.project_name, "project_budget": p.project_budget, "item": p.item,
+             "catalogue_code": p.catalogue_code, "unit": p.unit, "quantity": p.quantity, "unit_price": p.unit_price,
+             "amount": p.amount, **{column.field: p.amounts.get(column.field) for column in PROCUREMENT_COLUMNS},
+             "row_type": p.row_type.value} for p in narrative.procurement)),
         "fixed_assets": _numbered(disclosure_id, (
-            {"item": a.item, "quantity": a.quantity, "value": a.value, "as_of": a.as_of}
-            for a in narrative.fixed_assets)),
+            {"item": a.item, "quantity": a.quantity, "value": a.value, "as_of": a.as_of,
+             "quantity_note": a.quantity_note} for a in narrative.fixed_assets)),
     }
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.records import TableKind, TableStatus
+from generator.extract.procurement import PROCUREMENT_COLUMNS
+from generator.records import PROJECT_MATCHES, RowType, TableKind, TableStatus
 from generator.table_specs import SPECS, TableSpec
 
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
@@ -207,7 +208,8 @@ DISCLOSURES = ResourceSchema(
               enum=("部门", "单位")),
         _text("published_unit", "发布金额单位", "The money unit the document uses (万元 or 元); every amount in "
               "this package is converted to yuan.", enum=("万元", "元")),
-        _text("source_file", "源文件", "File name of the source document.", required=True),
+        _text("source_file", "源文件", "File name of the source document; the first (its tables' workbook) when "
+              "the manifest groups several files into one disclosure.", required=True),
         _text("source_sha256", "源文件SHA-256", "SHA-256 of the source document's bytes.", required=True,
               pattern="[0-9a-f]{64}"),
         _text("source_url", "来源网址", "Where the document was published, when known."),
@@ -236,6 +238,9 @@ TABLE_STATUS = ResourceSchema(
         _text("extra_columns", "未识别列", "Header labels not recognised as a known column, separated by ；. Their "
               "figures are not in the table's resource."),
         _text("note", "说明", "Statement published with the table, e.g. why it is empty."),
+        _text("source_file", "源文件", "File the table was read from (one of the disclosure's files when the "
+              "manifest groups several, e.g. a workbook of tables and a Word file of explanation); blank when "
+              "missing."),
     ),
     ("disclosure_id", "table"),
     (ON_DISCLOSURE,),
@@ -263,6 +268,8 @@ NARRATIVE_FACTS = _listed(
         MONEY_UNIT,
         _text("section", "章节", "Heading of the section it was stated in."),
         _text("sentence", "原文", "The sentence as published."),
+        _text("note", "备注", "How the figure was read when the sentence does not say it all, e.g. a figure "
+              "written without a unit that takes the unit of its paragraph's other figures."),
     ),
     ForeignKey(("fact",), "fact_definitions", ("fact",)),
 )
@@ -278,24 +285,39 @@ FACT_DEFINITIONS = ResourceSchema(
 )
 
 PROJECTS = _listed(
-    "projects", "项目", "One row per project: from the performance tables (绩效目标表) or listed in 支出说明.",
+    "projects", "项目", "One row per project of a disclosure: its mention in 支出说明 (name and amount) and its "
+    "performance table (绩效目标表) joined when they name the same project, so amounts add up once per project. "
+    "A project published in only one of the two is still a row (matched_by says which).",
     (
-        _text("project_name", "项目名称", "Name as published."),
+        _text("project_id", "项目编号", "Stable identifier of the project: disclosure_id and a hash of the project "
+              "code, else of the name (without 经费/费用/资金 endings).", required=True, pattern=ID_PATTERN),
+        _text("project_name", "项目名称", "The performance table's name, else the name 支出说明 gives.",
+              required=True),
+        _text("name_in_text", "说明中的项目名称", "Name as 支出说明 lists it; blank when it is not listed there."),
+        _text("name_in_table", "绩效目标表中的项目名称", "Name as its performance table gives it; blank when it has "
+              "none."),
         _text("project_code", "项目编码", "Project code as published, when given."),
-        _money("amount", "预算数", "Budget of the project."),
+        _money("amount", "预算数", "Budget of the project: the performance table's 预算数, else the amount 支出说明 "
+               "states. Summed over the projects of a disclosure it gives its project expenditure."),
+        _money("amount_in_text", "说明中的金额", "Amount 支出说明 states for the project."),
+        _money("amount_in_table", "绩效目标表预算数", "预算数 of its performance table."),
         _money("fiscal_amount", "其中：财政资金", "Part of the budget from fiscal funds."),
         _text("purpose", "资金用途", "What the money is for."),
         _text("goal", "绩效目标", "Performance goal text."),
         Field("spending_plan", "object", "资金支出计划", "Planned spending by date as published, a JSON object "
               "such as {\"3月底\": \"25%\"}; blank when not given."),
-        _text("source", "来源", "performance_table or narrative (listed in 支出说明).", required=True,
-              enum=("performance_table", "narrative")),
+        _text("matched_by", "对应方式", "How the mention and the table were joined: name_and_amount (alike names, "
+              "equal amounts), name (alike names), amount (a unique equal amount), only_pair_left (the one mention "
+              "and the one table no other rule joined); text_only or table_only for a project published in only "
+              "one of them.", required=True, enum=PROJECT_MATCHES),
     ),
 )
 
 PERFORMANCE_INDICATORS = _listed(
     "performance_indicators", "绩效指标", "One row per indicator row of a project's performance table.",
     (
+        _text("project_id", "项目编号", "The project in the projects resource (its performance table).",
+              pattern=ID_PATTERN),
         _text("project_name", "项目名称", "The project the indicator belongs to."),
         _text("level1", "一级指标", "产出, 效益, 效果, 满意度 …"),
         _text("level2", "二级指标", "Second-level indicator."),
@@ -311,17 +333,25 @@ PERFORMANCE_INDICATORS = _listed(
 )
 
 PROCUREMENT_ITEMS = _listed(
-    "procurement_items", "政府采购预算", "One row per line of the government procurement (政府采购预算) table.",
+    "procurement_items", "政府采购预算", "One row per line of the government procurement (政府采购预算) table, with "
+    "every column it publishes: the project's budget, the item, the procurement amount and its split by fund "
+    "source, and (from 2022) the share reserved for small and micro firms. A column the year's template does not "
+    "have is blank. 合计 and 小计 lines are rows too, typed by row_type: sum the item rows only.",
     (
-        _text("project_name", "项目名称", "Project the purchase belongs to."),
-        _text("item", "采购品目", "What is bought."),
+        _text("project_name", "项目名称", "Project the purchase belongs to; blank on total lines."),
+        _money("project_budget", "预算资金", "Budget of the project the purchase belongs to (not the purchase)."),
+        _text("item", "采购品目", "What is bought (采购物品名称); on a total line, its label (合计, …小计)."),
         _text("catalogue_code", "采购目录编码", "Government procurement catalogue code (A02010402, C0401).",
               pattern="[A-Z][0-9A-Z]*"),
         _text("unit", "计量单位", "Unit of quantity."),
         Field("quantity", "number", "数量", "Quantity."),
         _money("unit_price", "单价", "Price per unit."),
-        _money("amount", "金额", "Amount."),
-        IS_TOTAL,
+        _money("amount", "政府采购金额", "Procurement amount: 总计 in the 2020 template, 合计 of "
+               "政府采购金额（当年部门预算安排资金） from 2022."),
+        *(_money(column.field, column.title, f"Column {column.title} of the procurement table.")
+          for column in PROCUREMENT_COLUMNS),
+        _text("row_type", "行类型", "item (a purchase), subtotal (小计) or total (合计, 总计).", required=True,
+              enum=tuple(row_type.value for row_type in RowType)),
     ),
 )
 
@@ -329,9 +359,12 @@ FIXED_ASSETS = _listed(
     "fixed_assets", "固定资产占用情况", "One row per line of the 固定资产占用情况表 (or its statement).",
     (
         _text("item", "项目", "Asset line: total, buildings, vehicles, equipment over 200k, other."),
-        Field("quantity", "number", "数量", "Quantity (m² for buildings, count for vehicles and equipment)."),
+        Field("quantity", "number", "数量", "Quantity (m² for buildings, count for vehicles and equipment); blank "
+              "when the cell is blank or holds —— (see quantity_note)."),
         _money("value", "价值", "Value."),
         Field("as_of", "date", "截止时间", "Date the figures are stated for, when readable."),
+        _text("quantity_note", "数量说明", "The quantity cell as published when it holds no number: —— means not "
+              "applicable (资产总额 has no count), which is neither a blank nor 0."),
     ),
 )
 

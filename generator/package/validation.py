@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,8 +97,8 @@ def _describe(resource: str, error: frictionless.Error, row: int | None = None) 
     rendered again with that number)."""
     where = [resource] if resource else []
     message = error.message
-    if row is not None and row != error.row_number:
-        from frictionless import helpers  # noqa: PLC0415 - as in _validate
+    if row is not None and row != getattr(error, "row_number", None):
+        from frictionless import helpers
         message = helpers.safe_format(error.template, {**error.metadata_export(exclude=["message"]), "rowNumber": row})
     row = getattr(error, "row_number", None) if row is None else row
     if row is not None:
@@ -123,17 +124,17 @@ def start_validation(directory: Path, pool: Executor | None = None,
         report.errors.append(f"no datapackage.json in {directory}")
         report.error_count, report.method = 1, ""
         return lambda: report
-    work, argument = (_validate, str(descriptor)) if plan is None else (_validate_incrementally, (str(directory), plan))
+    work = partial(_validate, str(descriptor)) if plan is None else partial(_validate_incrementally, (str(directory), plan))
     if pool is None:
-        result = work(argument)
+        result = work()
         return lambda: _filled(report, *result)
-    future = pool.submit(work, argument)
+    future = pool.submit(work)
     return lambda: _filled(report, *future.result())
 
 
 def _validate(descriptor: str) -> Outcome:
     """Possibly in a worker: (valid, every error described, each resource's result, rows read)."""
-    import frictionless  # noqa: PLC0415 - a second to import: only when validating, not for every command
+    import frictionless
     result = frictionless.validate(descriptor)
     described = [_describe("", error) for error in result.errors]
     resources = []
@@ -147,7 +148,7 @@ def _validate_incrementally(argument: tuple[str, IncrementalPlan]) -> Outcome:
     """Possibly in a worker: keys over the whole package, then frictionless on a package of the
     plan's rows only (same descriptor, its schemas without the keys, which need every row), its
     errors numbered as in the whole package's CSVs."""
-    import frictionless  # noqa: PLC0415 - as in _validate
+    import frictionless
     directory, plan = Path(argument[0]), argument[1]
     keys = check_keys(directory)
     errors: dict[str, list[str]] = {}

@@ -15,7 +15,6 @@ frictionless found valid, so that the next build has it read only the others
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -31,12 +30,14 @@ import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from generator import __version__
 from generator.atomic import replace_dir
 from generator.cache import prune_entries
+from generator.isolation import map_parallel
+from generator.package.database import write_database
 from generator.package.formats import (
     EXCEL_ROW_LIMIT,
     Content,
@@ -53,7 +54,6 @@ from generator.package.formats import (
     zip_bytes,
     zip_chunks,
 )
-from generator.package.database import write_database
 from generator.package.readme import readme_text
 from generator.package.rows import (
     PER_DISCLOSURE,
@@ -77,7 +77,6 @@ from generator.package.validation import (
     start_validation,
 )
 from generator.records import CheckOutcome, Disclosure
-from generator.isolation import map_parallel
 from generator.stored import Header, Portable, Records
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -136,7 +135,7 @@ def creation_time(disclosures: Iterable[Header]) -> datetime:
     the sources cover, since the documents carry no dates of their own."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
     years = [d.year for d in disclosures if d.year]
     return datetime(max(years) if years else 1980, 1, 1)
 
@@ -171,6 +170,8 @@ def _descriptor(disclosures: list[Header], meta: PackageMeta, csvs: dict[str, Cs
         if disclosure.source_url:
             source["path"] = disclosure.source_url
         sources.append(source)
+        # the other files of a disclosure read from several
+        sources += [{"title": file.file, "sha256": file.sha256} for file in disclosure.source_files[1:]]
     publishers = sorted({(d.unit.province + d.unit.city + d.unit.county + d.unit.unit_name).strip()
                          for d in disclosures} - {""})
     return {
@@ -613,7 +614,7 @@ def _main_workbook(stage: Stage) -> bytes:
             sheet_piece = _shared_pieces(resource, stage.shared_csv(resource, stage.rows.shared[resource.name]))[1]
             sheets.append(Sheet(sheet_name(resource), _sheet_head(resource), [sheet_piece], len(resource.fields)))
             continue
-        room, pieces = EXCEL_ROW_LIMIT - 2, []
+        room, pieces = EXCEL_ROW_LIMIT - 2, list[Piece]()
         for disclosure_id in ids:
             deflated = stage.deflated[disclosure_id]
             count = deflated.failed_check_rows if resource is CHECKS else stage.counts[resource.name][disclosure_id]
@@ -636,8 +637,9 @@ def _bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile
                     f"Licensed under {meta.license.get('title', meta.license['name'])} "
                     f"({meta.license['name']}): {meta.license.get('path', '')}\n"
                     "The source documents are public budget disclosures of the units named in units.csv.\n")
-    members: dict[str, Content] = {**files, "LICENSE.txt": license_note.encode("utf-8")}
-    sums = {path: hashlib.sha256(content).hexdigest() for path, content in members.items()}
+    plain = {**files, "LICENSE.txt": license_note.encode("utf-8")}
+    sums = {path: hashlib.sha256(content).hexdigest() for path, content in plain.items()}
+    members: dict[str, Content] = dict(plain)
     sums.update({f"{name}.csv": csv.sha256 for name, csv in csvs.items()})
     members["SHA256SUMS"] = "".join(f"{sha}  {path}\n" for path, sha in sorted(sums.items())).encode("utf-8")
     for resource in RESOURCES:

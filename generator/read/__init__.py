@@ -1,7 +1,8 @@
 """Read stage: a source file to the document model, or a clear reason why not.
 
 Every file passes the guards in ``safety`` first: loaded once with a size cap, sniffed by
-its bytes, and a Word package checked from its zip directory before anything is parsed.
+its bytes, and a Word package or an Excel workbook checked from its zip directory before
+anything is parsed. Each format has its reader module; all fill the same document model.
 """
 
 from __future__ import annotations
@@ -12,13 +13,21 @@ from generator.document import Document
 from generator.read.docx_reader import read_docx, read_parts
 from generator.read.safety import LIMITS, Kind, Limits, UnreadableDocument, check_package, decode_text, load, sniff
 from generator.read.text_reader import parse_text, read_text
+from generator.read.xls_reader import read_xls_bytes
+from generator.read.xlsx_reader import read_xlsx_bytes
 
 
 def read_document(path: Path, limits: Limits = LIMITS) -> Document:
-    """Read a .docx, or the plain-text export (.txt), into the document model."""
+    """Read a .docx, an Excel workbook (.xlsx, .xls), or the plain-text export (.txt), into the
+    document model."""
     data = load(path, limits)
-    if sniff(data, path.suffix) is Kind.TEXT:
+    kind = sniff(data, path.suffix)
+    if kind is Kind.TEXT:
         return parse_text(decode_text(data, limits), path.name)
+    if kind is Kind.XLSX:
+        return read_xlsx_bytes(data, path.name, limits)
+    if kind is Kind.XLS:
+        return read_xls_bytes(data, path.name, limits)
     parts = check_package(data, limits)
     try:
         return read_parts(parts, path.name)

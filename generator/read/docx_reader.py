@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from itertools import chain, islice, repeat
 from operator import contains, itemgetter, methodcaller
 from pathlib import Path
-from typing import IO, Mapping
+from typing import IO
 
 from lxml import etree
 
@@ -126,6 +127,7 @@ def read_parts(parts: Mapping[str, bytes], name: str) -> Document:
     if items is None:
         # A w:t with children, which Word never writes: joined runs might read otherwise.
         items = _walk(_child(_parse_main(main, join_runs=False)[0], BODY), False)
+        assert items is not None  # only a walk of joined runs gives up
     items = [_paragraph_style(item) if isinstance(item, tuple) else item for item in items]
     if styles is None:
         styles = _style_names(styles_root, {item[0] for item in items if isinstance(item, tuple)})
@@ -359,7 +361,7 @@ def _reduced_flat_properties(content: bytes) -> bytes | None:
     kept = []
     for name, attributes, end_name in FLAT_ELEMENT.findall(content):
         pairs = FLAT_ATTRIBUTE.findall(attributes)
-        if end_name and end_name != name or len({key for key, _ in pairs}) != len(pairs):
+        if (end_name and end_name != name) or len({key for key, _ in pairs}) != len(pairs):
             return None  # not well-formed: the part is left to the parser
         tag = W + name.decode()
         if tag in SHOWN:

@@ -33,6 +33,7 @@ MB = 1 << 20
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAIN_PART = "word/document.xml"
+WORKBOOK_PART = "xl/workbook.xml"
 LOCAL_HEADER_SIZE = 30
 # Word writes entries stored or deflated; anything else is not from an Office program.
 WORD_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
@@ -65,6 +66,10 @@ class Limits:
     # A small entry may compress very well (a blank styles part) and is harmless.
     ratio_floor_bytes: int = 1 * MB
     max_text_bytes: int = 20 * MB
+    # Workbooks: a budget workbook has a dozen sheets of a few hundred cells.
+    max_sheets: int = 200
+    max_sheet_cells: int = 1_000_000  # rows × columns of the grid a sheet's text spans
+    max_workbook_cells: int = 2_000_000  # cells the reader makes, all sheets together
 
 
 LIMITS = Limits()
@@ -73,6 +78,8 @@ LIMITS = Limits()
 class Kind(Enum):
     DOCX = "docx"
     TEXT = "text"
+    XLSX = "xlsx"
+    XLS = "xls"
 
 
 def load(path: Path, limits: Limits = LIMITS) -> bytes:
@@ -100,8 +107,10 @@ def check_size(size: int, limits: Limits = LIMITS) -> None:
 def sniff(data: bytes, suffix: str) -> Kind:
     """What the bytes are; the name only decides between the text export and nothing."""
     if data.startswith(ZIP_MAGIC):
-        return Kind.DOCX
+        return _zip_kind(data)
     if data.startswith(OLE2_MAGIC):
+        if _is_ole2_workbook(data):
+            return Kind.XLS
         raise _ole2(data)
     head = data[:512].lstrip().lower()
     if head.startswith(b"%pdf"):
@@ -116,6 +125,24 @@ def sniff(data: bytes, suffix: str) -> Kind:
         return Kind.TEXT
     raise UnreadableDocument("not a Word document (.docx) or its plain-text export (.txt)",
                              "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
+
+
+def _zip_kind(data: bytes) -> Kind:
+    """A workbook holds xl/workbook.xml and no Word main part; any other zip is checked as Word."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return Kind.DOCX  # check_package says what is wrong with it
+    return Kind.XLSX if WORKBOOK_PART in names and MAIN_PART not in names else Kind.DOCX
+
+
+def _is_ole2_workbook(data: bytes) -> bool:
+    """An Excel 97–2003 file: its directory names a Workbook (or, before Excel 97, Book)
+    stream and no Word stream. Directory names are UTF-16 and end with a NUL character."""
+    if "WordDocument".encode("utf-16-le") in data:
+        return False
+    return any(f"{stream}\0".encode("utf-16-le") in data for stream in ("Workbook", "Book"))
 
 
 def _ole2(data: bytes) -> UnreadableDocument:
@@ -141,9 +168,10 @@ def conversion_hint() -> str:
             "or open it in Word and save as .docx")
 
 
-def check_package(data: bytes, limits: Limits = LIMITS) -> dict[str, bytes]:
+def check_package(data: bytes, limits: Limits = LIMITS, main_part: str = MAIN_PART) -> dict[str, bytes]:
     """Every part by its zip name, inflated once within the caps; refuses a zip that is
-    damaged, not Word, a zip bomb, or carries a DTD."""
+    damaged, without ``main_part`` (a Word package's, or a workbook's), a zip bomb, or
+    carries a DTD."""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as error:
@@ -152,8 +180,8 @@ def check_package(data: bytes, limits: Limits = LIMITS) -> dict[str, bytes]:
         entries = archive.infolist()
         _check_directory(entries, limits)
         names = {entry.filename for entry in entries}
-        if MAIN_PART not in names:
-            raise UnreadableDocument(f"a zip file without {MAIN_PART}: not a Word document",
+        if main_part not in names:
+            raise UnreadableDocument(f"a zip file without {main_part}: not a Word document",
                                      "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
     parts = {}
     for entry in entries:

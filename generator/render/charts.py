@@ -42,7 +42,8 @@ def _px(value: Decimal | int) -> str:
 
 def _text_width(text: str, size: int = FONT_SIZE) -> Decimal:
     """An estimate: CJK glyphs are about one em wide, Latin letters and digits about half."""
-    return sum((Decimal(size) if ord(char) > 0x2e7f else Decimal(size) * Decimal("0.6")) for char in text)
+    return sum(((Decimal(size) if ord(char) > 0x2e7f else Decimal(size) * Decimal("0.6")) for char in text),
+               Decimal(0))
 
 
 def _fit(label: str, room: Decimal) -> str:

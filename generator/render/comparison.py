@@ -42,9 +42,9 @@ def class_amounts(disclosure: Disclosure) -> list[ClassAmount]:
         table = disclosure.table(kind)
         if table is None:
             continue
-        found = [ClassAmount(row.code, row.name, row.amounts["total"]) for row in table.rows
+        found = [ClassAmount(row.code, row.name, total) for row in table.rows
                  if row.code and _CLASS_CODE.match(row.code) and not row.is_total
-                 and row.amounts.get("total") is not None]
+                 and (total := row.amounts.get("total")) is not None]
         if found:
             return list({item.code: item for item in reversed(found)}.values())[::-1]  # a code once, first kept
     return []
@@ -152,5 +152,6 @@ def fill_standings(page: str, texts: dict[int, str]) -> str:
     for year, text in texts.items():
         start, end = marker(year)
         pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-        page = pattern.sub(lambda _: f"{start}\n\n{text}\n\n{end}", page, count=1)
+        block = f"{start}\n\n{text}\n\n{end}"
+        page = pattern.sub(lambda _, block=block: block, page, count=1)  # type: ignore[misc]
     return page

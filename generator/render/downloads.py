@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from collections.abc import Iterable
-from datetime import timezone
+from dataclasses import dataclass, field
+from datetime import UTC
 from functools import cached_property
 from pathlib import Path
 
 from generator.package import bulk_download, disclosure_download, unit_download
 from generator.package.writer import creation_time
-from generator.stored import Header
 from generator.render.docs_folder import DocsFolder
+from generator.stored import Header
 
 PACKAGE_FOLDER = "datapackage"  # inside the docs folder
 # The package's README is generated from the same schemas as the data page, which shows it
@@ -114,4 +114,4 @@ def read_datapackage(datapackage_dir: Path, docs: DocsFolder) -> DataPackage:
 def source_date_epoch(disclosures: Iterable[Header]) -> int:
     """The sitemap's date: the data package's creation time (SOURCE_DATE_EPOCH, else from the
     budget years of the sources), never the time of the build."""
-    return int(creation_time(disclosures).replace(tzinfo=timezone.utc).timestamp())
+    return int(creation_time(disclosures).replace(tzinfo=UTC).timestamp())

@@ -49,7 +49,7 @@ def key_figures(disclosure: Disclosure) -> list[Figure]:
     for key, label, kind, column, facts in _KEY_FIGURES:
         table = disclosure.table(kind) if kind is not None else None
         row = total_row(table) if table is not None else None
-        if row is not None and row.amounts.get(column) is not None:
+        if table is not None and row is not None and row.amounts.get(column) is not None:
             figures.append(Figure(key, label, row.amounts[column], table_label(table.kind)))
             continue
         stated = next((fact for name in facts for fact in disclosure.narrative.facts
@@ -75,11 +75,11 @@ class Bar:
 
 def _leaves(table: BudgetTable, column: str) -> list[Bar]:
     """The most detailed coded rows (a code no other row extends), in published order."""
-    coded = [row for row in table.rows if row.code and not row.is_total]
-    codes = [row.code for row in coded]
-    return [Bar(f"{row.code} {row.name}", row.amounts[column]) for row in coded
-            if not any(other != row.code and other.startswith(row.code) for other in codes)
-            and row.amounts.get(column) is not None]
+    coded = [(row.code, row) for row in table.rows if row.code and not row.is_total]
+    codes = [code for code, _ in coded]
+    return [Bar(f"{code} {row.name}", amount) for code, row in coded
+            if not any(other != code and other.startswith(code) for other in codes)
+            and (amount := row.amounts.get(column)) is not None]
 
 
 def expenditure_by_function(disclosure: Disclosure) -> tuple[str, list[Bar]]:
@@ -126,31 +126,28 @@ def income_by_source(disclosure: Disclosure) -> tuple[str, list[Bar]]:
     else the sources the explanation states."""
     summary = disclosure.table(TableKind.SUMMARY)
     if summary is not None:
-        bars = [Bar(row.name, row.amounts["amount"]) for row in summary.rows
-                if row.side == "income" and not row.is_total and row.amounts.get("amount")]
+        bars = [Bar(row.name, amount) for row in summary.rows
+                if row.side == "income" and not row.is_total and (amount := row.amounts.get("amount"))]
         if bars:
             return table_label(TableKind.SUMMARY), bars
     income = disclosure.table(TableKind.INCOME)
     row = total_row(income) if income is not None else None
-    if row is None:
+    if income is None or row is None:
         stated = [Bar(_INCOME_FACTS[fact.fact], fact.amount) for fact in disclosure.narrative.facts
                   if fact.fact in _INCOME_FACTS and not fact.qualifier and fact.amount]
         return ("情况说明" if stated else ""), stated
     titles = {column.field: column.title for column in SPEC_BY_KIND[TableKind.INCOME].columns}
     skip = {"total", "current_year_subtotal"}
-    return table_label(TableKind.INCOME), [Bar(titles.get(column, column), row.amounts[column])
+    return table_label(TableKind.INCOME), [Bar(titles.get(column, column), amount)
                                            for column in income.columns
-                                           if column not in skip and row.amounts.get(column)]
+                                           if column not in skip and (amount := row.amounts.get(column))]
 
 
 def projects(disclosure: Disclosure) -> tuple[str, list[Bar]]:
-    """Projects as 支出说明 lists them (they add up to 项目支出), else as the performance tables give them."""
-    for source, label in (("narrative", "情况说明 支出说明"), ("performance_table", "情况说明 绩效目标表")):
-        bars = [Bar(project.project_name, project.amount) for project in disclosure.narrative.projects
-                if project.source == source and project.amount is not None]
-        if bars:
-            return label, bars
-    return "", []
+    """Projects once each (支出说明 and 绩效目标表 joined): they add up to 项目支出."""
+    bars = [Bar(project.project_name, project.amount) for project in disclosure.narrative.projects
+            if project.amount is not None]
+    return ("情况说明 项目", bars) if bars else ("", [])
 
 
 def years_side_by_side(disclosures: list[Disclosure]) -> list[Bar]:

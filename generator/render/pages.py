@@ -24,16 +24,25 @@ import generator
 from generator.atomic import write_bytes
 from generator.check.tally import CheckTally
 from generator.history.year_over_year import YearComparison, unit_histories
+from generator.isolation import map_parallel
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind
 from generator.render import chart_views, comparison, figures, unit_views, views
-from generator.render.chart_views import Chart
 from generator.render.changelog import changelog_blocks
+from generator.render.chart_views import Chart
 from generator.render.docs_folder import DocsFolder, sha256
-from generator.render.downloads import Download, DataPackage, read_datapackage, source_date_epoch
+from generator.render.downloads import DataPackage, Download, read_datapackage, source_date_epoch
 from generator.render.fragments import Fragments, fragments_file
-from generator.render.markup import PAGE_UNIT, amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
+from generator.render.markup import (
+    PAGE_UNIT,
+    amount,
+    amount_with_unit,
+    escape_unless_markup,
+    external_link,
+    href,
+    md,
+    number,
+)
 from generator.render.names import unit_titles
-from generator.isolation import map_parallel
 from generator.stored import Header, Portable, Records
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
@@ -55,6 +64,7 @@ class YearView:
     downloads: list[Download]
     charts: list[Chart] = field(default_factory=list)  # drawn for a page rendered (_draw): the index pages need none
     classes: list[comparison.ClassAmount] = field(default_factory=list)  # for the pages by functional class
+    other_sources: list[Download] = field(default_factory=list)  # the disclosure's other files
 
 
 def _safe_id(value: str) -> str:
@@ -67,7 +77,8 @@ def environment(templates: Path | None = None, compiled: Path | None = None) -> 
     """The templates' environment; ``compiled``: a folder keeping them compiled between builds
     (Jinja checks each one against its source)."""
     env = Environment(loader=FileSystemLoader(templates or TEMPLATES_DIR),
-                      bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled is not None else None, undefined=StrictUndefined, autoescape=True,
+                      bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
+                      undefined=StrictUndefined, autoescape=True,
                       finalize=escape_unless_markup, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(md=md, amount=amount, amount_with_unit=amount_with_unit, number=number)
@@ -84,13 +95,24 @@ def region_label(disclosure: Disclosure) -> str:
     return " ".join(part for part in (unit.province, unit.city, unit.county or "（市级）") if part)
 
 
-def _source(directory: str, disclosure: Disclosure, source_dir: Path) -> Download:
+def _source(directory: str, disclosure: Header, source_dir: Path) -> Download:
     """The published file, under an ASCII name: its original name may hold anything. Its
     checksum is the one taken when it was read (_write_unit states the copy's)."""
     suffix = Path(disclosure.source_file).suffix.lower()
     path = f"{directory}/source-{disclosure.year}{suffix if _SAFE_SUFFIX.match(suffix) else '.bin'}"
     size = (source_dir / Path(disclosure.source_file).name).stat().st_size
     return Download(path, "原始公开文件", size, disclosure.source_sha256)
+
+
+def _other_sources(directory: str, disclosure: Header) -> list[Download]:
+    """The other files of a disclosure read from several, as source-<year>-<n><suffix> (the
+    size is taken when the file is copied, _write_unit)."""
+    downloads = []
+    for ordinal, source in enumerate(disclosure.source_files[1:], start=2):
+        suffix = Path(source.file).suffix.lower()
+        path = f"{directory}/source-{disclosure.year}-{ordinal}{suffix if _SAFE_SUFFIX.match(suffix) else '.bin'}"
+        downloads.append(Download(path, f"原始公开文件之{ordinal}", 0, source.sha256))
+    return downloads
 
 
 def _write_page(docs: DocsFolder | PageFiles, env: Environment, template: str, page: str, **context) -> None:
@@ -148,7 +170,8 @@ def _unit_view(unit_id: str, title: str, loaded: list[tuple[Disclosure, list[Che
     outcomes = {disclosure.disclosure_id: sorted(found, key=lambda o: STATUS_ORDER.get(o.status, len(STATUS_ORDER)))
                 for disclosure, found in loaded}
     years = [YearView(d, figures.key_figures(d), tally, _source(directory, d, source_dir),
-                      package.disclosure_downloads(d.disclosure_id), classes=comparison.class_amounts(d))
+                      package.disclosure_downloads(d.disclosure_id), classes=comparison.class_amounts(d),
+                      other_sources=_other_sources(directory, d))
              for d, tally in zip(disclosures, checks)]
     history = unit_histories(disclosures).get(unit_id, [])
     return UnitView(unit_id, title, region_label(disclosures[0]), years,
@@ -160,7 +183,7 @@ def index_view(unit: UnitView) -> UnitView:
     """What the index pages read of a unit: each year's key figures, checks, table statuses and
     findings, without its records (kept between builds under the unit's key: RenderedUnit)."""
     years = [YearView(_index_copy(year.disclosure), year.key_figures, year.checks, year.source, year.downloads,
-                      classes=year.classes) for year in unit.years]
+                      classes=year.classes, other_sources=year.other_sources) for year in unit.years]
     return UnitView(unit.unit_id, unit.title, unit.region, years, [], unit.downloads)
 
 
@@ -236,7 +259,8 @@ def unit_key(version: str, unit_id: str, title: str, headers: list[Header], reco
     downloads, and ``version``."""
     bulk = (package.bulk.path, package.bulk.label) if package.bulk else None
     years = [(records.key(header), _source(f"units/{unit_id}", header, source_dir),
-              package.disclosure_downloads(header.disclosure_id)) for header in headers]
+              _other_sources(f"units/{unit_id}", header), package.disclosure_downloads(header.disclosure_id))
+             for header in headers]
     return sha256(repr((version, unit_id, title, package.unit_downloads(unit_id), bulk, years)).encode())
 
 
@@ -293,6 +317,10 @@ def _write_unit(docs: PageFiles, env: Environment, unit: UnitView, package: Data
         docs.write(year.source.path, data)
         # the page states the checksum of the bytes published (the key holds the one taken when read)
         year.source = Download(year.source.path, year.source.label, len(data), sha256(data))
+        for index, (other, file) in enumerate(zip(year.other_sources, year.disclosure.source_files[1:])):
+            data = (source_dir / Path(file.file).name).read_bytes()
+            docs.write(other.path, data)
+            year.other_sources[index] = Download(other.path, other.label, len(data), sha256(data))
     _write_page(docs, env, "unit.md.j2", f"units/{unit.unit_id}/index.md", unit=unit, package=package, views=views)
 
 
@@ -369,23 +397,24 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
     units = sorted((item.index for item in rendered.values()), key=lambda unit: unit.order)
     _fill_standings(docs, rendered, comparison.standings(units))
     disclosures = [year.disclosure for unit in units for year in unit.years]
+    class_pages = comparison.class_pages(units)
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
                "checks": CheckTally.merged(year.checks for unit in units for year in unit.years),
                "changelog": changelog_blocks(changelog),
                "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None),
-               "class_pages": comparison.class_pages(units)}
+               "class_pages": class_pages}
     for page in ("index", "search", "years", "regions", "compare", "classes", "data", "quality", "changelog"):
         _write_page(docs, env, f"{page}.md.j2", f"{page}.md", **context)
-    for class_page in context["class_pages"]:
+    for class_page in class_pages:
         _write_page(docs, env, "class.md.j2", class_page.path, subject=class_page, **context)
     for asset in sorted((TEMPLATES_DIR / "assets").rglob("*")):
         if asset.is_file():
             docs.write(asset.relative_to(TEMPLATES_DIR).as_posix(), asset.read_bytes())
     compare = [{"按年份比较": "compare.md"}, {"按支出科目": "classes.md"},
-               *({f"{page.code} {escape(page.name)}": page.path} for page in context["class_pages"])]
-    nav = [{"首页": "index.md"}, {"搜索": "search.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"}, {"单位": unit_nav(units)},
-           {"比较": compare},
-           {"数据下载": "data.md"}, {"数据质量": "quality.md"}, {"数据更新记录": "changelog.md"}]
+               *({f"{page.code} {escape(page.name)}": page.path} for page in class_pages)]
+    nav = [{"首页": "index.md"}, {"搜索": "search.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"},
+           {"单位": unit_nav(units)}, {"比较": compare}, {"数据下载": "data.md"}, {"数据质量": "quality.md"},
+           {"数据更新记录": "changelog.md"}]
     # with the files and their checksums: the site stage rebuilds the pages whose files changed
     docs.finish({"nav": nav, "source_date_epoch": source_date_epoch(records.headers)})
     if cache_file is not None:

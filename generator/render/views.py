@@ -81,7 +81,7 @@ def table_status(table: BudgetTable | None) -> str:
     return "空表" if table.status is TableStatus.EMPTY else "已公开"
 
 
-PROJECT_SOURCES = {"narrative": "支出说明", "performance_table": "绩效目标表"}
+PROJECT_SOURCES = {"text_only": "支出说明", "table_only": "绩效目标表"}
 
 
 def _numbered(grid: Grid, prefix: str) -> Grid:
@@ -96,21 +96,15 @@ def projects_grid(narrative: Narrative, money_unit: str, anchors: str = "") -> G
     for project in narrative.projects:
         grid.rows.append([md(project.project_name), md(project.project_code), amount(project.amount, money_unit),
                           amount(project.fiscal_amount, money_unit), md(project.purpose),
-                          md(PROJECT_SOURCES.get(project.source, project.source))])
+                          md(PROJECT_SOURCES.get(project.matched_by, "支出说明、绩效目标表"))])
     return _numbered(grid, anchors)
 
 
 def performance_projects(narrative: Narrative) -> list:
-    """Projects with a performance table (goal or indicators): each gets its own section.
-
-    A project listed in 支出说明 under the same name as a performance table's is the same
-    project: its indicators are shown once, in the table's section.
-    """
+    """Projects with a performance table (goal or indicators): each gets its own section."""
     with_indicators = {indicator.project_name for indicator in narrative.indicators}
-    with_table = {project.project_name for project in narrative.projects if project.source != "narrative"}
     return [project for project in narrative.projects
-            if project.source != "narrative"
-            or (project.goal or project.project_name in with_indicators) and project.project_name not in with_table]
+            if project.name_in_table or project.goal or project.project_name in with_indicators]
 
 
 def indicator_grid(narrative: Narrative, project_name: str) -> Grid:
