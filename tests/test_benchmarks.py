@@ -37,3 +37,16 @@ def test_the_read_benchmark_prints_a_ratio_for_every_document():
     assert sorted(row[0] for row in workbooks) == ["xls"] * 3 + ["xlsx"] * 3
     for row in workbooks:  # nine tables, ms of the workbook reader and of the whole .docx
         assert row[2] == "9" and float(row[3]) > 0 and float(row[4]) > 0
+
+
+def test_the_search_benchmark_estimates_from_the_parts_that_grow():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import search
+
+    def size(n: int, metadata: int, chunks: int) -> dict:
+        parts = {"script": 100, "metadata": metadata, "index chunks": chunks, "fragments": 50}
+        return {"n": n, "queries": {"q": {**parts, "total": sum(parts.values())}}}
+
+    # metadata grows 1 byte a unit; the chunks grow 2 in one query, fall in the other (re-split)
+    assert search.estimate([size(100, 100, 400), size(200, 200, 600)], 1200) == {"q": 100 + 200 + 600 + 50 + 3000}
+    assert search.estimate([size(100, 100, 600), size(200, 200, 400)], 1200) == {"q": 100 + 200 + 400 + 50 + 1000}

@@ -180,7 +180,7 @@ def test_screenshot_of_a_unit_page(browser, server, width):
 
 @pytest.mark.parametrize(("word", "unit", "anchor"), [
     ("培训费", LUANCHENG, "t6-2022-30216"),  # an economic class, in table 6 only
-    ("网络执法", LUANCHENG, "p-2022-9"),  # a project
+    ("网络执法", LUANCHENG, "p-2022-8"),  # a project (the 8th listed)
     ("一般公共服务", LUANCHENG, None),  # a functional class
 ])
 def test_search_finds_a_figure_name_and_lands_on_its_row(browser, server, word, unit, anchor):
