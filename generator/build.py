@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -148,5 +149,7 @@ def build_summary(result: BuildResult, options: BuildOptions) -> list[str]:
              + ("" if options.verbose or not failed else " (--verbose lists them)"),
              f"report: {options.datapackage_dir / REPORT_NAME}"]
     if options.with_site:
-        lines.append(f"site: {options.site_dir}/ (preview: budget-site serve, then open http://127.0.0.1:{SERVE_PORT}/)")
+        published = os.environ.get("SITE_URL", "")  # the address it is published at (mkdocs.yml site_url)
+        lines.append(f"site: {options.site_dir}/" + (f", to be published at {published}" if published else "")
+                     + f" (preview: budget-site serve, then open http://127.0.0.1:{SERVE_PORT}/)")
     return [printable(line) for line in lines]

@@ -1,4 +1,4 @@
-"""The SQLite database of the package and the bulk zip's layout."""
+"""The SQLite database of the package, the bulk zip's layout, and failed checks in Chinese."""
 
 from __future__ import annotations
 
@@ -63,3 +63,15 @@ def test_the_bulk_zip_unpacks_into_one_folder(built_site):
             assert f"budget-disclosures/{member}" in names
         assert bulk.read("budget-disclosures/units.csv") == (package / "units.csv").read_bytes()
         assert "CC-BY-4.0" in bulk.read("budget-disclosures/LICENSE.txt").decode("utf-8")
+
+
+def test_failed_checks_say_in_chinese_what_they_found(built_site):
+    with (built_site.options.datapackage_dir / "checks.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    failed = [row for row in rows if row["status"] == "fail"]
+    assert len(failed) == built_site.result.checks.count("fail") and all(row["message_zh"] for row in failed)
+    assert all(row["message_zh"] == "" for row in rows if row["status"] != "fail")
+    langfang = next(row for row in failed if row["disclosure_id"] == "langfang-ac041e-2020" and row["line"] == "42")
+    assert langfang["message_zh"] == ("说明中的数字相互加总一致未通过：应为 17,699,000.00 元，实为 11,172,200.00 元，"
+                                      "相差 -6,526,800.00 元")
+    assert langfang["message"]  # the checker's English stays beside it
