@@ -176,8 +176,7 @@ def test_bulk_download_carries_the_package_licence_and_checksums(history):
     with zipfile.ZipFile(path) as archive:
         assert all(name.startswith(folder) for name in archive.namelist())
         names = {name.removeprefix(folder) for name in archive.namelist()}
-        assert {"datapackage.json", "README.md", "LICENSE.txt", "SHA256SUMS", "units.csv", "checks.csv",
-                "budget-disclosures.sqlite"} <= names
+        assert {"datapackage.json", "README.md", "LICENSE.txt", "SHA256SUMS", "units.csv", "checks.csv"} <= names
         assert not any(name.startswith("downloads/") for name in names)
         sums = archive.read(folder + "SHA256SUMS").decode("utf-8").splitlines()
         assert len(sums) == len(names) - 1

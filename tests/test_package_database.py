@@ -59,8 +59,9 @@ def test_the_bulk_zip_unpacks_into_one_folder(built_site):
     with zipfile.ZipFile(package / "downloads" / "budget-disclosures.zip") as bulk:
         names = bulk.namelist()
         assert {name.split("/")[0] for name in names} == {"budget-disclosures"}
-        for member in ("datapackage.json", "units.csv", "budget-disclosures.sqlite", "LICENSE.txt", "SHA256SUMS"):
+        for member in ("datapackage.json", "units.csv", "budget-disclosures.xlsx", "LICENSE.txt", "SHA256SUMS"):
             assert f"budget-disclosures/{member}" in names
+        assert "budget-disclosures/budget-disclosures.sqlite" not in names  # a download of its own
         assert bulk.read("budget-disclosures/units.csv") == (package / "units.csv").read_bytes()
         assert "CC-BY-4.0" in bulk.read("budget-disclosures/LICENSE.txt").decode("utf-8")
 
@@ -75,3 +76,15 @@ def test_failed_checks_say_in_chinese_what_they_found(built_site):
     assert langfang["message_zh"] == ("说明中的数字相互加总一致未通过：应为 17,699,000.00 元，实为 11,172,200.00 元，"
                                       "相差 -6,526,800.00 元")
     assert langfang["message"]  # the checker's English stays beside it
+
+
+def test_the_database_is_made_once_for_the_same_csvs(built_site, tmp_path):
+    from generator.package import write_datapackage
+
+    disclosures, outcomes = built_site.result.load_disclosures(), built_site.result.load_outcomes()
+    write_datapackage(disclosures, outcomes, tmp_path / "first", cache_dir=tmp_path / "cache", log=lambda _: None)
+    write_datapackage(disclosures, outcomes, tmp_path / "second", cache_dir=tmp_path / "cache", log=lambda _: None)
+    first, second = tmp_path / "first" / "budget-disclosures.sqlite", tmp_path / "second" / "budget-disclosures.sqlite"
+    assert first.read_bytes() == second.read_bytes()
+    assert second.stat().st_nlink >= 2  # the cache's entry, linked
+    assert first.read_bytes() == (built_site.options.datapackage_dir / "budget-disclosures.sqlite").read_bytes()

@@ -83,8 +83,8 @@ def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -
             f"- `{descriptor['name']}.sqlite`: the same data as one SQLite database (`sqlite3`, Datasette): a "
             "table per resource with its primary key, foreign keys and indexes; `_tables` and `_fields` hold the "
             "Chinese titles and descriptions. Amounts are SQLite numbers; the CSVs are the exact record.",
-            f"- `downloads/{descriptor['name']}.zip`: everything above in one folder `{descriptor['name']}/`, "
-            "with LICENSE.txt and SHA256SUMS.",
+            f"- `downloads/{descriptor['name']}.zip`: everything above but the SQLite database, in one folder "
+            f"`{descriptor['name']}/`, with LICENSE.txt and SHA256SUMS.",
         ]
     if downloads:
         lines += [

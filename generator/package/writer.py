@@ -320,9 +320,18 @@ class DownloadCache:
         path = self._path(key, suffix)
         return path is not None and path.is_file()
 
-    def zip_path(self, key: str) -> Path | None:
-        path = self._path(key, ".zip")
+    def zip_path(self, key: str, suffix: str = ".zip") -> Path | None:
+        path = self._path(key, suffix)
         return path if path is not None and path.is_file() else None
+
+    def put_file(self, key: str, suffix: str, source: Path) -> None:
+        """``source`` kept as an entry: linked where the file system allows (never written in place)."""
+        path = self._path(key, suffix)
+        if path is not None:
+            temporary = path.with_name(f".{path.name}.tmp")
+            temporary.unlink(missing_ok=True)
+            _link(source, temporary)
+            os.replace(temporary, path)
 
     def put(self, key: str, suffix: str, data: bytes) -> None:
         path = self._path(key, suffix)
@@ -593,6 +602,20 @@ def _write_download(stage: Stage, staging: Path, path: str, path_id: str, member
     stage.made.append(path)
 
 
+def _database(stage: Stage, out_dir: Path, csvs: dict[str, CsvFile]) -> None:
+    """The SQLite database of the package's CSVs: from the cache when the same CSVs and code made it.
+    It is not in the bulk zip, which would hold it in memory: it is a download of its own."""
+    name = f"{stage.meta.name}.sqlite"
+    key = _key("sqlite", package_code_version(),
+               *(f"{resource}\x1f{csv.sha256}" for resource, csv in sorted(csvs.items())))
+    stage.zip_keys.add(key)
+    cached = stage.cache.zip_path(key, ".sqlite")
+    if cached is not None:
+        _link(cached, out_dir / name)
+        return
+    stage.cache.put_file(key, ".sqlite", write_database(out_dir, stage.meta.name))
+
+
 def _write_downloads(stage: Stage, staging: Path) -> None:
     for unit_id, members in _download_groups(stage.rows).items():
         for disclosure in members:
@@ -742,7 +765,7 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
     with contextlib.ExitStack() as on_error:
         on_error.callback(pending.__exit__)
         try:
-            files[f"{meta.name}.sqlite"] = write_database(out_dir, meta.name).read_bytes()
+            _database(stage, out_dir, csvs)
         except sqlite3.IntegrityError as error:
             # The validation under way names the broken key with its row; the database says less.
             pending.database_error = f"the SQLite database refused the package's rows: {error}"
