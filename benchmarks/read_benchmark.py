@@ -1,6 +1,7 @@
-"""How fast the .docx reader is, next to parsing word/document.xml with lxml alone.
+"""How fast the .docx reader is, next to parsing word/document.xml with lxml alone; and
+milliseconds per document for each input format.
 
-    python benchmarks/read_benchmark.py [--repeat N]
+    python benchmarks/read_benchmark.py [--repeat N] [--docx-only] [--formats-documents N]
 
 For each corpus document, and for a generated document of 30 large tables (the corpus's
 tables of ten rows or more, repeated), prints the reader's milliseconds per document,
@@ -20,6 +21,12 @@ Workbooks: the nine tables of each corpus document that has them, written as .xl
 as the tests write them (tests/workbooks.py), read by ``read_document`` (guards, sheet-XML
 scan and openpyxl, or xlrd), in ms per document beside the whole .docx the tables came from
 (its nine tables and its explanation).
+
+Then, unless --docx-only, the corpus is converted by LibreOffice to PDF and to Word 97 .doc
+(not timed), and each format's milliseconds per document are printed (the mean over the
+corpus of each document's best CPU time): ``read_document`` on the .docx and on the PDF,
+and for the .doc the LibreOffice conversion (wall-clock time, with the profile a build keeps;
+the first conversion of a process also makes the profile) apart from reading its .docx.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ import argparse
 import copy
 import functools
 import io
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +49,8 @@ from lxml import etree
 
 from generator.read import read_document
 from generator.read.docx_reader import forget_reductions, read_docx
+from generator.read.legacy import convert_to_docx
+from generator.read.safety import LIMITS, office_program
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the workbook writer the tests use
@@ -87,6 +98,56 @@ def generated_document(sources: list[Path]) -> bytes:
     return buffer.getvalue()
 
 
+def cpu_ms(run: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        run()
+        times.append(time.process_time() - start)
+    return min(times) * 1000
+
+
+def wall_ms(run: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    run()
+    return (time.perf_counter() - start) * 1000
+
+
+def per_format(sources: list[Path], repeat: int) -> None:
+    """Milliseconds per document of each format, on the corpus converted by LibreOffice."""
+    office = office_program()
+    if office is None:
+        print("formats: LibreOffice is not installed; only .docx measured")
+        return
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        for target in ("pdf", "doc:MS Word 97"):
+            subprocess.run([office, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+                            "--convert-to", target, "--outdir", str(folder), *map(str, sources)],
+                           check=True, capture_output=True)
+        pdfs = [folder / f"{source.stem}.pdf" for source in sources]
+        docs = [(folder / f"{source.stem}.doc").read_bytes() for source in sources]
+        cache = folder / "converted"
+        first = wall_ms(lambda: convert_to_docx(docs[0], LIMITS, cache))
+
+        def convert(data: bytes) -> bytes:
+            for made in cache.glob("*.docx"):
+                made.unlink()
+            return convert_to_docx(data, LIMITS, cache)
+
+        converted = [convert(data) for data in docs]
+        rows = [
+            ("docx: read_document", [cpu_ms(lambda s=s: read_document(s), repeat) for s in sources]),
+            ("pdf: read_document", [cpu_ms(lambda p=p: read_document(p), max(1, repeat // 10)) for p in pdfs]),
+            ("doc: LibreOffice conversion (wall)", [wall_ms(lambda d=d: convert(d)) for d in docs]),
+            ("doc: reading its .docx", [cpu_ms(lambda c=c: read_docx(io.BytesIO(c)), repeat) for c in converted]),
+        ]
+    print(f"\n{'format':<36} {'documents':>9} {'ms/document':>12} {'min':>8} {'max':>8}")
+    for name, times in rows:
+        print(f"{name:<36} {len(times):>9} {statistics.mean(times):>12.1f} {min(times):>8.1f} {max(times):>8.1f}")
+    print(f"first conversion of a process, making its LibreOffice profile: {first:.0f} ms")
+
+
 def workbook_rows(sources: list[Path], repeat: int) -> None:
     """ms per document of the workbook readers, beside the .docx each workbook was written from."""
     print(f"{'format':<6} {'workbook of the nine tables of':<38} {'tables':>6} {'reader ms':>10} {'whole .docx ms':>14}")
@@ -106,6 +167,9 @@ def workbook_rows(sources: list[Path], repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30, help="runs per document; the best is reported")
+    parser.add_argument("--docx-only", action="store_true", help="skip PDF and legacy Word (no LibreOffice needed)")
+    parser.add_argument("--formats-documents", type=int, default=None,
+                        help="measure the other formats on the first N corpus documents only")
     args = parser.parse_args()
     sources = sorted((ROOT / "source_docs").glob("*.docx"))
     workbook_rows(sources, args.repeat)
@@ -124,6 +188,8 @@ def main() -> None:
               f"{reader / alone:>6.2f} {first / alone_again:>11.2f}")
     print(f"worst ratio {worst:.2f} (target ≤ 1.3); 'first read': the ratio of a process's first document, "
           f"before the reader has met any of its properties")
+    if not args.docx_only:
+        per_format(sources[:args.formats_documents], args.repeat)
 
 
 if __name__ == "__main__":

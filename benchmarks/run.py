@@ -1,4 +1,4 @@
-"""Benchmark the whole build on synthetic corpora (generator.corpus) against issue 8's targets.
+"""Benchmark the whole build on synthetic corpora (generator.corpus) against the targets in TARGETS.
 
     python benchmarks/run.py                 # N = 100 and 1,000
     python benchmarks/run.py --sizes 100     # just 100
@@ -38,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# What the issue's targets call each stage, by the function build() calls for it.
+# What the targets call each stage, by the function build() calls for it.
 STAGE_NAMES = {
     "discover_sources": "discover",
     "extract_all": "extract",

@@ -1,8 +1,10 @@
-"""Publish outputs whole or not at all: a build that fails midway leaves the previous
-``datapackage/`` and ``site/`` as they were.
+"""The file helpers every stage uses: publish a folder whole or not at all, write a file
+atomically, link or copy a file, remove files and the folders they leave empty.
 
-Each output is written into a hidden temporary sibling (same file system, so the final
-rename is atomic) and swapped in only once it is complete.
+A build that fails midway leaves the previous ``datapackage/`` and ``site/`` as they were:
+each output is written into a hidden temporary sibling (same file system, so the final
+rename is atomic) and swapped in only once it is complete. Nothing writes into an existing
+file in place (a new file is renamed over it), so a file may safely be a hard link of another.
 """
 
 from __future__ import annotations
@@ -73,3 +75,28 @@ def replace_dirs(*finals: Path) -> Iterator[list[Path]]:
     site built from it): all are swapped in when the block completes, none when it raises."""
     with ExitStack() as stack:
         yield [stack.enter_context(replace_dir(final)) for final in finals]
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """The same bytes under a second name: a hard link where the file system allows, else a copy.
+    Whatever was at ``target`` is replaced."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def remove_files(root: Path, relatives: list[str]) -> None:
+    """Remove these files of ``root`` and each folder they leave empty; a path that leads out of
+    ``root`` is left alone (the lists come from files on disk)."""
+    for relative in relatives:
+        path = root / relative
+        if not path.resolve().is_relative_to(root.resolve()):
+            continue
+        path.unlink(missing_ok=True)
+        for folder in path.parents:
+            if folder == root or not folder.is_dir() or any(folder.iterdir()):
+                break
+            folder.rmdir()

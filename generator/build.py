@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator.atomic import replace_dirs
 from generator.build_report import REPORT_NAME, write_report
-from generator.cache import RecordStore, prune_records
+from generator.cache import STORE, RecordStore, code_fingerprint, open_store
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
@@ -40,7 +40,7 @@ class BuildOptions:
     jobs: int | None = None
     """Worker processes reading documents, making the package's rows and rendering units; None = the CPU count."""
     cache_dir: Path | None = None
-    """Where read+extract results are kept between builds (generator.cache); None = no cache.
+    """Where the store keeps what the next build can reuse (generator.cache); None = nothing kept.
     ``budget-site build`` uses .cache/budget-site unless told otherwise."""
     docs_dir: Path | None = None
     """Where the site's Markdown pages are rendered (kept between builds: a file changes only when its
@@ -89,11 +89,16 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     # The server the workers are forked from imports the generator meanwhile.
     start_workers()
     sources = discover_sources(options.source_dir)
+    # The code is hashed afresh for each build (it may have changed since the last one in this
+    # process); the stores take that fingerprint to every worker.
+    code_fingerprint.cache_clear()
+    kept = open_store(options.cache_dir)
+    kept.begin()  # what this build does not use is pruned at its end
     if options.cache_dir is not None:
-        store = RecordStore(options.cache_dir / "records")
+        store = RecordStore(options.cache_dir / STORE, kept.code)
     else:  # the records are stored for this build only, as long as its result is kept
         result.scratch = tempfile.TemporaryDirectory(prefix="budget-site-records-")
-        store = RecordStore(Path(result.scratch.name))
+        store = RecordStore(Path(result.scratch.name) / STORE, kept.code)
     # Each document in its own worker: a crash or a hang costs that document, not the build.
     extracted = []
     for source, outcome in zip(sources, extract_all(sources, options.jobs, store, log)):
@@ -114,8 +119,6 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
         for line in summary_lines(tallies):
             log(line)
     outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
-    # With a cache, the site is built from the published one when nothing site-wide changed.
-    site_state = options.cache_dir / "site" if options.cache_dir is not None else None
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
     # that fails midway leaves the previous data package and site as they were. Frictionless
     # validates the package on the other core while the site is built; an invalid package raises
@@ -128,13 +131,13 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
             docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
             render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
                         cache_dir=options.cache_dir, jobs=options.jobs)
-            build_site(docs_dir, staged[1], published=options.site_dir, state_dir=site_state, jobs=options.jobs)
+            # With a cache, the site is built from the published one when nothing site-wide changed.
+            build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir)
         package.wait()
-    if options.cache_dir is not None:
-        # What no source of this build needs goes: the store holds one corpus, not every past one.
-        removed = prune_records(store, sources, records.pair_keys)
-        if removed:
-            log(f"cache: {removed} record files no longer used removed")
+    # What this build did not use goes: the store holds one corpus, package and site, not every past one.
+    removed = kept.prune()
+    if removed:
+        log(f"cache: {removed} files no longer used removed")
     for line in build_summary(result, options):
         log(line)
     return result

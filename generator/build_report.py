@@ -1,5 +1,6 @@
-"""The machine-readable account of a build: what was published, what could not be read and
-why, and the exit code. Deterministic (no times, no absolute paths), so it diffs cleanly
+"""The machine-readable account of a build: what was published (with the template family each
+disclosure follows and the status of each of its tables), what could not be read and why, and
+the exit code. Deterministic (no times, no absolute paths), so it diffs cleanly
 beside the data package it describes.
 """
 
@@ -25,7 +26,7 @@ EXIT_CHECKS_FAILED = 3
 
 
 def exit_code(result: BuildResult, strict: bool) -> int:
-    if result.unreadable:
+    if result.unreadable or not result.headers:  # nothing read at all is an input problem too
         return EXIT_UNREADABLE
     if strict and result.checks.count("fail"):
         return EXIT_CHECKS_FAILED
@@ -37,7 +38,8 @@ def report(result: BuildResult, strict: bool) -> dict:
         "generator": {"name": "budget-site", "version": __version__},
         "exit_code": exit_code(result, strict),
         "strict": strict,
-        "published": [{"file": file, "disclosure_id": d.disclosure_id, "source_sha256": sha256}
+        "published": [{"file": file, "disclosure_id": d.disclosure_id, "source_sha256": sha256,
+                       "template_family": d.template_family, "tables": dict(d.table_status)}
                       for d in result.headers
                       for file, sha256 in ([(f.file, f.sha256) for f in d.source_files]
                                            or [(d.source_file, d.source_sha256)])],

@@ -1,48 +1,87 @@
-"""The record store: the read+extract result of each document (with the checks that read it
-alone), kept between builds when the build has a cache folder.
+"""The store: everything a build keeps for the next one, in one content-addressed folder.
 
-An entry is keyed by everything the result depends on: the file's content hash, what the
-manifest says about it (region, year, scope, URL: they enter the records), the generator
-version and a hash of the code that reads, extracts and checks. Change any of them and the
-document is read again; otherwise its pickled result is loaded, which takes a fraction of
-a millisecond against tens of milliseconds for reading a .docx. Without a cache folder the
-store is a temporary folder, so that the build still holds one unit's records at a time.
+An entry is named by the hash of its kind, its key and the code fingerprint (``code_fingerprint``):
+the caller's key covers the entry's inputs (a document's content hash and manifest fields, a
+disclosure's records, a unit's pages...), the fingerprint covers the code and the libraries that
+made it, so a change to either names other entries and the old ones are never read again. An
+entry's file holds the SHA-256 of its content before the content itself; a read checks it, and an
+entry missing, short or damaged in any way is removed and reported missing: the caller makes it
+again. Nothing is ever read from the store without that check, and nothing in it is published
+as it is (a hit is copied, never linked, so damage to the store cannot reach an output).
 
-Only deterministic outcomes are stored (a Disclosure, or a file found unreadable); a
-timeout or a crashed worker may be transient and is retried on the next build.
+Entries are written aside and renamed (generator.atomic.write_bytes), so an interrupted build or
+two workers leave no torn entry. Each entry read or written is touched; ``Store.prune``, called
+once at the end of a build, removes every entry the build did not touch.
+
+The kinds: ``records`` and ``summary`` (a document's read+extract result and what the build holds
+of it), ``derived`` (check outcomes across two years), ``made`` (a disclosure's package rows),
+``zip`` (download zips), ``validated`` (what the last valid package was made of), ``unit`` (a
+unit as the render stage left it), ``jinja`` (compiled templates), ``site`` (what the published
+site was built from) and ``search`` (the search's Chinese dictionary).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.metadata
+import io
 import os
 import pickle
 import sys
-import tempfile
+import time
+import zlib
 from dataclasses import astuple, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2.bccache import Bucket, BytecodeCache
+
 import generator
+from generator.atomic import write_bytes
 from generator.sources import SourceDocument
 
 DEFAULT_CACHE_DIR = Path(".cache/budget-site")
-# The code whose output is cached (read, extract and the checks of one disclosure): change a line
-# in any of these and every entry is stale.
-EXTRACTION_CODE = ("read", "extract", "check", "document.py", "records.py", "table_specs.py", "slugs.py", "sources.py",
-                   "extraction.py")
+STORE = "store"  # the store's folder in the cache folder: prune owns everything in it
+PACKAGE = Path(generator.__file__).resolve().parent
+# Outside the package, the site is made with these too: the templates (the theme's overrides
+# among them) and the MkDocs configuration.
+SITE_INPUTS = (PACKAGE.parent / "site_templates", PACKAGE.parent / "mkdocs.yml")
+# The libraries whose version can change the bytes of a record, a package file or a page.
+OUTPUT_LIBRARIES = ("python-docx", "lxml", "pdfplumber", "openpyxl", "xlrd", "frictionless", "jinja2", "markupsafe",
+                    "pypinyin", "pyyaml", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments",
+                    "pagefind-bin-extended")
+_MAGIC = b"budget-site store 1\n"
+_DIGEST = hashlib.sha256().digest_size
+_MARKER = ".build-started"
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(file for file in path.rglob("*") if file.is_file() and "__pycache__" not in file.parts
+                  and file.suffix not in (".pyc", ".pyo"))
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "absent"
 
 
 @lru_cache(maxsize=1)
-def code_version() -> str:
-    """Hash of the generator version, the Python version (pickle) and the extraction code."""
-    root = Path(generator.__file__).parent
-    digest = hashlib.sha256(f"{generator.__version__}\x1f{sys.version_info[:2]}".encode())
-    for name in EXTRACTION_CODE:
-        path = root / name
-        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            digest.update(str(file.relative_to(root)).encode() + b"\x00" + file.read_bytes())
+def code_fingerprint() -> str:
+    """A hash of every file of the installed generator package, the site templates and their
+    overrides, mkdocs.yml, and the versions of Python (pickle), zlib (deflated bytes) and
+    OUTPUT_LIBRARIES: what every entry of the store was made with."""
+    digest = hashlib.sha256(repr((generator.__version__, sys.version_info[:2], zlib.ZLIB_RUNTIME_VERSION,
+                                  [(name, _version(name)) for name in OUTPUT_LIBRARIES])).encode())
+    for root in (PACKAGE, *SITE_INPUTS):
+        for file in _files(root):
+            data = file.read_bytes()
+            digest.update(f"\x1f{file.relative_to(root.parent).as_posix()}\x1f{len(data)}\x1f".encode() + data)
     return digest.hexdigest()
 
 
@@ -51,7 +90,123 @@ def cache_key(source: SourceDocument) -> str:
     name and content hash of every file of its disclosure."""
     companions = tuple((companion.file, companion.sha256) for companion in source.companions)
     fields = (*astuple(replace(source, companions=()))[1:], companions)
-    return hashlib.sha256(repr((code_version(), fields)).encode("utf-8")).hexdigest()
+    return hashlib.sha256(repr(fields).encode("utf-8")).hexdigest()
+
+
+class Store:
+    """Entries by kind and key, each verified when read; ``directory`` None keeps nothing (every
+    read misses, writes are dropped). The code fingerprint is taken when the store is made and
+    travels with it to the workers, so every process of a build names entries alike."""
+
+    def __init__(self, directory: Path | None, code: str | None = None) -> None:
+        self.directory = None if directory is None else Path(directory)
+        self.code = code or code_fingerprint()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Store) and (self.directory, self.code) == (other.directory, other.code)
+
+    def __hash__(self) -> int:
+        return hash((self.directory, self.code))
+
+    def _path(self, kind: str, key: str) -> Path | None:
+        if self.directory is None:
+            return None
+        name = hashlib.sha256(f"{kind}\x1f{key}\x1f{self.code}".encode()).hexdigest()
+        return self.directory / kind / name[:2] / name
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The entry's content; None when it is missing or damaged (then it is removed)."""
+        path = self._path(kind, key)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        head = len(_MAGIC) + _DIGEST
+        content = data[head:]
+        if not data.startswith(_MAGIC) or hashlib.sha256(content).digest() != data[len(_MAGIC):head]:
+            path.unlink(missing_ok=True)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used by this build: kept by prune
+        return content
+
+    def has(self, kind: str, key: str) -> bool:
+        """Whether the entry is there, unread: a hint for planning work; ``get`` decides."""
+        path = self._path(kind, key)
+        return path is not None and path.is_file()
+
+    def put(self, kind: str, key: str, content: bytes) -> None:
+        path = self._path(kind, key)
+        if path is not None:
+            write_bytes(path, _MAGIC + hashlib.sha256(content).digest() + content)
+
+    def load(self, kind: str, key: str) -> Any | None:
+        """A pickled entry; None when missing, damaged, or of classes that no longer load."""
+        data = self.get(kind, key)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # any class or module may have changed shape since: made again
+            return None
+
+    def save(self, kind: str, key: str, value: Any) -> None:
+        if self.directory is not None:
+            self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def begin(self) -> None:
+        """Mark the start of a build: what it does not read or write from now on, prune removes."""
+        if self.directory is not None:
+            write_bytes(self.directory / _MARKER, str(time.time_ns()).encode())
+
+    def prune(self) -> int:
+        """Remove every entry not read or written since ``begin`` (and any file a stopped write
+        left); the number of files removed. Nothing without a ``begin``."""
+        if self.directory is None:
+            return 0
+        try:
+            started = (self.directory / _MARKER).stat().st_mtime_ns
+        except OSError:
+            return 0
+        removed = 0
+        for folder, _, names in os.walk(self.directory):
+            for name in names:
+                path = Path(folder, name)
+                if path.parent == self.directory and name == _MARKER:
+                    continue
+                try:
+                    stale = path.stat().st_mtime_ns < started
+                except OSError:
+                    continue
+                if stale:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+        return removed
+
+
+def open_store(cache_dir: Path | None) -> Store:
+    """The store of a cache folder; None: a store that keeps nothing."""
+    return Store(None if cache_dir is None else Path(cache_dir) / STORE)
+
+
+class StoreBytecodeCache(BytecodeCache):
+    """Jinja's compiled templates, in the store (by template and source checksum): a damaged one
+    is compiled again."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.store.get("jinja", f"{bucket.key}\x1f{bucket.checksum}")
+        if data is not None:
+            bucket.load_bytecode(io.BytesIO(data))
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        compiled = io.BytesIO()
+        bucket.write_bytecode(compiled)
+        self.store.put("jinja", f"{bucket.key}\x1f{bucket.checksum}", compiled.getvalue())
 
 
 class RecordStore:
@@ -59,73 +214,31 @@ class RecordStore:
     unreadable) and what the build holds of them (generator.extraction.Extracted), by cache_key.
 
     The build holds the small part of every disclosure and loads the records of one unit at a
-    time (generator.stored); written by the workers, so an entry is written aside and renamed
-    (an interrupted build or two workers leave no torn entry)."""
+    time (generator.stored); written by the workers. Without a cache folder the build gives it a
+    temporary one, so that it still holds one unit's records at a time."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, code: str | None = None) -> None:
         self.directory = directory
-
-    def _path(self, key: str, suffix: str) -> Path:
-        return self.directory / key[:2] / f"{key}{suffix}"
-
-    def _load(self, key: str, suffix: str) -> Any | None:
-        try:
-            with self._path(key, suffix).open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return None  # missing, damaged, or pickled by other code: made again
-
-    def _put(self, key: str, suffix: str, value: Any) -> None:
-        path = self._path(key, suffix)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        self.store = Store(directory, code)
 
     def summary(self, key: str) -> Any | None:
         """What the build holds of the document, when its records are stored too."""
-        return self._load(key, ".summary") if self._path(key, ".pickle").is_file() else None
+        summary = self.store.load("summary", key)
+        return summary if summary is not None and self.store.get("records", key) is not None else None
 
     def records(self, key: str) -> Any:
-        records = self._load(key, ".pickle")
+        records = self.store.load("records", key)
         if records is None:
-            raise FileNotFoundError(f"the records of entry {key} in {self.directory} are missing or damaged: "
-                                    f"delete that folder and build again")
+            raise FileNotFoundError(f"the records of entry {key} in {self.directory} are missing or damaged")
         return records
 
     def put(self, key: str, records: Any, summary: Any) -> None:
-        self._put(key, ".pickle", records)
-        self._put(key, ".summary", summary)
+        self.store.save("records", key, records)
+        self.store.save("summary", key, summary)
 
     def derived(self, key: str) -> Any | None:
         """A result computed from stored records (e.g. checks across two years), by a key of its inputs."""
-        return self._load(key, ".derived")
+        return self.store.load("derived", key)
 
     def put_derived(self, key: str, value: Any) -> None:
-        self._put(key, ".derived", value)
-
-    def prune(self, keep: set[str]) -> int:
-        """Remove every entry whose key is not in ``keep`` (and any file a stopped write left);
-        the number of files removed."""
-        return prune_entries(self.directory, keep)
-
-
-def prune_records(store: RecordStore, sources: list[SourceDocument], derived: set[str]) -> int:
-    """After a build: remove the store's entries that neither a source of it nor a result derived
-    from them (``derived``: keys of RecordStore.derived entries) needs; the number of files removed."""
-    return store.prune({cache_key(source) for source in sources} | derived)
-
-
-def prune_entries(directory: Path, keep: set[str]) -> int:
-    """In a cache folder of ``<key[:2]>/<key><suffix>`` files: remove those whose key is not in ``keep``."""
-    removed = 0
-    for path in directory.glob("*/*"):
-        if path.is_file() and path.name.split(".", 1)[0] not in keep:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+        self.store.save("derived", key, value)

@@ -10,9 +10,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from generator.cache import RecordStore, cache_key
+from generator.cache import RecordStore, Store, cache_key
 from generator.check import check_across_years, check_alone
 from generator.check.tally import CheckTally
 from generator.document import Block, Document
@@ -45,12 +44,15 @@ class DisclosureHeader:
     source_url: str
     key: str  # what its records were made from (generator.cache.cache_key): equal keys, equal records
     source_files: tuple[SourceFile, ...] = ()  # every file it was read from (Disclosure.source_files)
+    template_family: str = ""
+    table_status: tuple[tuple[str, str], ...] = ()  # (table, present / empty / missing / unrecognised)
 
     @classmethod
     def of(cls, disclosure: Disclosure, key: str) -> DisclosureHeader:
         return cls(disclosure.disclosure_id, disclosure.unit, disclosure.year, disclosure.scope,
                    disclosure.published_unit, disclosure.source_file, disclosure.source_sha256,
-                   disclosure.source_url, key, tuple(disclosure.source_files))
+                   disclosure.source_url, key, tuple(disclosure.source_files), disclosure.template_family,
+                   tuple((kind.value, table.status.value) for kind, table in disclosure.tables.items()))
 
 
 @dataclass(frozen=True)
@@ -70,15 +72,16 @@ class Extracted:
     first_year: list[CheckOutcome]  # the rules across years, when no earlier year of its unit is published
 
 
-def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
+def read_and_extract(source: SourceDocument, conversions: Store | None = None) -> Disclosure | Unreadable:
+    """``conversions``: the store keeping LibreOffice's conversions of legacy Word files."""
     if source.companions:
-        joined = read_files(source)
+        joined = read_files(source, conversions)
         if isinstance(joined, Unreadable):
             return joined
         document = joined
     else:
         try:
-            document = read_document(source.path)
+            document = read_document(source.path, conversions=conversions)
         except UnreadableDocument as error:
             return Unreadable(source.file, error.reason, error.hint)
     disclosure = extract_disclosure(document, source)
@@ -89,7 +92,7 @@ def read_and_extract(source: SourceDocument) -> Disclosure | Unreadable:
     return disclosure
 
 
-def read_files(source: SourceDocument) -> Document | Unreadable:
+def read_files(source: SourceDocument, conversions: Store | None = None) -> Document | Unreadable:
     """The files of a disclosure as one document, blocks in reading order, each table knowing
     its file. One file that cannot be read makes the disclosure unreadable, with that file's
     reason and the names of the others: half a disclosure would fail checks it does not fail."""
@@ -98,7 +101,7 @@ def read_files(source: SourceDocument) -> Document | Unreadable:
     warnings: list[str] = []
     for path, file in files:
         try:
-            document = read_document(path)
+            document = read_document(path, conversions=conversions)
         except UnreadableDocument as error:
             others = ", ".join(name for _, name in files if name != file)
             return Unreadable(file, f"{error.reason} (one file of disclosure {source.disclosure!r} with {others}; "
@@ -110,15 +113,15 @@ def read_files(source: SourceDocument) -> Document | Unreadable:
     return Document(blocks=blocks, source=source.file, warnings=warnings)
 
 
-def extract_into(store_dir: Path, source: SourceDocument) -> Extracted | Unreadable:
-    """Read, extract and check one document, store its records in the store at store_dir, and
-    return what the build holds of it (generator.cache.extract_all runs this in the workers)."""
-    outcome = read_and_extract(source)
+def extract_into(store: RecordStore, source: SourceDocument) -> Extracted | Unreadable:
+    """Read, extract and check one document, store its records, and return what the build holds
+    of it (extract_all runs this in the workers)."""
+    outcome = read_and_extract(source, store.store)
     key = cache_key(source)
     if isinstance(outcome, Unreadable):
-        RecordStore(store_dir).put(key, outcome, outcome)
+        store.put(key, outcome, outcome)
         return outcome
-    return store_disclosure(RecordStore(store_dir), key, outcome)
+    return store_disclosure(store, key, outcome)
 
 
 def store_disclosure(store: RecordStore, key: str, disclosure: Disclosure) -> Extracted:
@@ -137,7 +140,7 @@ def extract_all(sources: Sequence[SourceDocument], jobs: int | None, store: Reco
     results: list[Extracted | Unreadable | Failure | None] = [store.summary(cache_key(source)) for source in sources]
     pending = [index for index, result in enumerate(results) if result is None]
     log(f"cache: {len(sources) - len(pending)} of {len(sources)} documents unchanged")
-    work = functools.partial(extract_into, store.directory)
+    work = functools.partial(extract_into, store)
     # Work goes to the pool in batches so that progress is seen as it happens: a batch
     # keeps every worker busy for a while, and a pool start costs little against it.
     batch_size = max(32 * (jobs or default_jobs()), len(pending) // 100)

@@ -42,7 +42,7 @@ def start_workers() -> None:
 
 
 DEFAULT_TIMEOUT = 60.0
-"""Seconds per document; extraction takes well under one (issue 8 targets 70 ms)."""
+"""Seconds per document; extraction takes well under one (the target is 70 ms)."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Typed records that the stages exchange: extract produces them, check reads them and adds
 outcomes, package and render publish them. Amounts are Decimal yuan; None means blank.
 
-Field names follow the public data contract (DOMAIN.md, "Public data contract").
+Field names follow the public data contract (ARCHITECTURE.md, "The domain facts the code relies on").
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class TableStatus(str, Enum):
     PRESENT = "present"
     EMPTY = "empty"  # published with no rows, e.g. 注：无…空表列示
     MISSING = "missing"
+    UNRECOGNISED = "unrecognised"  # not found, while the document holds a budget table that could not be placed
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,10 +225,11 @@ class Disclosure:
     # Every file it was read from, source_file first: more than one when the manifest groups
     # files into one disclosure (a workbook of tables and a Word file of explanation).
     source_files: list[SourceFile] = field(default_factory=list)
+    template_family: str = ""  # whose wording its tables' titles are (extract/families.py); "" when none tells
 
     def table(self, kind: TableKind) -> BudgetTable | None:
         table = self.tables.get(kind)
-        return table if table is not None and table.status is not TableStatus.MISSING else None
+        return table if table is not None and table.status in (TableStatus.PRESENT, TableStatus.EMPTY) else None
 
 
 @dataclass(slots=True)

@@ -13,10 +13,11 @@ Every page's article is indexed, tables included, so a figure's name (培训费,
 functional class) finds its unit page; the site's search page links to the row it is in.
 
 Incremental builds: when nothing the whole site is made from changed since the published site
-was built (its fingerprint: navigation, mkdocs.yml, theme overrides, hooks, versions, site URL,
-SOURCE_DATE_EPOCH), the site is built in MkDocs' dirty mode into a copy of the published site.
-What a site was built from (the fingerprint and the docs files' checksums) is kept in the state
-folder, and its hash in the site (STAMP): the state is used only for the site it describes.
+was built (its fingerprint: navigation, site URL, SOURCE_DATE_EPOCH, and the code fingerprint,
+which covers mkdocs.yml, the templates, the hooks and the libraries' versions), the site is built
+in MkDocs' dirty mode into a copy of the published site. What a site was built from (the
+fingerprint and the docs files' checksums) is kept in the store (generator.cache), and its hash
+in the site (STAMP): the state is used only for the site it describes.
 The outputs of the docs files that changed or vanished are removed from the copy first, and the
 hooks rebuild exactly the pages and files whose output is missing; the search index is made
 again over the whole site. The result is the bytes of a full build. Anything else: a full build.
@@ -26,17 +27,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import logging
 import os
-import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePath, PurePosixPath
 
 from mkdocs.commands.build import build
@@ -45,26 +42,19 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File
 
-import generator
-from generator.atomic import write_text
-from generator.isolation import WORKERS, default_jobs
+from generator.atomic import remove_files, write_text
+from generator.cache import Store, code_fingerprint, open_store
 from generator.render import fragments
 from generator.render.pages import SITE_STATE
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_FILE = ROOT / "mkdocs.yml"
-STATE = "site.json"  # in the state folder: what the last site built was built from
 STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file: a server hides it)
 # What a dirty build writes into existing files, besides the theme's templates (404.html,
 # sitemap.xml): the compressed sitemap. Pages and other files it writes only where they are
 # missing (site_hooks: is_modified), and a page's file is unlinked first.
 WRITTEN_IN_PLACE = ("sitemap.xml.gz",)
-# Whatever MkDocs and the theme produce may change with them.
-DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")
 SEARCH_FOLDER = "pagefind"  # in the site: the search index and its scripts
-# A full build is split between processes by unit pages, at least this many in each share.
-SPLIT_FROM = 200
-UNIT_PAGE = re.compile(r"units/[a-z0-9-]+/index\.md")
 # The one warning of a dirty build, which strict mode would count as a failure.
 DIRTY_WARNING = "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"
 
@@ -74,8 +64,6 @@ class SiteBuildError(Exception):
         super().__init__("the site build failed:\n" + "\n".join(warnings))
         self.warnings = warnings
 
-    def __reduce__(self) -> tuple:
-        return SiteBuildError, (self.warnings,)  # raised again in the build process by a worker's share
 
 
 class _Collect(logging.Handler):
@@ -105,41 +93,22 @@ class _WithoutDirtyWarning(logging.Filter):
         return not record.getMessage().startswith(DIRTY_WARNING)
 
 
-def _version(distribution: str) -> str:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return ""
-
-
 def fingerprint(state: dict, config: MkDocsConfig) -> str:
     """A hash of what every page of the site depends on, besides its own docs files."""
-    digest = hashlib.sha256(json.dumps([state["nav"], state["source_date_epoch"], config.site_url,
-                                        generator.__version__, [_version(d) for d in DISTRIBUTIONS]],
-                                       ensure_ascii=False, sort_keys=True).encode("utf-8"))
-    for path in site_wide_files(config):
-        digest.update(f"\x1f{path.as_posix()}\x1f".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def site_wide_files(config: MkDocsConfig) -> list[Path]:
-    """The configuration, the hooks and the theme's overrides."""
-    code = [CONFIG_FILE, Path(__file__), ROOT / "generator" / "site_hooks.py",
-            Path(fragments.__file__)]
-    overrides = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
-    return code + sorted(path for folder in overrides for path in folder.rglob("*") if path.is_file())
+    return hashlib.sha256(json.dumps([state["nav"], state["source_date_epoch"], config.site_url, code_fingerprint()],
+                                     ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def _state_text(site_fingerprint: str, files: dict[str, str]) -> str:
     return json.dumps({"fingerprint": site_fingerprint, "files": files}, sort_keys=True) + "\n"
 
 
-def _published_state(state_dir: Path, published: Path) -> dict | None:
+def _published_state(store: Store, published: Path) -> dict | None:
     """What ``published`` was built from; None when the state kept is another site's (a build
     that failed after the site stage, a build without the cache, another site folder)."""
+    data = store.get("site", "state")
     try:
-        text = (state_dir / STATE).read_text(encoding="utf-8")
+        text = data.decode("utf-8") if data is not None else ""
         stamp = (published / STAMP).read_text(encoding="ascii").strip()
         state = json.loads(text)
     except (OSError, ValueError):
@@ -202,39 +171,32 @@ def _remove_outputs(site_dir: Path, before: dict[str, str], now: dict[str, str],
         output = _output(docs_file, config)
         if output is None:
             continue
-        path = site_dir / output
-        if not path.resolve().is_relative_to(site_dir.resolve()):
-            continue  # the state names only files of the docs folder, but it is read from the cache
-        path.unlink(missing_ok=True)
-        for folder in path.parents:
-            if folder == site_dir or not folder.is_dir() or any(folder.iterdir()):
-                break
-            folder.rmdir()
+        remove_files(site_dir, [output])
 
 
-def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, state_dir: Path | None = None,
-               jobs: int | None = None) -> None:
+def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, cache_dir: Path | None = None) -> None:
     """Build ``site_dir`` from ``docs_dir`` (written by render_site); raise SiteBuildError on any warning.
 
-    ``published``, the site published now, and ``state_dir``, where the build keeps what it was
-    built from: built incrementally from ``published`` when nothing site-wide changed since. A
-    full build of many pages is split between up to ``jobs`` processes (None: the CPU count)."""
+    ``published``, the site published now, and ``cache_dir``, whose store keeps what the site was
+    built from: built incrementally from ``published`` when nothing site-wide changed since."""
     state = json.loads((docs_dir / SITE_STATE).read_text(encoding="utf-8"))
     config = _config(docs_dir, site_dir, state)
     site_fingerprint = fingerprint(state, config)
-    previous = _published_state(state_dir, published) if state_dir is not None and published is not None else None
+    store = open_store(cache_dir)
+    previous = _published_state(store, published) if published is not None else None
+    # Measured at 1,000 unit pages, a full build split between two MkDocs processes took longer
+    # than one process (31 and 47 s against 28 and 30 s, on two shared cores): it is one process.
+    dirty = False
     if published is not None and previous is not None and previous.get("fingerprint") == site_fingerprint:
         _seed(published, site_dir, config)
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
-        _run_mkdocs(config, state, dirty=True, kept=state_dir)
-    else:
-        _full_build(config, docs_dir, site_dir, state, jobs, state_dir)
+        dirty = True
+    _run_mkdocs(config, state, dirty=dirty, kept=store)
     index_search(site_dir)
     text = _state_text(site_fingerprint, state["files"])
     # in every site, so that a site built with the state and one built without are the same bytes
     write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
-    if state_dir is not None:
-        write_text(state_dir / STATE, text)
+    store.put("site", "state", text.encode("utf-8"))
 
 
 def index_search(site_dir: Path) -> None:
@@ -259,15 +221,12 @@ def _hooks(config: MkDocsConfig):
     return next(iter(config.hooks.values()))  # type: ignore[attr-defined]
 
 
-def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Path | None,
-                share: frozenset[str] | None = None, copies: bool = True) -> None:
-    """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the folder where
-    the site's build keeps what serves the next (the theme's templates compiled); ``share``: the docs
-    paths of the only pages to build (a dirty build), ``copies``: the other files copied too."""
-    compiled = kept / "theme-templates" if kept is not None else None
+def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store) -> None:
+    """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the store,
+    which keeps what serves the next build (the theme's templates compiled)."""
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
-    hooks._Site.shard, hooks._Site.shard_copies, hooks._Site.compiled = share, copies, compiled
+    hooks._Site.store = kept
     collect, without_dirty_warning = _Collect(), _WithoutDirtyWarning()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -282,50 +241,8 @@ def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Path | Non
     except (Abort, BuildError) as error:
         raise SiteBuildError(collect.messages or [str(error)]) from error
     finally:
-        hooks._Site.shard, hooks._Site.shard_copies, hooks._Site.compiled = None, True, None
+        hooks._Site.store = None
         logger.removeHandler(collect)
         logging.getLogger("mkdocs.commands.build").removeFilter(without_dirty_warning)
     if collect.messages:
         raise SiteBuildError(collect.messages)
-
-
-def _shares(state: dict, jobs: int | None) -> list[frozenset[str]]:
-    """The unit pages split in contiguous shares, one per process; one share (no split) for a
-    site too small to be worth a second MkDocs (each loads the config, theme and dictionary)."""
-    units = sorted(path for path in state["files"] if UNIT_PAGE.fullmatch(path))
-    count = max(1, min(jobs or default_jobs(), len(units) // SPLIT_FROM))
-    size = -(-len(units) // count)
-    return [frozenset(units[start:start + size]) for start in range(0, len(units), size)] or [frozenset()]
-
-
-def _full_build(config: MkDocsConfig, docs_dir: Path, site_dir: Path, state: dict, jobs: int | None,
-                kept: Path | None) -> None:
-    """Every page. Split: this process builds the first share of the unit pages, every other page
-    and file; each other share is built by a worker into a folder of its own, as a dirty build of
-    those pages only, and its pages are then moved in. The same bytes as one
-    MkDocs build: a page's HTML depends on the navigation and its own files only."""
-    shares = _shares(state, jobs)
-    if len(shares) == 1:
-        _run_mkdocs(config, state, dirty=False, kept=kept)
-        return
-    pages = [path for path in state["files"] if path.endswith(".md")]
-    with tempfile.TemporaryDirectory(prefix=".shares-", dir=site_dir.parent) as scratch, \
-            ProcessPoolExecutor(max_workers=len(shares) - 1, mp_context=WORKERS) as pool:
-        folders = [Path(scratch) / str(number) for number in range(1, len(shares))]
-        others = [pool.submit(build_share, docs_dir, folder, share, state, kept)
-                  for folder, share in zip(folders, shares[1:])]
-        _run_mkdocs(config, state, dirty=True, kept=kept,
-                    share=frozenset(pages) - frozenset().union(*shares[1:]))
-        for folder, share, other in zip(folders, shares[1:], others):
-            other.result()  # raises SiteBuildError as the worker did
-            for page in sorted(share):
-                output = _output(page, config)
-                assert output is not None  # a unit page, never a fragments file
-                target = site_dir / output
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(folder / output, target)
-
-
-def build_share(docs_dir: Path, site_dir: Path, share: frozenset[str], state: dict, kept: Path | None) -> None:
-    """In a worker: the pages of ``share`` (docs paths) into ``site_dir``, nothing else."""
-    _run_mkdocs(_config(docs_dir, site_dir, state), state, dirty=True, kept=kept, share=share, copies=False)

@@ -20,13 +20,12 @@ import json
 import os
 import posixpath
 import re
-import shutil
 from collections.abc import Hashable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from jinja2 import Environment, FileSystemBytecodeCache, Undefined
+from jinja2 import Environment, Undefined
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -34,6 +33,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section, StructureItem
 from mkdocs.structure.pages import Page
 
+from generator.atomic import link_or_copy
+from generator.cache import Store, StoreBytecodeCache
 from generator.render.fragments import PLACEHOLDER, fragments_file
 
 # A link in a fragment to a file of the docs folder, named from its root (views.table_link).
@@ -45,11 +46,7 @@ class _Site:
     hook resets what it sets for a build): on_page_context, where the tables go in, is not given them."""
 
     files: Files | None = None
-    # A share of a full build split between processes (generator/site.py): the docs paths of the
-    # pages this one builds, and whether it copies the other files. None: every page.
-    shard: frozenset[str] | None = None
-    shard_copies: bool = True
-    compiled: Path | None = None  # where Jinja keeps the theme's templates compiled (generator/site.py)
+    store: Store | None = None  # where Jinja keeps the theme's templates compiled (generator/site.py)
     nav_urls: ClassVar[list[str]] = []  # the URL of every page and link of the navigation
 
 
@@ -128,9 +125,8 @@ def _nav_items(items: list[StructureItem]) -> list[StructureItem]:
 
 
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-    if _Site.compiled is not None:  # the theme's templates compiled once, kept between builds
-        _Site.compiled.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(_Site.compiled))
+    if _Site.store is not None:  # the theme's templates compiled once, kept between builds
+        env.bytecode_cache = StoreBytecodeCache(_Site.store)
     env.globals["nav_cache"] = NavCache(_Site.nav_urls)
     env.globals["toc_cache"] = RenderCache(single=True)
     return env
@@ -142,18 +138,8 @@ def _link_file(file: File, dirty: bool = False) -> None:
     and generator/site.py replace files), and copying the downloads was most of the build's I/O."""
     if dirty and not file.is_modified():
         return
-    os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(file.abs_dest_path)
     assert file.abs_src_path is not None  # a file of the docs folder, not a generated one
-    try:
-        os.link(file.abs_src_path, file.abs_dest_path)
-    except OSError:
-        shutil.copyfile(file.abs_src_path, file.abs_dest_path)
-
-
-def _in_shard(file: File) -> bool:
-    return file.src_uri in (_Site.shard or ()) if file.is_documentation_page() else _Site.shard_copies
+    link_or_copy(Path(file.abs_src_path), Path(file.abs_dest_path))
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -161,8 +147,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for file in files:
         # consulted in dirty mode only
         # MkDocs has no hook for these per file: the instance's methods are replaced.
-        file.is_modified = partial(  # type: ignore[method-assign]
-            _output_missing if _Site.shard is None else _in_shard, file)
+        file.is_modified = partial(_output_missing, file)  # type: ignore[method-assign]
         if file.src_dir == config.docs_dir and not file.is_documentation_page() and file.generated_by is None:
             file.copy_file = partial(_link_file, file)  # type: ignore[method-assign]
     return files

@@ -14,11 +14,10 @@ import operator
 import pickle
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from generator import records as record_module
-from generator.cache import RecordStore, code_version
+from generator.cache import RecordStore
 from generator.check import check_across_years, merge_outcomes, previous_years
 from generator.check.tally import CheckTally
 from generator.extraction import DisclosureHeader, Extracted
@@ -95,12 +94,12 @@ class HeldDisclosure:
 
 @dataclass(frozen=True)
 class StoredDisclosure:
-    store_dir: Path
+    store: RecordStore
     key: str
     across_years: list[CheckOutcome]
 
     def load(self) -> tuple[Disclosure, list[CheckOutcome]]:
-        checked = RecordStore(self.store_dir).records(self.key)
+        checked = self.store.records(self.key)
         return checked.disclosure, merge_outcomes(checked.outcomes, self.across_years)
 
 
@@ -135,22 +134,21 @@ class InMemoryRecords:
 
 @dataclass(frozen=True)
 class YearPair:
-    """A disclosure and its unit's previous one, in the store at store_dir, by their keys."""
+    """A disclosure and its unit's previous one, in the store, by their keys."""
 
-    store_dir: Path
+    store: RecordStore
     previous: str
     current: str
 
     @property
     def key(self) -> str:
         """Of the outcomes of the rules across years, kept in the store (RecordStore.derived)."""
-        return hashlib.sha256(f"across years\x1f{code_version()}\x1f{self.previous}\x1f{self.current}"
-                              .encode()).hexdigest()
+        return hashlib.sha256(f"across years\x1f{self.previous}\x1f{self.current}".encode()).hexdigest()
 
 
 def check_pair(pair: YearPair) -> list[CheckOutcome]:
     """In a worker: the rules across years on the pair, kept in the store."""
-    store = RecordStore(pair.store_dir)
+    store = pair.store
     outcomes = check_across_years(store.records(pair.current).disclosure, store.records(pair.previous).disclosure)
     store.put_derived(pair.key, outcomes)
     return outcomes
@@ -169,7 +167,6 @@ class StoredRecords:
                     for disclosure_id, before in previous_years(self.headers).items()}
         self._previous_key = {disclosure_id: header.key for disclosure_id, header in previous.items()}
         self._across_years: dict[str, list[CheckOutcome]] = {}
-        self.pair_keys: set[str] = set()  # the store's entries of the rules across years
         pending: dict[str, YearPair] = {}  # disclosure_id → its pair, not checked before
         for item in extracted:
             header = item.header
@@ -177,8 +174,7 @@ class StoredRecords:
             if before is None:
                 self._across_years[header.disclosure_id] = item.first_year
                 continue
-            pair = YearPair(store.directory, before.key, header.key)
-            self.pair_keys.add(pair.key)
+            pair = YearPair(store, before.key, header.key)
             found = store.derived(pair.key)
             if found is None:
                 pending[header.disclosure_id] = pair
@@ -196,7 +192,7 @@ class StoredRecords:
 
     def portable(self, header: Header) -> Portable:
         assert isinstance(header, DisclosureHeader)
-        return StoredDisclosure(self.store.directory, header.key, self._across_years[header.disclosure_id])
+        return StoredDisclosure(self.store, header.key, self._across_years[header.disclosure_id])
 
     def key(self, header: Header) -> str:
         assert isinstance(header, DisclosureHeader)

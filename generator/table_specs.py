@@ -1,4 +1,4 @@
-"""What each of the nine standard tables holds: its title, its code classification and its
+"""What each of the nine standard tables holds: its Hebei title, its code classification and its
 amount columns. Extraction maps published header labels to these fields; packaging turns
 them into Table Schema fields. A new table type, or a new column in a year's template,
 is one entry here.
@@ -21,8 +21,7 @@ class AmountColumn:
 @dataclass(frozen=True)
 class TableSpec:
     kind: TableKind
-    title: str  # title after 部门预算/单位预算
-    title_pattern: str  # regular expression matched against the whitespace-free title
+    title: str  # the Hebei template's title, after 部门预算/单位预算 (other wordings: extract/families.py)
     codes: str | None  # "function", "economic" or None
     two_sided: bool
     columns: tuple[AmountColumn, ...]
@@ -37,16 +36,17 @@ _BASIC = AmountColumn("basic", "基本支出", ("基本支出",))
 _PROJECT = AmountColumn("project", "项目支出", ("项目支出",))
 _FUND_COLUMNS = (
     AmountColumn("general_budget", "一般公共预算财政拨款", ("一般公共预算财政拨款", "一般公共预算")),
-    AmountColumn("government_fund", "政府性基金预算财政拨款", ("政府性基金预算财政拨款", "政府性基金预算拨款", "政府性基金")),
+    AmountColumn("government_fund", "政府性基金预算财政拨款",
+                 ("政府性基金预算财政拨款", "政府性基金预算拨款", "政府性基金预算", "政府性基金")),
     AmountColumn("state_capital", "国有资本经营预算财政拨款",
-                 ("国有资本经营预算财政拨款", "国有资本经营预算拨款", "国有资本经营")),
+                 ("国有资本经营预算财政拨款", "国有资本经营预算拨款", "国有资本经营预算", "国有资本经营")),
 )
 _BY_FUNCTION = (_TOTAL, _BASIC, _PROJECT)
 
 SPECS: tuple[TableSpec, ...] = (
-    TableSpec(TableKind.SUMMARY, "收支总表", r"(?<!拨款)收支总表$", None, True,
+    TableSpec(TableKind.SUMMARY, "收支总表", None, True,
               (AmountColumn("amount", "预算数", ("预算数", "金额")),)),
-    TableSpec(TableKind.INCOME, "收入总表", r"收入总表$", "function", False, (
+    TableSpec(TableKind.INCOME, "收入总表", "function", False, (
         _TOTAL,
         AmountColumn("current_year_subtotal", "本年收入小计", ("小计",)),
         AmountColumn("fiscal_appropriation", "财政拨款收入", ("财政拨款收入", "财政拨款")),
@@ -59,27 +59,27 @@ SPECS: tuple[TableSpec, ...] = (
         AmountColumn("unit_funds", "单位资金", ("单位资金",)),
         AmountColumn("carryover", "上年结转", ("上年结转", "上年结转结余")),
     )),
-    TableSpec(TableKind.EXPENDITURE, "支出总表", r"(?<!拨款)支出总表$", "function", False, (
+    TableSpec(TableKind.EXPENDITURE, "支出总表", "function", False, (
         _TOTAL, _BASIC, _PROJECT,
         AmountColumn("operating", "经营支出", ("经营支出",)),
         AmountColumn("remittance_to_superior", "上缴上级支出", ("上缴上级支出", "上解上级支出")),
         AmountColumn("subsidy_to_subordinate", "对附属单位补助支出", ("对附属单位补助支出",)),
     )),
-    TableSpec(TableKind.FISCAL_SUMMARY, "财政拨款收支总表", r"财政拨款收支总表$", None, True,
+    TableSpec(TableKind.FISCAL_SUMMARY, "财政拨款收支总表", None, True,
               (AmountColumn("total", "合计", ("合计", "金额", "预算数")), *_FUND_COLUMNS)),
-    TableSpec(TableKind.GENERAL_BUDGET, "一般公共预算财政拨款支出表", r"一般公共预算财政拨款支出表$", "function",
+    TableSpec(TableKind.GENERAL_BUDGET, "一般公共预算财政拨款支出表", "function",
               False, _BY_FUNCTION),
-    TableSpec(TableKind.BASIC_BY_ECONOMIC, "一般公共预算财政拨款基本支出表", r"一般公共预算财政拨款基本支出表$",
+    TableSpec(TableKind.BASIC_BY_ECONOMIC, "一般公共预算财政拨款基本支出表",
               "economic", False, (
                   _TOTAL,
                   AmountColumn("personnel", "人员经费", ("人员经费",)),
                   AmountColumn("public", "公用经费", ("公用经费",)),
               )),
-    TableSpec(TableKind.GOVERNMENT_FUND, "政府性基金预算财政拨款支出表", r"政府性?基金预算财政拨款支出表$", "function",
+    TableSpec(TableKind.GOVERNMENT_FUND, "政府性基金预算财政拨款支出表", "function",
               False, _BY_FUNCTION),
-    TableSpec(TableKind.STATE_CAPITAL, "国有资本经营预算财政拨款支出表", r"国有资本经营预算财政拨款支出表$", "function",
+    TableSpec(TableKind.STATE_CAPITAL, "国有资本经营预算财政拨款支出表", "function",
               False, _BY_FUNCTION),
-    TableSpec(TableKind.THREE_PUBLIC, "财政拨款“三公”经费支出表", r"财政拨款[\"“”'‘’]?三公[\"“”'‘’]?经费支出表$", None,
+    TableSpec(TableKind.THREE_PUBLIC, "财政拨款“三公”经费支出表", None,
               False, (_TOTAL, *_FUND_COLUMNS)),
 )
 

@@ -26,13 +26,20 @@ def test_the_build_benchmark_times_every_stage_cold_and_after_one_change(tmp_pat
 
 
 def test_the_read_benchmark_prints_a_ratio_for_every_document():
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "read_benchmark.py"), "--repeat", "1"],
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "read_benchmark.py"), "--repeat", "1",
+                           "--formats-documents", "1"],
                           cwd=ROOT, check=True, capture_output=True, text=True)
     rows = [line for line in done.stdout.splitlines()[1:] if line.startswith(("20", "generated"))]
     assert len(rows) == 6
     for row in rows:  # ms of the reader and of lxml alone, the ratio, the ratio of a first read
         assert all(float(figure) > 0 for figure in row.split()[-4:])
-    assert "worst ratio" in done.stdout.splitlines()[-1]
+    assert any(line.startswith("worst ratio") for line in done.stdout.splitlines())
+    formats = {line[:36].strip(): line.split()[-4:] for line in done.stdout.splitlines()
+               if line.startswith(("docx:", "pdf:", "doc:"))}
+    assert set(formats) == {"docx: read_document", "pdf: read_document", "doc: LibreOffice conversion (wall)",
+                            "doc: reading its .docx"}
+    for documents, mean, least, most in formats.values():  # every format, on one corpus document
+        assert int(documents) == 1 and 0 < float(least) <= float(mean) <= float(most)
     workbooks = [line.split() for line in done.stdout.splitlines() if line.startswith(("xlsx ", "xls "))]
     assert sorted(row[0] for row in workbooks) == ["xls"] * 3 + ["xlsx"] * 3
     for row in workbooks:  # nine tables, ms of the workbook reader and of the whole .docx

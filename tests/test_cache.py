@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import RecordStore, cache_key, code_version
+from generator.cache import STORE, RecordStore, cache_key, code_fingerprint
 from generator.check.tally import CheckTally
 from generator.corpus import generate_corpus, revise_file
 from generator.extraction import Extracted, extract_all, read_and_extract
@@ -62,18 +62,18 @@ def test_the_key_covers_content_manifest_and_code(folder):
     assert cache_key(dataclasses.replace(source, sha256="0" * 64)) != key
     assert cache_key(dataclasses.replace(source, county="馆陶县")) != key
     assert cache_key(dataclasses.replace(source, year=1999)) != key
-    assert len(code_version()) == 64
+    assert len(code_fingerprint()) == 64
 
 
 def test_a_damaged_entry_is_a_miss(folder, tmp_path):
     sources = discover_sources(folder)[:1]
     _extract(sources, RecordStore(tmp_path / "cache"))
-    entry = next((tmp_path / "cache").rglob("*.summary"))
+    entry = next(path for path in (tmp_path / "cache" / "summary").rglob("*") if path.is_file())
     entry.write_bytes(b"not a pickle")
     extracted, lines = _extract(sources, RecordStore(tmp_path / "cache"))
     assert lines[0] == "cache: 0 of 1 documents unchanged"
     assert extracted[0].header.source_file == sources[0].file
-    assert not list((tmp_path / "cache").rglob("*.tmp"))
+    assert not [path for path in (tmp_path / "cache").rglob("*") if path.name.startswith(".")]
 
 
 def test_progress_off_a_terminal_is_a_line_per_tenth():
@@ -88,20 +88,20 @@ def test_progress_off_a_terminal_is_a_line_per_tenth():
 def test_a_build_removes_the_cache_entries_no_source_needs(folder, tmp_path):
     from generator.build import BuildOptions, build
 
-    def entries(suffix: str) -> int:
-        return sum(1 for _ in (tmp_path / "cache").rglob(f"*{suffix}"))
+    def entries(kind: str) -> int:
+        return sum(1 for path in (tmp_path / "cache" / STORE / kind).rglob("*") if path.is_file())
 
     options = BuildOptions(folder, tmp_path / "dp", tmp_path / "site", jobs=1, cache_dir=tmp_path / "cache",
                            with_site=False)
     build(options, log=lambda line: None)
-    counts = {suffix: entries(suffix) for suffix in (".pickle", ".summary", ".made", ".zip")}
-    assert counts[".pickle"] == counts[".summary"] == counts[".made"] == 3
+    counts = {kind: entries(kind) for kind in ("records", "summary", "made", "zip")}
+    assert counts["records"] == counts["summary"] == counts["made"] == 3
     files = sorted(path.name for path in folder.glob("*.docx"))
     target = next(g for g in generate_corpus(3, SEED, tmp_path / "plan") if g.file == files[0])
     revise_file(folder, target, SEED, revision=1)
     lines: list[str] = []
     build(options, log=lines.append)
     # the revised document's old records, rows and zips are gone; the other two are kept
-    assert {suffix: entries(suffix) for suffix in counts} == counts
-    assert "cache: 2 record files no longer used removed" in lines
-    assert any(line.endswith("cache files no longer used removed") for line in lines)
+    assert {kind: entries(kind) for kind in counts} == counts
+    # its records, summary, rows and download zip
+    assert "cache: 4 files no longer used removed" in lines

@@ -179,10 +179,14 @@ def test_inspect_says_which_tables_were_recognised_and_why_not() -> None:
     runner = CliRunner()
     result = runner.invoke(inspect_command, ["--tables", str(SOURCE_DOCS / f"{SEEDS['000']}.docx")])
     assert result.exit_code == 0, result.output
-    assert "3 present: 表3 部门预算支出总表, block 8; 13 rows in 万元" in result.output
-    assert "7 empty: 表7 部门预算政府基金预算财政拨款支出表" in result.output
+    assert "template family: hebei" in result.output
+    assert ("3 present as expenditure_by_function: 表3 部门预算支出总表, block 8; by its title, title in the wording "
+            "of hebei/mof; 13 rows in 万元") in result.output
+    assert "      column 2 '功能分类科目/科目编码' → code\n" in result.output
+    assert "      column 5 '基本支出' → basic\n" in result.output
+    assert "7 empty as government_fund_expenditure: 表7 部门预算政府基金预算财政拨款支出表" in result.output
     assert "[8] table 3, recognised by the title before it" in result.output
-    assert "[44] its title '部门机构设置情况' is not one of the nine standard tables" in result.output
+    assert "[44] its title '部门机构设置情况' is not one of the standard tables of any template family" in result.output
     result = runner.invoke(inspect_command, [str(TEXT_FIXTURES / f"{SEEDS['003']}.txt")])
     assert result.exit_code == 0, result.output
     assert "1 missing: no table has a title ending in 收支总表" in result.output

@@ -174,7 +174,7 @@ def test_a_budget_table_with_an_unknown_title_is_reported_and_its_kind_missing()
     assert tables[TableKind.GENERAL_BUDGET].status is TableStatus.MISSING
     assert [f.message for f in findings] == [
         "a table under a layout row (unit, year, money unit) is not a standard table: its title '部门预算项目支出表' "
-        "is not one of the nine standard tables; its rows are not read",
+        "is not one of the standard tables of any template family; its rows are not read",
         "table 5 (一般公共预算财政拨款支出表) not found"]
 
 

@@ -1,4 +1,4 @@
-"""Bad and hostile input (issue 7): every bad file gets a clear reason, nothing is lost,
+"""Bad and hostile input: every bad file gets a clear reason, nothing is lost,
 nothing is injected. All hostile inputs are generated here; the good ones are the corpus.
 """
 
@@ -185,15 +185,16 @@ def test_truncated_docx(tmp_path):
 def test_word97_doc_without_libreoffice(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     error = reason_of(write(tmp_path / "old.doc", word97_doc()))
-    assert error.reason == "a legacy Word 97–2003 .doc, not .docx"
-    assert "libreoffice --headless --convert-to docx FILE" in error.hint
+    assert error.reason == "a legacy Word 97–2003 .doc: budget-site reads it through LibreOffice, which is not installed"
+    assert "apt-get install libreoffice-writer-nogui" in error.hint
 
 
-def test_word97_doc_with_libreoffice_offers_convert(tmp_path, monkeypatch):
-    fake = write(tmp_path / "soffice", "#!/bin/sh\n")
+def test_word97_doc_that_libreoffice_cannot_convert(tmp_path, monkeypatch):
+    fake = write(tmp_path / "soffice", "#!/bin/sh\n")  # writes no .docx
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert "budget-site convert FILE" in reason_of(write(tmp_path / "old.doc", word97_doc())).hint
+    error = reason_of(write(tmp_path / "old.doc", word97_doc()))
+    assert error.reason == "a legacy Word 97–2003 .doc that LibreOffice could not convert"
 
 
 def test_convert_uses_libreoffice_and_keeps_the_original(tmp_path, monkeypatch):
@@ -222,7 +223,7 @@ def test_convert_without_libreoffice_says_so(tmp_path, monkeypatch):
 
 def test_bare_ole2_and_encrypted_docx(tmp_path):
     bare = reason_of(write(tmp_path / "bare.docx", OLE2_MAGIC + bytes(1024)))
-    assert bare.reason.startswith("legacy .doc or password-protected .docx")
+    assert bare.reason.startswith("an OLE2 file that is neither a Word 97–2003 nor a WPS document")
     encrypted = OLE2_MAGIC + bytes(504) + "EncryptedPackage".encode("utf-16-le")
     assert reason_of(write(tmp_path / "locked.docx", encrypted)).reason == "a password-protected Word document"
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import pickle
 from pathlib import Path
 
-from generator import isolation, site
+from generator import isolation
 from generator.build import BuildOptions, build
 from generator.cache import RecordStore
 from generator.check import run_checks
 from generator.check.tally import CheckTally
 from generator.corpus import generate_corpus
 from generator.extraction import store_disclosure
-from generator.render.pages import SITE_STATE
 from generator.stored import check_records
 from tests.test_check_rules import fact, sample
 
@@ -33,21 +30,12 @@ def test_workers_make_the_same_package_and_site(tmp_path, monkeypatch):
     source = tmp_path / "docs"
     generate_corpus(6, SEED, source)
     serial = _build(tmp_path / "serial", source, jobs=1, cache=True)
-    # Every stage in two workers, even for six documents (MkDocs too: three unit pages each); the
-    # records in a store for this build only.
+    # Every stage in two workers, even for six documents; the records in a store for this build only.
     monkeypatch.setattr(isolation, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(site, "SPLIT_FROM", 1)
     parallel = _build(tmp_path / "parallel", source, jobs=2, cache=False)
     assert parallel.keys() == serial.keys()
     assert [path for path in serial if parallel[path] != serial[path]] == []
     assert sum(path.startswith("site/units/") and path.endswith("/index.html") for path in serial) == 6
-    state = json.loads((tmp_path / "parallel" / "build" / "docs" / SITE_STATE).read_text(encoding="utf-8"))
-    assert [len(share) for share in site._shares(state, 2)] == [3, 3]
-
-
-def test_a_share_built_in_a_worker_reports_its_warnings():
-    error = pickle.loads(pickle.dumps(site.SiteBuildError(["WARNING - a broken link"])))
-    assert error.warnings == ["WARNING - a broken link"] and "a broken link" in str(error)
 
 
 def _two_years(unit_id: str):

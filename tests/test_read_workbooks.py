@@ -207,8 +207,9 @@ def test_workbook_without_budget_table_gets_one_line_reason(tmp_path):
 def test_inspect_shows_a_workbook(folder):
     result = CliRunner().invoke(inspect_command, [str(workbook("001", ".xls", folder)), "--tables"])
     assert result.exit_code == 0
-    assert "  1 present: 表1 单位预算收支总表, block 1; 42 rows in 万元; columns amount" in result.output
-    assert "  9 empty: 表9 单位预算财政拨款“三公”经费支出表" in result.output
+    assert ("  1 present as income_expenditure_summary: 表1 单位预算收支总表, block 1; by its title, title in the "
+            "wording of hebei/mof; 42 rows in 万元; columns amount") in result.output
+    assert "  9 empty as three_public_expenditure: 表9 单位预算财政拨款“三公”经费支出表" in result.output
 
 
 def test_workbook_document_model_matches_docx_grid(folder):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import generator.build
-from generator import site
+from generator import cache, site
 from generator.build import BuildOptions, build
 from generator.render import pages
 from generator.sources import MANIFEST_FIELDS, read_manifest
@@ -109,6 +109,7 @@ def test_a_changed_template_renders_every_unit_again(tmp_path, monkeypatch):
     templates = tmp_path / "templates"
     shutil.copytree(pages.TEMPLATES_DIR, templates)
     monkeypatch.setattr(pages, "TEMPLATES_DIR", templates)
+    monkeypatch.setattr(cache, "SITE_INPUTS", (templates, *cache.SITE_INPUTS[1:]))
     root = tmp_path / "b"
     _sources(root / "source_docs")
     _build(root, cache=True)
@@ -124,18 +125,17 @@ def test_a_changed_template_renders_every_unit_again(tmp_path, monkeypatch):
 
 
 def test_a_site_wide_change_is_a_full_build(tmp_path, monkeypatch):
-    """mkdocs.yml, the theme's overrides, the hooks: any change to them rebuilds every page."""
-    extra = tmp_path / "extra.txt"
-    extra.write_text("1", encoding="utf-8")
-    site_wide = site.site_wide_files
-    monkeypatch.setattr(site, "site_wide_files", lambda config: [*site_wide(config), extra])
+    """mkdocs.yml, the theme's overrides, the hooks, any module, a library's version (the code
+    fingerprint): any change to them rebuilds every page."""
+    code = ["1"]
+    monkeypatch.setattr(site, "code_fingerprint", lambda: code[0])
     root = tmp_path / "b"
     _sources(root / "source_docs")
     _build(root, cache=True)
     before = _times(root / "site")
     _build(root, cache=True)
     assert not {path for path in _changed(before, _times(root / "site")) if path.startswith("units/")}
-    extra.write_text("2", encoding="utf-8")
+    code[0] = "2"
     _build(root, cache=True)
     kept = set(before) - _changed(before, _times(root / "site"))
     # every page is built again; a file of the docs folder is linked, the docs folder's own file

@@ -18,7 +18,7 @@ import openpyxl
 import xlwt
 
 from generator.document import Document, Paragraph, Table
-from generator.extract.tables import match_title
+from generator.extract.recognise import match_title
 
 NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")
 

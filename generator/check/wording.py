@@ -15,10 +15,14 @@ def _titles() -> dict[str, str]:
     return {rule.rule_id: rule.title_zh for rule in RULES}
 
 
+# A table's status, as the completeness rule states what it expected and found.
+TABLE_STATUS_ZH = {"present": "已公开", "empty": "空表", "missing": "未公开", "unrecognised": "未识别"}
+
+
 def _figure(value: Decimal | str | None) -> str:
     if isinstance(value, Decimal):
         return f"{value:,.2f} 元"
-    return value or "（空）"
+    return TABLE_STATUS_ZH.get(value or "", value or "（空）")
 
 
 def message_zh(outcome: CheckOutcome) -> str:

@@ -22,24 +22,28 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
               default=Path("site"), show_default=True, help="Output folder of the static site.")
 @click.option("--strict", is_flag=True, help="Also exit non-zero when a consistency check fails.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes reading documents, making the package's rows, rendering and building "
-                   "pages  [default: the CPU count]")
+              help="Worker processes reading documents, making the package's rows and rendering pages  "
+                   "[default: the CPU count]")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CACHE_DIR,
-              show_default=True, help="Where extraction results are kept, so unchanged documents are not read again.")
-@click.option("--no-cache", is_flag=True, help="Read every document again and leave the cache untouched.")
+              show_default=True, help="Where the store keeps what the next build reuses (records, package rows, zips, pages).")
+@click.option("--no-cache", is_flag=True, help="Build everything afresh and leave the store untouched.")
 @click.option("--verbose", is_flag=True, help="Also print each disclosure's checks and every failed check.")
 def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
                   cache_dir: Path, no_cache: bool, verbose: bool) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
     Exit codes: 0 all inputs read; 1 the data package did not validate (the previous
-    package and site are kept); 2 some input was unreadable (everything readable is
-    still published); 3 with --strict, some consistency check failed. Unreadable files
-    are listed in DATAPACKAGE/build_report.json.
+    package and site are kept); 2 some input was unreadable, or none was readable
+    (everything readable is still published: with nothing readable, an empty package and
+    site); 3 with --strict, some consistency check failed. Unreadable files are listed in
+    DATAPACKAGE/build_report.json.
     """
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
                                     cache_dir=None if no_cache else cache_dir, verbose=verbose))
     except PackageInvalid as error:
         raise click.ClickException(str(error)) from error
+    if not result.headers:
+        click.echo(f"budget-site build: no readable document in {source_dir} ({len(result.unreadable)} unreadable); "
+                   f"published an empty data package and site", err=True)
     sys.exit(exit_code(result, strict))

@@ -19,8 +19,8 @@ def convert_command(files: tuple[Path, ...]) -> None:
     """Convert legacy .doc (or .rtf) FILES to .docx with LibreOffice, beside the original.
 
     The original moves to .converted/ in its folder, so the next build reads the .docx
-    only. LibreOffice is not installed by budget-site; conversion is never automatic, so a
-    build's output depends only on its input folder. Rename the file in manifest.csv.
+    only. A build converts legacy files itself when LibreOffice is installed; this keeps a
+    folder of .docx only. Rename the file in manifest.csv.
     """
     office = office_program()
     if office is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from generator.document import Paragraph, Table
-from generator.extract.tables import describe_tables
+from generator.extract.describe import describe_tables
 from generator.read import UnreadableDocument, read_document
 
 

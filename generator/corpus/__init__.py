@@ -1,5 +1,7 @@
-"""A synthetic corpus: N disclosures in the corpus's own Word layout, with figures that add
-up, for scale tests and benchmarks.
+"""A synthetic corpus: N disclosures with figures that add up, for scale tests, round trips
+and benchmarks, in the corpus's own Word layout or in another template family's (the
+Ministry of Finance format, the "部门…预算表" format) with their layout variants; "mixed"
+draws the family of each file.
 
 Deterministic: the same seed gives the same files, byte for byte, and disclosure i is the
 same whatever N is (a corpus of 100 is the first 100 files of a corpus of 1,000). Each
@@ -16,14 +18,18 @@ from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
-from generator.corpus.disclosure import DisclosureSpec, compose
-from generator.corpus.docx import Package
+from generator.corpus.disclosure import DisclosureSpec
+from generator.corpus.docx import DocumentXml, Package
 from generator.corpus.figures import Budget, plan_budget
+from generator.corpus.ledger import Ledger
 from generator.corpus.regions import DEPARTMENTS, PROVINCE, all_regions
+from generator.corpus.variant import FAMILIES, draw_template
+from generator.corpus.writers import compose
 from generator.sources import MANIFEST_FIELDS, MANIFEST_NAME
 
 YEARS = tuple(range(2020, 2027))
 SCOPES = ("部门", "单位")
+TEMPLATE_CHOICES = (*FAMILIES, "mixed")
 # The corpus's fullest document: its styles, fonts and settings dress every synthetic file.
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "source_docs" / "2024_邯郸市_馆陶县_网信办本级_单位预算.docx"
 
@@ -46,19 +52,25 @@ def capacity() -> int:
     return len(all_regions()) * len(DEPARTMENTS) * len(SCOPES) * len(YEARS)
 
 
-def plan_corpus(count: int, seed: int) -> list[GeneratedFile]:
+def plan_corpus(count: int, seed: int, template: str = "mixed") -> list[GeneratedFile]:
     """Which disclosures a corpus of ``count`` holds: a seeded shuffle of every
-    (region, department, scope, year), of which the first ``count``."""
+    (region, department, scope, year), of which the first ``count``, each in the template
+    family ``template`` (or, "mixed", one drawn per file)."""
+    if template not in TEMPLATE_CHOICES:
+        raise ValueError(f"unknown template {template!r}: one of {', '.join(TEMPLATE_CHOICES)}")
     combinations = list(product(all_regions(), DEPARTMENTS, SCOPES, YEARS))
     if count > len(combinations):
         raise ValueError(f"at most {len(combinations)} distinct disclosures can be generated, not {count}")
     random.Random(f"corpus:{seed}").shuffle(combinations)
     files = []
-    for region, department, scope, year in combinations[:count]:
+    for index, (region, department, scope, year) in enumerate(combinations[:count]):
         # One in ten publishes in 元, as 003 does; the rest in 万元.
         key = (seed, region.city, region.county, department.short, scope, year)
-        money_unit = "元" if _rng(*key, "unit").random() < 0.1 else "万元"
-        spec = DisclosureSpec(region, department, year, scope, money_unit)
+        # Mixed: the families in turn, so that any prefix of the corpus holds them in equal parts.
+        family = FAMILIES[index % len(FAMILIES)] if template == "mixed" else template
+        # One in ten Hebei-template files publishes in 元, as 003 does; half of the others.
+        money_unit = "元" if _rng(*key, "unit").random() < (0.1 if family == "hebei" else 0.5) else "万元"
+        spec = DisclosureSpec(region, department, year, scope, money_unit, draw_template(_rng(*key, "template"), family))
         name = "_".join(part for part in (str(year), region.city, region.county,
                                           department.short + ("本级" if scope == "单位" else ""), f"{scope}预算") if part)
         files.append(GeneratedFile(f"{name}.docx", spec))
@@ -78,16 +90,22 @@ def plan_file(generated: GeneratedFile, seed: int) -> Budget:
     return plan_budget(rng, spec.department, spec.region, spec.year, spec.scope, spec.unit_name)
 
 
+def compose_file(generated: GeneratedFile, seed: int) -> tuple[DocumentXml, Ledger]:
+    """The Word body of one file and the ledger of the figures its tables were written with."""
+    return compose(generated.spec, plan_file(generated, seed))
+
+
 def render_file(generated: GeneratedFile, seed: int, package: Package) -> bytes:
-    return package.write(compose(generated.spec, plan_file(generated, seed)), generated.spec.title)
+    return package.write(compose_file(generated, seed)[0], generated.spec.title)
 
 
 def generate_corpus(count: int, seed: int, out_dir: Path, template: Path = DEFAULT_TEMPLATE,
-                    progress: Callable[[int], None] | None = None) -> list[GeneratedFile]:
-    """Write ``count`` .docx files and manifest.csv into ``out_dir``; returns what was written."""
+                    progress: Callable[[int], None] | None = None, family: str = "mixed") -> list[GeneratedFile]:
+    """Write ``count`` .docx files and manifest.csv into ``out_dir``, in the template family
+    ``family`` (or mixed), dressed in the styles of ``template``; returns what was written."""
     package = Package(template)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = plan_corpus(count, seed)
+    files = plan_corpus(count, seed, family)
     for index, generated in enumerate(files, start=1):
         (out_dir / generated.file).write_bytes(render_file(generated, seed, package))
         if progress:

@@ -1,22 +1,20 @@
-"""One synthetic disclosure as a Word document, laid out like the 2024 and 2026 corpus
-documents: the nine budget tables, each under its title and a layout row (unit | 预算年度 |
-单位), then the explanation part with its sections, 机构设置 table, one performance table per
-project, the procurement table and the fixed-asset table."""
+"""One synthetic disclosure as a Word document: the budget tables in its template's wording
+(hebei.py, flexible.py), then the explanation part, laid out like the 2024 and 2026 corpus
+documents, with its sections, 机构设置 table, one performance table per project, the
+procurement table and the fixed-asset table. The writer keeps a ledger of every figure its
+tables were written with (ledger.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.corpus.docx import Cell, DocumentXml, head
-from generator.corpus.figures import (
-    ECONOMIC_CLASSES,
-    FUNCTION_CLASSES,
-    Budget,
-    FunctionItem,
-    format_amount,
-    format_compact,
-)
+from generator.corpus.figures import FUNCTION_CLASSES, Budget, FunctionItem, format_amount, format_compact
+from generator.corpus.ledger import Columns, Ledger, expected_rows
 from generator.corpus.regions import Department, Region
+from generator.corpus.variant import HEBEI, Template
+from generator.records import TableKind
 
 # The expenditure lines of tables 1 and 4: functional classes in the template's order.
 SUMMARY_CLASSES = (
@@ -56,6 +54,7 @@ class DisclosureSpec:
     year: int
     scope: str  # 部门 / 单位
     money_unit: str  # 万元 / 元
+    template: Template = HEBEI
 
     @property
     def unit_code(self) -> str:
@@ -71,11 +70,15 @@ class DisclosureSpec:
         return f"{self.unit_name}{self.year}年{self.scope}预算信息公开情况说明"
 
 
-class _Writer:
+class Writer:
+    """The budget tables are written by a family's writer (hebei.py, flexible.py); the
+    explanation part, the same in every family, here."""
+
     def __init__(self, spec: DisclosureSpec, budget: Budget) -> None:
         self.spec = spec
         self.budget = budget
         self.doc = DocumentXml()
+        self.ledger: Ledger = {}
         self.unit_label = spec.unit_code + spec.unit_name
         self.new_layout = spec.year >= 2025  # the 2026 template: 三公 sub-rows, more sections
 
@@ -84,22 +87,22 @@ class _Writer:
 
     def cell_money(self, value: int | None) -> Cell:
         """Blank for zero, as the templates print empty amounts."""
-        return Cell(self.money(value) if value else "")
+        return Cell(self.money(value), value=value) if value else Cell()
+
+    def shown_money(self, value: int) -> Cell:
+        """Zero printed, as the older template and some provinces print it."""
+        return Cell(self.money(value), value=value)
 
     def stated(self, value: int) -> str:
         return self.money(value) + self.spec.money_unit
 
-    # Part one: the budget tables.
+    def record(self, kind: TableKind, body: list[list[Cell]], sides: list[Columns]) -> None:
+        self.ledger[kind] = expected_rows(body, sides)
 
-    def budget_table(self, title: str, rows: list[list[Cell]], widths: list[float], note: str = "") -> None:
-        self.doc.heading(f"{self.spec.scope}预算{title}", 3)
-        self.doc.table([[Cell(self.unit_label), Cell(f"预算年度：{self.spec.year}"),
-                         Cell(f"单位：{self.spec.money_unit}")]], [6, 2, 1.5], layout=True)
-        self.doc.table(rows, widths)
-        if note:
-            self.doc.paragraph(note)
+    def budget_tables(self) -> None:
+        raise NotImplementedError
 
-    def function_rows(self, amounts) -> list[tuple[str, str, list[int]]]:
+    def function_rows(self, amounts: Callable[[FunctionItem], list[int]]) -> list[tuple[str, str, list[int]]]:
         """合计, then each 类, 款 and 项 with its amounts; parents are sums of their children."""
         # An item the budget does not fund is not listed, as in the templates.
         items: list[FunctionItem] = [item for item in self.budget.functions if item.total]
@@ -113,137 +116,9 @@ class _Writer:
                 rows.extend((item.code, item.name, amounts(item)) for item in in_group)
         return rows
 
-    def numbered(self, rows: list[tuple[str, str, list[int]]], blanks: int = 0) -> list[list[Cell]]:
-        return [[Cell(str(n)), Cell(code), Cell(name), *(self.cell_money(v) for v in values),
-                 *(Cell() for _ in range(blanks))]
-                for n, (code, name, values) in enumerate(rows, start=1)]
-
     def class_amounts(self) -> dict[str, int]:
         return {code: sum(item.total for item in self.budget.functions if item.code.startswith(code))
                 for code, _ in SUMMARY_CLASSES if code}
-
-    def summary_table(self) -> None:
-        total = self.budget.total
-        by_class = self.class_amounts()
-        rows = [[head("序号", vmerge="restart"), head("收入", 2), head("支出", 2)],
-                [head(vmerge="continue"), head("项 目"), head("预算数"), head("项 目"), head("预算数")],
-                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 5))]]
-        for n, (code, name) in enumerate(SUMMARY_CLASSES, start=1):
-            income = (Cell(f"{chinese_number(n)}、{SUMMARY_INCOME[n - 1]}"), self.cell_money(total if n == 1 else 0)) \
-                if n <= len(SUMMARY_INCOME) else (Cell(), Cell())
-            rows.append([Cell(str(n)), *income, Cell(f"{chinese_number(n)}、{name}"),
-                         self.cell_money(by_class.get(code, 0))])
-        n = len(SUMMARY_CLASSES)
-        for offset, (left, right, value) in enumerate((("本年收入合计", "本年支出合计", total),
-                                                       ("上年结转结余", "年终结转结余", 0),
-                                                       ("收入总计", "支出总计", total)), start=1):
-            rows.append([Cell(str(n + offset)), Cell(left), self.cell_money(value), Cell(right),
-                         self.cell_money(value)])
-        self.budget_table("收支总表", rows, [1, 5, 1.5, 5, 1.5])
-
-    def income_table(self) -> None:
-        rows = [[head("序号", vmerge="restart"), head("功能分类科目", 2), head("合计", vmerge="restart"),
-                 head("本年收入", 8), head("上年结转", vmerge="restart")],
-                [head(vmerge="continue"), head("科目编码"), head("科目名称"), head(vmerge="continue"), head("小计"),
-                 head("财政拨款收入"), head("财政专户收入"), head("事业收入"), head("经营收入"), head("上级补助收入"),
-                 head("附属单位上缴收入"), head("其他收入"), head(vmerge="continue")],
-                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 13))]]
-        body = self.function_rows(lambda item: [item.total, item.total, item.total])
-        rows.extend(self.numbered(body, blanks=7))
-        self.budget_table("收入总表", rows, [1, 1.5, 3, *[1.2] * 10])
-
-    def expenditure_table(self) -> None:
-        labels = ("合计", "基本支出", "项目支出", "经营支出", "上解上级支出", "对附属单位补助支出")
-        rows = [[head("序号", vmerge="restart"), head("功能分类科目", 2), *(head(label, vmerge="restart") for label in labels)],
-                [head(vmerge="continue"), head("科目编码"), head("科目名称"), *(head(vmerge="continue") for _ in labels)],
-                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 9))]]
-        body = self.function_rows(lambda item: [item.total, item.basic, item.project])
-        rows.extend(self.numbered(body, blanks=3))
-        self.budget_table("支出总表", rows, [1, 1.5, 3.5, 1.5, 1.5, 1.5, 1.2, 1.2, 1.2])
-
-    def fiscal_summary_table(self) -> None:
-        total = self.budget.total
-        by_class = self.class_amounts()
-        rows = [[head("序号", vmerge="restart"), head("收入", 2), head("支出", 5)],
-                [head(vmerge="continue"), head("项 目"), head("金额"), head("项 目"), head("合计"),
-                 head("一般公共预算财政拨款"), head("政府性基金预算财政拨款"), head("国有资本经营预算财政拨款")],
-                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 8))]]
-        funds = ("一般公共预算拨款", "政府性基金预算拨款", "国有资本经营预算拨款")
-        for n, (code, name) in enumerate(SUMMARY_CLASSES, start=1):
-            income = (Cell(f"{chinese_number(n)}、{funds[n - 1]}"), self.cell_money(total if n == 1 else 0)) \
-                if n <= len(funds) else (Cell(), Cell())
-            amount = by_class.get(code, 0)
-            rows.append([Cell(str(n)), *income, Cell(f"{chinese_number(n)}、{name}"), self.cell_money(amount),
-                         self.cell_money(amount), Cell(), Cell()])
-        closing = [("本年收入合计", total, "本年支出合计", total), ("年初财政拨款结转和结余", 0, "年末财政拨款结转和结余", 0),
-                   *((f"{chinese_number(i)}、{fund}", 0, "", 0) for i, fund in enumerate(funds, start=1)),
-                   ("收入总计", total, "支出总计", total)]
-        n = len(SUMMARY_CLASSES)
-        for offset, (left, left_value, right, right_value) in enumerate(closing, start=1):
-            rows.append([Cell(str(n + offset)), Cell(left), self.cell_money(left_value), Cell(right),
-                         self.cell_money(right_value), self.cell_money(right_value), Cell(), Cell()])
-        self.budget_table("财政拨款收支总表", rows, [1, 4, 1.5, 4, 1.5, 1.5, 1.5, 1.5])
-
-    def by_function_header(self) -> list[list[Cell]]:
-        return [[head("序号", vmerge="restart"), head("功能分类科目", 2), head("合计", vmerge="restart"),
-                 head("基本支出", vmerge="restart"), head("项目支出", vmerge="restart")],
-                [head(vmerge="continue"), head("科目编码"), head("科目名称"), head(vmerge="continue"),
-                 head(vmerge="continue"), head(vmerge="continue")],
-                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 6))]]
-
-    def general_budget_table(self) -> None:
-        rows = self.by_function_header()
-        rows.extend(self.numbered(self.function_rows(lambda item: [item.total, item.basic, item.project])))
-        self.budget_table("一般公共预算财政拨款支出表", rows, [1, 1.5, 4, 1.5, 1.5, 1.5])
-
-    def basic_by_economic_table(self) -> None:
-        budget = self.budget
-        rows = [[head("序号", vmerge="restart"), head("支出部门经济分类科目", 2), head("一般公共预算基本支出", 3)],
-                [head(vmerge="continue"), head("科目编码"), head("科目名称"), head("合计"), head("人员经费"),
-                 head("公用经费")],
-                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 6))]]
-        body = [("", "合计", [budget.basic, budget.personnel_total, budget.public_total])]
-        for class_code, class_name in ECONOMIC_CLASSES.items():
-            personnel = [line for line in budget.personnel if line.code.startswith(class_code)]
-            public = [line for line in budget.public if line.code.startswith(class_code)]
-            if not personnel and not public:
-                continue
-            body.append((class_code, class_name, [sum(line.amount for line in personnel + public),
-                                                  sum(line.amount for line in personnel), sum(line.amount for line in public)]))
-            body.extend((line.code, line.name, [line.amount, line.amount, 0]) for line in personnel)
-            body.extend((line.code, line.name, [line.amount, 0, line.amount]) for line in public)
-        rows.extend(self.numbered(body))
-        self.budget_table("一般公共预算财政拨款基本支出表", rows, [1, 1.5, 4, 1.5, 1.5, 1.5])
-
-    def empty_fund_table(self, title: str, fund: str) -> None:
-        rows = self.by_function_header() + [[Cell() for _ in range(6)]]
-        self.budget_table(title, rows, [1, 1.5, 4, 1.5, 1.5, 1.5], note=f"注：无{fund}预算财政拨款预算，空表列示。")
-
-    def three_public_table(self) -> None:
-        budget = self.budget
-        rows = [[head("序号", vmerge="restart"), head("项 目", vmerge="restart"), head("资 金 性 质", 4)],
-                [head(vmerge="continue"), head(vmerge="continue"), head("合计"), head("一般公共预算财政拨款"),
-                 head("政府性基金预算拨款"), head("国有资本经营预算财政拨款")],
-                [Cell("栏次"), *(Cell(str(n)) for n in range(1, 6))]]
-        title = "财政拨款“三公”经费支出表"
-        if not budget.three_public:
-            rows.append([Cell() for _ in range(6)])
-            self.budget_table(title, rows, [1, 5, 1.5, 1.5, 1.5, 1.5], note="注：无财政拨款“三公”经费支出表预算，空表列示。")
-            return
-        if self.new_layout:
-            lines = [("“三公”经费小计", budget.three_public), ("一、因公出国（境）费", 0),
-                     ("其中：教学科研人员因公出国（境）费", 0), ("其他因公出国（境）费", 0),
-                     ("二、公务用车购置及运维费", budget.car_running), ("其中：公务用车购置费", 0),
-                     ("公务用车运行维护费", budget.car_running), ("三、公务接待费", budget.reception)]
-        else:
-            lines = [("合计", budget.three_public), ("一、因公出国（境）费", 0),
-                     ("二、公务用车购置及运维费", budget.car_running), ("其中：公务用车购置费", 0),
-                     ("公务用车运行维护费", budget.car_running), ("三、公务接待费", budget.reception)]
-        for n, (name, value) in enumerate(lines, start=1):
-            # The older template prints 0 where the newer one leaves the cell blank.
-            shown = self.cell_money(value) if self.new_layout else Cell(self.money(value))
-            rows.append([Cell(str(n)), Cell(name), shown, shown, Cell(), Cell()])
-        self.budget_table(title, rows, [1, 5, 1.5, 1.5, 1.5, 1.5])
 
     # Part two: the explanation.
 
@@ -408,18 +283,3 @@ class _Writer:
 
 def _sum(rows) -> list[int]:
     return [sum(column) for column in zip(*rows)]
-
-
-def compose(spec: DisclosureSpec, budget: Budget) -> DocumentXml:
-    writer = _Writer(spec, budget)
-    writer.summary_table()
-    writer.income_table()
-    writer.expenditure_table()
-    writer.fiscal_summary_table()
-    writer.general_budget_table()
-    writer.basic_by_economic_table()
-    writer.empty_fund_table("政府性基金预算财政拨款支出表", "政府性基金")
-    writer.empty_fund_table("国有资本经营预算财政拨款支出表", "国有资本经营")
-    writer.three_public_table()
-    writer.explanation()
-    return writer.doc

@@ -37,6 +37,11 @@ class Cell:
     span: int = 1  # grid columns covered (w:gridSpan)
     vmerge: str = ""  # "restart" opens a vertical merge, "continue" extends the one above
     header: bool = False
+    # What the cell stands for, not written: the figure an amount cell shows (hundredths of
+    # 万元; None when blank) and the full code a code cell or 类/款/项 part belongs to. The
+    # ledger of generated figures (corpus/ledger.py) is read from them.
+    value: int | None = None
+    code: str = ""
 
 
 def head(text: str = "", span: int = 1, vmerge: str = "") -> Cell:

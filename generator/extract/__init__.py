@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from generator.document import Document
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
-from generator.extract.tables import extract_tables
+from generator.extract.tables import read_tables
 from generator.records import Disclosure, Finding, SourceFile, TableStatus, Unit
 from generator.slugs import unit_id
 from generator.sources import SourceDocument
@@ -30,24 +32,30 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         city=source.city,
         county=source.county,
     )
-    tables, table_findings = extract_tables(document)
-    for table in tables.values():
-        if table.status is not TableStatus.MISSING and not table.source_file:
+    table_set = read_tables(document)
+    for table in table_set.tables.values():
+        if table.status in (TableStatus.PRESENT, TableStatus.EMPTY) and not table.source_file:
             table.source_file = source.file
-    narrative, narrative_findings = extract_narrative(document, stated.money_unit or "万元")
+    # The budget tables' own money unit wins over the other layout rows (performance tables
+    # are in 万元 whatever the budget tables use; an 编制部门 line is not a layout table).
+    table_units = Counter(table.money_unit for table in table_set.tables.values()
+                          if table.status in (TableStatus.PRESENT, TableStatus.EMPTY))
+    money_unit = table_units.most_common(1)[0][0] if table_units else stated.money_unit or "万元"
+    narrative, narrative_findings = extract_narrative(document, money_unit)
     return Disclosure(
         disclosure_id=f"{unit.unit_id}-{year or 'unknown'}",
         unit=unit,
         year=year or 0,
         scope=scope,
-        published_unit=stated.money_unit or "万元",
+        published_unit=money_unit,
         source_file=source.file,
         source_sha256=source.sha256,
         source_url=source.source_url,
-        tables=tables,
+        tables=table_set.tables,
         narrative=narrative,
-        findings=findings + table_findings + narrative_findings,
+        findings=findings + table_set.findings + narrative_findings,
         paragraphs=[paragraph.text for _, paragraph in document.paragraphs()],
+        template_family=table_set.family.name if table_set.family_known else "",
         source_files=[SourceFile(source.file, source.sha256)]
         + [SourceFile(companion.file, companion.sha256) for companion in source.companions],
     )

@@ -57,3 +57,44 @@ def collect_codes(tables: Mapping[object, BudgetTable]) -> list[CodeEntry]:
             if row.code and is_valid_code(row.code, spec.codes):
                 entries.add(CodeEntry(spec.codes, row.code, row.name, code_level(row.code), parent_code(row.code)))
     return sorted(entries)
+
+
+_PART_LENGTHS = (3, 2, 2)  # digits of the 类, 款 and 项 parts
+_PART_NAMES = ("类", "款", "项")
+
+
+class SplitCode:
+    """Rebuilds full codes from 类/款/项 columns, row after row: each part in full (201 | 37 |
+    01), only the new part on a child row (| | 01 under 201 and 37 above), or the 类 repeated
+    on every row. A part column may also hold the full code (20137 in the 款 column)."""
+
+    def __init__(self) -> None:
+        self.carry: list[str | None] = [None] * len(_PART_LENGTHS)  # the last full code at each level
+
+    def code(self, parts: list[tuple[int, str]]) -> tuple[str, str]:
+        """(full code, "") for one row's (level, text) parts; ("", why) when they cannot make one;
+        ("", "") for a row without code (合计)."""
+        given = {level: text for level, text in parts if text}
+        if not given:
+            return "", ""
+        if bad := [text for text in given.values() if not _DIGITS.match(text)]:
+            return "", f"code part {bad[0]!r} is not a number"
+        code = ""
+        for level in range(max(given) + 1):
+            text = given.get(level)
+            if text is None:
+                above = self.carry[level]
+                if above is None or not above.startswith(code):
+                    return "", (f"the {_PART_NAMES[level]} part is blank and no row above gives it"
+                                + (f" under {code}" if code else ""))
+                code = above
+                continue
+            if len(text) == 3 + 2 * level and text.startswith(code):
+                code = text
+            elif len(text) == _PART_LENGTHS[level]:
+                code += text
+            else:
+                return "", f"code part {text!r} in the {_PART_NAMES[level]} column has {len(text)} digits"
+            if self.carry[level] != code:
+                self.carry[level:] = [code] + [None] * (len(self.carry) - level - 1)
+        return code, ""

@@ -41,12 +41,21 @@ def is_code_label(label: str) -> bool:
     return label.endswith(("编码", "代码"))
 
 
+CODE_PARTS = ("类", "款", "项")
+
+
+def code_part_level(label: str) -> int | None:
+    """0, 1, 2 for a column holding the 类, 款 or 项 part of a split code; None otherwise."""
+    return CODE_PARTS.index(label) if label in CODE_PARTS else None
+
+
 def is_name_label(label: str) -> bool:
     return label.endswith(("名称", "项目")) or label == "科目"
 
 
 def is_descriptor(label: str) -> bool:
-    return is_sequence_label(label) or is_code_label(label) or is_name_label(label)
+    return (is_sequence_label(label) or is_code_label(label) or is_name_label(label)
+            or code_part_level(label) is not None)
 
 
 def is_column_number_row(texts: list[str]) -> bool:
@@ -160,3 +169,18 @@ def _align(count: int, below: list[Cover]) -> list[tuple[int, int]] | None:
         return None
     starts = sorted(segments + [column for _, column in sorted(candidates)[:extra]])
     return list(zip(starts, starts[1:] + [n]))
+
+
+def header_rows(grid: list[list[str]], start: int) -> tuple[list[int], int]:
+    """The header rows from ``start`` on, and the first body row (after 栏次)."""
+    rows: list[int] = []
+    r = start
+    while r < len(grid):
+        texts = grid[r]
+        if is_column_number_row(texts):
+            return rows, r + 1
+        if not any(t.strip() for t in texts) or is_data_like(texts):
+            break
+        rows.append(r)
+        r += 1
+    return rows, r

@@ -1,6 +1,6 @@
 """The disclosure's identity as the document states it: the layout row above each budget
-table (unit code and name, 预算年度, 单位：万元/元), or for an explanation-only document
-its title lines."""
+table (unit code and name, 预算年度, 单位：万元/元, or 编制部门：… with 金额单位：元), or
+for an explanation-only document, or tables with the year only in their titles, its title lines."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from generator.document import Document, Table
 _YEAR = re.compile(r"预算年度[:：]\s*(\d{4})")
 _MONEY_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")
 _UNIT = re.compile(r"^\s*(\d{3,12})?\s*(\S.*?)\s*$")
+_PREPARER = re.compile(r"^编制(?:部门|单位)[:：]")
 _TITLE_YEAR = re.compile(r"(20\d{2})\s*年\s*(?:度)?\s*(部门|单位)预算")
+# A table title with the year, where no layout row gives it: 2025年部门收支总表.
+_TABLE_TITLE_YEAR = re.compile(r"^(20\d{2})年度?(部门|单位)\S{0,40}表$")
 _ORGANISATION = re.compile(r"(?:委员会办公室|办公室|委员会|中心|局|厅|委|院|所|站|队|处|部|社|馆|会)(?:本级)?$")
 
 
@@ -43,8 +46,10 @@ def layout_row(cells: list[str]) -> LayoutRow | None:
     year = _YEAR.search(joined)
     code, name = "", ""
     for cell in cells:
-        text = "".join(cell.split())
-        if not text or _YEAR.search(cell) or _MONEY_UNIT.search(cell) or text.startswith("截止"):
+        # The unit may share its cell with the year and the money unit (224网信办 预算年度：2024
+        # 单位：万元), and follow 编制部门：.
+        text = _PREPARER.sub("", _MONEY_UNIT.sub("", _YEAR.sub("", "".join(cell.split()))))
+        if not text or text.startswith("截止"):
             continue
         match = _UNIT.match(text)
         if match:
@@ -83,6 +88,12 @@ def stated_identity(document: Document) -> StatedIdentity:
             name = text
         if scope and year and name:
             break
+    if year is None or not scope:
+        for _, paragraph in document.paragraphs():
+            title = _TABLE_TITLE_YEAR.match("".join(paragraph.text.split()))
+            if title:
+                year, scope = year or int(title.group(1)), scope or title.group(2)
+                break
     if not scope:
         for _, paragraph in document.paragraphs():
             text = "".join(paragraph.text.split())

@@ -1,4 +1,4 @@
-"""Package stage: records → a validated, deterministic Frictionless data package (issue 5)."""
+"""Package stage: records → a validated, deterministic Frictionless data package."""
 
 from __future__ import annotations
 

@@ -86,8 +86,9 @@ def _table_status(disclosure: Disclosure) -> list[Row]:
             "table": kind.value,
             "title": table.title if table else "",
             "status": (table.status if table else TableStatus.MISSING).value,
-            "row_count": len(table.rows) if table and table.status is not TableStatus.MISSING else 0,
-            "money_unit": table.money_unit if table and table.status is not TableStatus.MISSING else None,
+            "row_count": len(table.rows) if table else 0,
+            "money_unit": table.money_unit if table and table.status in (TableStatus.PRESENT, TableStatus.EMPTY)
+            else None,
             "location": table.location if table else "",
             "columns": " ".join(table.columns) if table else "",
             "extra_columns": "；".join(table.extra_columns) if table else "",

@@ -227,7 +227,8 @@ TABLE_STATUS = ResourceSchema(
         _text("table", "表格", "Resource that publishes the table's rows.", required=True,
               enum=tuple(kind.value for kind in TableKind)),
         _text("title", "表名", "Title as published; blank when missing."),
-        _text("status", "状态", "present, empty or missing.", required=True,
+        _text("status", "状态", "present, empty or missing; unrecognised when not found while the document holds "
+              "a budget table that could not be placed.", required=True,
               enum=tuple(status.value for status in TableStatus)),
         Field("row_count", "integer", "行数", "Number of rows published in the table's resource.", required=True,
               minimum=0),

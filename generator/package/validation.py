@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -17,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.atomic import link_or_copy
 from generator.package.keys import KeyCheck, KeyProblem, check_keys
 
 if TYPE_CHECKING:
@@ -195,7 +194,7 @@ def _slice_package(directory: Path, target: Path, descriptor: dict, plan: Increm
         for field_descriptor in schema["fields"]:
             field_descriptor.get("constraints", {}).pop("unique", None)
         if name in plan.whole:
-            _link(source, target / resource["path"])
+            link_or_copy(source, target / resource["path"])
             continue
         row = 2
         with source.open("rb") as whole, (target / resource["path"]).open("wb") as part:
@@ -209,14 +208,6 @@ def _slice_package(directory: Path, target: Path, descriptor: dict, plan: Increm
                 starts.setdefault(name, []).append((row, keys.first_rows.get((name, piece.disclosure_id), row)))
                 row += sum(1 for _ in csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline="")))
     return starts
-
-
-def _link(source: Path, target: Path) -> None:
-    """The same bytes under a second name, read only: a hard link where the file system allows it."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _whole_row(starts: list[tuple[int, int]], row: int | None) -> int | None:

@@ -17,15 +17,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib.metadata
 import json
 import multiprocessing
 import os
-import pickle
 import re
-import shutil
 import sqlite3
-import tempfile
 import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -34,8 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from generator import __version__
-from generator.atomic import replace_dir
-from generator.cache import prune_entries
+from generator.atomic import link_or_copy, replace_dir
+from generator.cache import open_store
 from generator.isolation import map_parallel
 from generator.package.database import write_database
 from generator.package.formats import (
@@ -251,26 +247,6 @@ class Deflated:
                     for name, part in sheet_parts.items()}, len(failed))
 
 
-@functools.cache
-def package_code_version() -> str:
-    """The generator version, the package code, the schemas (their fields come from table_specs,
-    outside this folder) and zlib (whose version shapes the deflated bytes): a cached piece or
-    zip made by other code is stale."""
-    digest = hashlib.sha256(f"{__version__}\x1f{zlib.ZLIB_RUNTIME_VERSION}".encode())
-    # The rows are made from the records' classes and the table specs as well.
-    for path in [*sorted(Path(__file__).parent.glob("*.py")), *(Path(__file__).parents[1] / name
-                                                               for name in ("records.py", "table_specs.py"))]:
-        digest.update(path.name.encode() + b"\x00" + path.read_bytes())
-    digest.update(json.dumps([resource.descriptor() for resource in RESOURCES], ensure_ascii=False).encode())
-    return digest.hexdigest()
-
-
-@functools.cache
-def validation_version() -> str:
-    """What a row found valid depends on: the schemas and code, and frictionless."""
-    return _key(package_code_version(), importlib.metadata.version("frictionless"))
-
-
 @dataclass(frozen=True)
 class Validated:
     """What the last valid package was made of: each disclosure's key (Stage.keys), and the
@@ -280,72 +256,31 @@ class Validated:
 
 
 class DownloadCache:
-    """Deflated pieces and download zips of earlier builds, by the hash of what they are made of.
-    Entries are written aside and renamed, so an interrupted build leaves no torn one."""
+    """Deflated rows and download zips of earlier builds, in the store (generator.cache), by the
+    hash of what they are made of; ``directory`` None keeps nothing."""
 
-    def __init__(self, directory: Path | None) -> None:
-        self.directory = None if directory is None else Path(directory) / "package"
-
-    def _path(self, key: str, suffix: str) -> Path | None:
-        return None if self.directory is None else self.directory / key[:2] / f"{key}{suffix}"
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.store = open_store(cache_dir)
 
     def made(self, key: str) -> Made | None:
-        path = self._path(key, ".made")
-        if path is None:
-            return None
-        try:
-            with path.open("rb") as handle:
-                made = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            return None  # missing, damaged, or pickled by other code: made again
+        made = self.store.load("made", key)
         return made if isinstance(made, Made) else None
 
+    def put_made(self, key: str, made: Made) -> None:
+        self.store.save("made", key, made)
+
     def validated(self) -> Validated | None:
-        path = self._path(validation_version(), ".validated")
-        try:
-            record = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
-            return None if record is None else Validated(frozenset(record["disclosures"]), dict(record["shared"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # none yet, or damaged: frictionless reads everything
+        record = self.store.load("validated", "package")
+        return record if isinstance(record, Validated) else None
 
     def put_validated(self, validated: Validated) -> None:
-        record = {"disclosures": sorted(validated.disclosures), "shared": validated.shared}
-        self.put(validation_version(), ".validated", json.dumps(record).encode())
+        self.store.save("validated", "package", validated)
 
-    def prune(self, keep: set[str]) -> int:
-        """Remove every entry whose key is not in ``keep``; the number of files removed."""
-        return 0 if self.directory is None else prune_entries(self.directory, keep)
+    def zip(self, key: str) -> bytes | None:
+        return self.store.get("zip", key)
 
-    def has(self, key: str, suffix: str) -> bool:
-        path = self._path(key, suffix)
-        return path is not None and path.is_file()
-
-    def zip_path(self, key: str, suffix: str = ".zip") -> Path | None:
-        path = self._path(key, suffix)
-        return path if path is not None and path.is_file() else None
-
-    def put_file(self, key: str, suffix: str, source: Path) -> None:
-        """``source`` kept as an entry: linked where the file system allows (never written in place)."""
-        path = self._path(key, suffix)
-        if path is not None:
-            temporary = path.with_name(f".{path.name}.tmp")
-            temporary.unlink(missing_ok=True)
-            _link(source, temporary)
-            os.replace(temporary, path)
-
-    def put(self, key: str, suffix: str, data: bytes) -> None:
-        path = self._path(key, suffix)
-        if path is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    def put_zip(self, key: str, data: bytes) -> None:
+        self.store.put("zip", key, data)
 
 
 def _key(*parts: str | bytes) -> str:
@@ -388,7 +323,6 @@ class Stage:
     shared: dict[str, bytes] = field(default_factory=dict)  # resource name → CSV, for shared_csv
     made: list[str] = field(default_factory=list)  # downloads made, not taken from the cache
     reused: int = 0
-    zip_keys: set[str] = field(default_factory=set)  # of every download, made or taken from the cache
     validated: Validated | None = None  # by an earlier build
     # disclosure_id → resource → (offset, length) of its rows in the CSV, for the disclosures
     # not validated before
@@ -403,7 +337,7 @@ class Stage:
         pieces found in the cache): written, counted, hashed, crc'd, then let go but for their
         pieces, so neither the rows nor their text are ever held for the whole package."""
         # The rows every download shares come from the code (rule and fact catalogues): they enter the keys.
-        code = _key(package_code_version(), *(csv_bytes(RESOURCE_BY_NAME[name], rows)
+        code = _key(*(csv_bytes(RESOURCE_BY_NAME[name], rows)
                                               for name, rows in zip(("check_rules", "fact_definitions"),
                                                                     catalogue_rows())))
         records = self.rows.records
@@ -419,14 +353,14 @@ class Stage:
                 self.keys[disclosure.disclosure_id] = _key(code, records.key(disclosure))
             # The rows not in the cache are made in worker processes, in package order, and
             # taken as they come: one disclosure's CSV text is held at a time.
-            missing = [d for d in self.rows.disclosures if not self.cache.has(self.keys[d.disclosure_id], ".made")]
+            missing = [d for d in self.rows.disclosures if not self.cache.store.has("made", self.keys[d.disclosure_id])]
             made_now = map_parallel(_make, [(records.portable(d), self.keys[d.disclosure_id], self.cache)
                                             for d in missing], jobs)
             missing_ids = {d.disclosure_id for d in missing}
             for disclosure in self.rows.disclosures:
                 key = self.keys[disclosure.disclosure_id]
                 made = next(made_now) if disclosure.disclosure_id in missing_ids else self.cache.made(key)
-                if made is None:  # found a moment ago, unreadable now
+                if made is None:  # there a moment ago, but damaged
                     made = _make((records.portable(disclosure), key, self.cache))
                 offsets = {}
                 for name, part in made.csv.items():
@@ -495,7 +429,7 @@ def _make(task: tuple[Portable, str, DownloadCache]) -> Made:
     """In a worker: a disclosure's rows, kept in the cache under key."""
     portable, key, cache = task
     made = Made.of(*portable.load())
-    cache.put(key, ".made", pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+    cache.put_made(key, made)
     return made
 
 
@@ -571,15 +505,6 @@ def _download_groups(rows: PackageRows) -> dict[str, list[Header]]:
     return groups
 
 
-def _link(source: Path, target: Path) -> None:
-    """The same bytes under a second name: a hard link where the file system allows it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def _write_download(stage: Stage, staging: Path, path: str, path_id: str, members: list[Header]) -> None:
     """One download zip: from the cache when the same rows, options and code made it before."""
     meta = stage.meta
@@ -587,33 +512,17 @@ def _write_download(stage: Stage, staging: Path, path: str, path_id: str, member
     sub_meta = replace(meta, name=f"{meta.name}-{path_id}", title=f"{meta.title}：{title}",
                        description=f"{meta.description} Filtered to {path_id}.")
     key = _key(repr(sub_meta), path, *(stage.keys[d.disclosure_id] for d in members))
-    stage.zip_keys.add(key)
     target = staging / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    cached = stage.cache.zip_path(key)
+    cached = stage.cache.zip(key)
     if cached is not None:
-        # Linked, not copied: a cache entry is never written again in place (put renames a new file over it).
-        _link(cached, target)
+        target.write_bytes(cached)
         stage.reused += 1
         return
     data = zip_bytes(_package_members(stage, members, sub_meta), meta.created)
     target.write_bytes(data)
-    stage.cache.put(key, ".zip", data)
+    stage.cache.put_zip(key, data)
     stage.made.append(path)
-
-
-def _database(stage: Stage, out_dir: Path, csvs: dict[str, CsvFile]) -> None:
-    """The SQLite database of the package's CSVs: from the cache when the same CSVs and code made it.
-    It is not in the bulk zip, which would hold it in memory: it is a download of its own."""
-    name = f"{stage.meta.name}.sqlite"
-    key = _key("sqlite", package_code_version(),
-               *(f"{resource}\x1f{csv.sha256}" for resource, csv in sorted(csvs.items())))
-    stage.zip_keys.add(key)
-    cached = stage.cache.zip_path(key, ".sqlite")
-    if cached is not None:
-        _link(cached, out_dir / name)
-        return
-    stage.cache.put_file(key, ".sqlite", write_database(out_dir, stage.meta.name))
 
 
 def _write_downloads(stage: Stage, staging: Path) -> None:
@@ -622,7 +531,7 @@ def _write_downloads(stage: Stage, staging: Path) -> None:
             _write_download(stage, staging, disclosure_download(disclosure.disclosure_id), disclosure.disclosure_id,
                             [disclosure])
         if len(members) == 1:
-            _link(staging / disclosure_download(members[0].disclosure_id), staging / unit_download(unit_id))
+            link_or_copy(staging / disclosure_download(members[0].disclosure_id), staging / unit_download(unit_id))
         else:
             _write_download(stage, staging, unit_download(unit_id), unit_id, members)
 
@@ -765,7 +674,9 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
     with contextlib.ExitStack() as on_error:
         on_error.callback(pending.__exit__)
         try:
-            _database(stage, out_dir, csvs)
+            # Made from the CSVs each build, streamed: the store reads an entry whole, and at
+            # scale the database is the size of the CSVs. Not in the bulk zip for the same reason.
+            write_database(out_dir, meta.name)
         except sqlite3.IntegrityError as error:
             # The validation under way names the broken key with its row; the database says less.
             pending.database_error = f"the SQLite database refused the package's rows: {error}"
@@ -778,10 +689,7 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
             handle.writelines(zip_chunks(_bulk_members(stage, files, csvs), meta.created))
         on_error.pop_all()
     pending.made = stage.made
-    # What this package was not made of goes: the cache holds one package's pieces, not every past one's.
-    removed = stage.cache.prune({*stage.keys.values(), *stage.zip_keys, validation_version()})
-    log(f"data package: {len(stage.made)} download zips made, {stage.reused} from the cache"
-        + (f"; {removed} cache files no longer used removed" if removed else ""))
+    log(f"data package: {len(stage.made)} download zips made, {stage.reused} from the cache")
     return pending
 
 

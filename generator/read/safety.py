@@ -66,6 +66,11 @@ class Limits:
     # A small entry may compress very well (a blank styles part) and is harmless.
     ratio_floor_bytes: int = 1 * MB
     max_text_bytes: int = 20 * MB
+    # The longest corpus disclosure prints on 30 pages; a dense A4 page holds ~3,000 characters.
+    max_pdf_pages: int = 500
+    max_pdf_page_chars: int = 100_000
+    # LibreOffice converts a corpus document in ~0.5 s; under the worker's 60 s per document.
+    conversion_seconds: float = 40.0
     # Workbooks: a budget workbook has a dozen sheets of a few hundred cells.
     max_sheets: int = 200
     max_sheet_cells: int = 1_000_000  # rows × columns of the grid a sheet's text spans
@@ -78,6 +83,8 @@ LIMITS = Limits()
 class Kind(Enum):
     DOCX = "docx"
     TEXT = "text"
+    PDF = "pdf"
+    LEGACY = "legacy"  # Word 97–2003 .doc, WPS or RTF: read after LibreOffice converts it
     XLSX = "xlsx"
     XLS = "xls"
 
@@ -111,20 +118,21 @@ def sniff(data: bytes, suffix: str) -> Kind:
     if data.startswith(OLE2_MAGIC):
         if _is_ole2_workbook(data):
             return Kind.XLS
-        raise _ole2(data)
+        return _ole2(data)
+    # The PDF header may follow up to 1 kB of junk (ISO 32000-1, annex H).
+    if b"%PDF-" in data[:1024]:
+        return Kind.PDF
     head = data[:512].lstrip().lower()
-    if head.startswith(b"%pdf"):
-        raise UnreadableDocument("a PDF, not a Word document",
-                                 "ask the publisher for the Word version; budget-site does not read PDF")
     if head.startswith((b"<!doctype html", b"<html")):
         raise UnreadableDocument("an HTML page, not a Word document",
                                  "the download probably saved the website's page; " + DOWNLOAD_AGAIN)
     if head.startswith(b"{\\rtf"):
-        raise UnreadableDocument("an RTF file, not a Word document (.docx)", conversion_hint())
+        return Kind.LEGACY
     if suffix.lower() == ".txt":
         return Kind.TEXT
-    raise UnreadableDocument("not a Word document (.docx) or its plain-text export (.txt)",
-                             "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
+    raise UnreadableDocument("not a Word document, PDF or Excel workbook, nor the plain-text export (.txt)",
+                             "budget-site reads .docx, PDF, .doc/.wps/.rtf (through LibreOffice), .xlsx and .xls; "
+                             + DOWNLOAD_AGAIN)
 
 
 def _zip_kind(data: bytes) -> Kind:
@@ -145,27 +153,21 @@ def _is_ole2_workbook(data: bytes) -> bool:
     return any(f"{stream}\0".encode("utf-16-le") in data for stream in ("Workbook", "Book"))
 
 
-def _ole2(data: bytes) -> UnreadableDocument:
-    """OLE2 holds both Word 97–2003 files and encrypted .docx; their stream names tell which."""
+def _ole2(data: bytes) -> Kind:
+    """OLE2 holds Word 97–2003 and WPS files, and encrypted .docx; their stream names tell which."""
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return UnreadableDocument("a password-protected Word document",
-                                  "open it in Word, remove the password and save it as .docx")
-    if "WordDocument".encode("utf-16-le") in data:
-        return UnreadableDocument("a legacy Word 97–2003 .doc, not .docx", conversion_hint())
-    return UnreadableDocument("legacy .doc or password-protected .docx (an OLE2 file)",
-                              "remove any password and " + conversion_hint())
+        raise UnreadableDocument("a password-protected Word document",
+                                 "open it in Word, remove the password and save it as .docx")
+    # Word 97–2003 and Kingsoft WPS files hold a WordDocument stream, Microsoft Works ones CONTENTS.
+    if any(stream.encode("utf-16-le") in data for stream in ("WordDocument", "CONTENTS")):
+        return Kind.LEGACY
+    raise UnreadableDocument("an OLE2 file that is neither a Word 97–2003 nor a WPS document",
+                             "remove any password and save it as .docx")
 
 
 def office_program() -> str | None:
-    """LibreOffice's command when it is installed; the project does not install it."""
+    """LibreOffice's command when it is installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def conversion_hint() -> str:
-    if office_program():
-        return "convert it with `budget-site convert FILE` (LibreOffice) and build again"
-    return ("convert it to .docx: `libreoffice --headless --convert-to docx FILE`, "
-            "or open it in Word and save as .docx")
 
 
 def check_package(data: bytes, limits: Limits = LIMITS, main_part: str = MAIN_PART) -> dict[str, bytes]:

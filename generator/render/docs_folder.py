@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
+
+from generator.atomic import link_or_copy, remove_files, write_bytes
 
 
 def sha256(data: bytes) -> str:
@@ -31,7 +32,7 @@ class DocsFolder:
         if root.exists() and any(root.iterdir()) and not (root / marker).exists():
             raise ValueError(f"{root} is not empty and was not written by the render stage; not wiping it")
         self.previous = self._files_of(root / marker)
-        self._replace(root / marker, b"{}\n")
+        write_bytes(root / marker, b"{}\n")
         self.root = root
         self.marker = marker
         self.files: dict[str, str] = {}
@@ -44,13 +45,6 @@ class DocsFolder:
             return {}
         return files if isinstance(files, dict) else {}
 
-    @staticmethod
-    def _replace(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.new")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-
     def write(self, relative: str, data: bytes) -> None:
         path = self.root / relative
         self.files[relative] = sha256(data)
@@ -59,7 +53,7 @@ class DocsFolder:
                 return
         except FileNotFoundError:
             pass
-        self._replace(path, data)
+        write_bytes(path, data)
 
     def write_text(self, relative: str, text: str) -> None:
         self.write(relative, text.encode("utf-8"))
@@ -74,12 +68,7 @@ class DocsFolder:
             self.files[relative] = self.previous[relative]
             return self.previous[relative]
         self.files[relative] = digest or sha256(source.read_bytes())
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        try:
-            os.link(source, path)
-        except OSError:
-            shutil.copyfile(source, path)
+        link_or_copy(source, path)
         return self.files[relative]
 
     def keep(self, files: dict[str, str]) -> bool:
@@ -98,7 +87,7 @@ class DocsFolder:
         what to remove is what it produced and this one did not; otherwise (none yet, or one
         stopped midway, which may have left anything) every file of the folder is looked at."""
         if self.previous:
-            self._remove(sorted(set(self.previous) - set(self.files)))
+            remove_files(self.root, sorted(set(self.previous) - set(self.files)))
         else:
             kept = {self.root / relative for relative in self.files} | {self.root / self.marker}
             for directory, folders, names in os.walk(self.root, topdown=False):
@@ -110,16 +99,4 @@ class DocsFolder:
                     if not path.is_symlink() and not any(path.iterdir()):
                         path.rmdir()
         text = json.dumps({**state, "files": self.files}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        self._replace(self.root / self.marker, text.encode("utf-8"))
-
-    def _remove(self, relatives: list[str]) -> None:
-        """These files, and each folder they leave empty."""
-        for relative in relatives:
-            path = self.root / relative
-            if not path.resolve().is_relative_to(self.root.resolve()):
-                continue  # the marker names only files of the folder, but it is read from disk
-            path.unlink(missing_ok=True)
-            for folder in path.parents:
-                if folder == self.root or not folder.is_dir() or any(folder.iterdir()):
-                    break
-                folder.rmdir()
+        write_bytes(self.root / self.marker, text.encode("utf-8"))

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
-import generator
-from generator.atomic import write_bytes
+from generator.cache import Store, StoreBytecodeCache, open_store
 from generator.check.tally import CheckTally
 from generator.history.year_over_year import YearComparison, unit_histories
 from generator.isolation import map_parallel
@@ -47,8 +44,6 @@ from generator.stored import Header, Portable, Records
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 SITE_STATE = ".site.json"  # nav, SOURCE_DATE_EPOCH and the files for build_site; dot files are not published
-UNITS_CACHE = Path("site") / "units.pickle"  # inside the cache folder: each unit's RenderedUnit
-TEMPLATES_CACHE = Path("site") / "templates"  # inside the cache folder: the templates compiled
 STATUS_ORDER = {"fail": 0, "pass": 1, "not_applicable": 2}
 CHANGE_RULE = "years.change_vs_last_year"
 _SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -73,11 +68,11 @@ def _safe_id(value: str) -> str:
     return value
 
 
-def environment(templates: Path | None = None, compiled: Path | None = None) -> Environment:
-    """The templates' environment; ``compiled``: a folder keeping them compiled between builds
+def environment(templates: Path | None = None, store: Store | None = None) -> Environment:
+    """The templates' environment; ``store``: where they are kept compiled between builds
     (Jinja checks each one against its source)."""
     env = Environment(loader=FileSystemLoader(templates or TEMPLATES_DIR),
-                      bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
+                      bytecode_cache=StoreBytecodeCache(store) if store is not None else None,
                       undefined=StrictUndefined, autoescape=True,
                       finalize=escape_unless_markup, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
@@ -241,27 +236,16 @@ def unit_nav(units: list[UnitView]) -> list[dict]:
     return [{city: entries} for city, entries in cities.items()]
 
 
-def render_version() -> str:
-    """A hash of what every page is made with besides its data: the generator's version, the
-    render code and the templates. A change to any of them renders every unit again."""
-    digest = hashlib.sha256(generator.__version__.encode())
-    for path in sorted([*Path(__file__).parent.glob("*.py"), *TEMPLATES_DIR.rglob("*")]):
-        if path.is_file():
-            digest.update(f"\x1f{path.as_posix()}\x1f".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def unit_key(version: str, unit_id: str, title: str, headers: list[Header], records: Records,
-             package: DataPackage, source_dir: Path) -> str:
-    """A hash of everything the unit's page and charts are made from: its disclosures' records and
-    checks (Records.key, which says what made them without hashing them), its title, sources and
-    downloads, and ``version``."""
+def unit_key(unit_id: str, title: str, headers: list[Header], records: Records, package: DataPackage,
+             source_dir: Path) -> str:
+    """A hash of everything the unit's page and charts are made from besides the code (which the
+    store's keys cover): its disclosures' records and checks (Records.key, which says what made
+    them without hashing them), its title, sources and downloads."""
     bulk = (package.bulk.path, package.bulk.label) if package.bulk else None
     years = [(records.key(header), _source(f"units/{unit_id}", header, source_dir),
               _other_sources(f"units/{unit_id}", header), package.disclosure_downloads(header.disclosure_id))
              for header in headers]
-    return sha256(repr((version, unit_id, title, package.unit_downloads(unit_id), bulk, years)).encode())
+    return sha256(repr((unit_id, title, package.unit_downloads(unit_id), bulk, years)).encode())
 
 
 class PageFiles:
@@ -287,13 +271,13 @@ class UnitTask:
     package: DataPackage  # the unit's part of it (DataPackage.part)
     source_dir: Path
     templates: Path
-    compiled: Path | None  # where compiled templates are kept (environment)
+    store: Store  # where compiled templates are kept (environment)
 
 
 @functools.lru_cache(maxsize=2)
-def _environment(templates: Path, compiled: Path | None) -> Environment:
+def _environment(templates: Path, store: Store) -> Environment:
     """One environment per worker process (its templates compiled once), per templates folder."""
-    return environment(templates, compiled)
+    return environment(templates, store)
 
 
 def render_unit(task: UnitTask) -> tuple[dict[str, bytes], UnitView]:
@@ -302,7 +286,7 @@ def render_unit(task: UnitTask) -> tuple[dict[str, bytes], UnitView]:
     unit = _unit_view(task.unit_id, task.title, loaded, [checks for _, checks in task.years], task.package,
                       task.source_dir)
     files = PageFiles()
-    _write_unit(files, _environment(task.templates, task.compiled), unit, task.package, task.source_dir)
+    _write_unit(files, _environment(task.templates, task.store), unit, task.package, task.source_dir)
     return files.data, index_view(unit)
 
 
@@ -346,54 +330,40 @@ class RenderedUnit:
     standings: dict[int, str] = field(default_factory=dict)  # as filled into its page (comparison.standings)
 
 
-def _load_units(cache_file: Path | None) -> dict[str, RenderedUnit]:
-    """Each unit at the last render with this cache; a unit is kept only when its files are still
-    those of the docs folder's last render (DocsFolder.keep)."""
-    try:
-        with cache_file.open("rb") as handle:  # type: ignore[union-attr]  # None: AttributeError
-            units = pickle.load(handle)
-    except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ImportError, TypeError, ValueError):
-        return {}  # no cache, none yet, damaged, or pickled by other code: every unit is rendered
-    return units if isinstance(units, dict) else {}
-
-
 def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_dir: Path,
                 changelog: Path | None = None, cache_dir: Path | None = None, jobs: int | None = None) -> None:
     """Write the docs folder for ``build_site``: one page per unit, the index pages, the data
     changelog (``changelog``, the snapshots' CHANGELOG.md, when it exists), charts and downloads.
     Units are rendered in up to ``jobs`` worker processes (None: the CPU count), which load the
-    records of one unit at a time; with ``cache_dir``, a unit rendered by the previous render
-    from the same inputs is kept, and its records are not loaded."""
+    records of one unit at a time; with ``cache_dir``, a unit rendered from the same inputs by a
+    render the store remembers is kept when the docs folder still holds its files, and its
+    records are not loaded."""
     docs = DocsFolder(docs_dir, SITE_STATE)
-    cache_file = cache_dir / UNITS_CACHE if cache_dir is not None else None
-    previous = _load_units(cache_file)
-    compiled = cache_dir / TEMPLATES_CACHE if cache_dir is not None else None
-    if compiled is not None:
-        compiled.mkdir(parents=True, exist_ok=True)
-    env = environment(TEMPLATES_DIR, compiled)
+    store = open_store(cache_dir)
+    env = environment(TEMPLATES_DIR, store)
     package = read_datapackage(datapackage_dir, docs)
     by_unit: dict[str, list[Header]] = defaultdict(list)
     for header in sorted(records.headers, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
         by_unit[_safe_id(header.unit.unit_id)].append(header)
     titles = unit_titles([headers[0].unit for headers in by_unit.values()])
-    version = render_version()
     rendered: dict[str, RenderedUnit] = {}
     keys, tasks = [], []
     for unit_id, headers in by_unit.items():
-        key = unit_key(version, unit_id, titles[unit_id], headers, records, package, source_dir)
-        kept = previous.get(unit_id)
+        key = unit_key(unit_id, titles[unit_id], headers, records, package, source_dir)
+        kept = store.load("unit", key)
         if isinstance(kept, RenderedUnit) and kept.key == key and docs.keep(kept.files):
             rendered[unit_id] = kept
             continue
         keys.append(key)
         tasks.append(UnitTask(unit_id, titles[unit_id], [(records.portable(h), records.checks(h)) for h in headers],
                               package.part(unit_id, [h.disclosure_id for h in headers]), source_dir.resolve(),
-                              TEMPLATES_DIR, compiled))
+                              TEMPLATES_DIR, store))
     # Units are rendered in worker processes and written here as they come, in order.
     for key, task, (files, index) in zip(keys, tasks, map_parallel(render_unit, tasks, jobs)):
         for path, data in files.items():
             docs.write(path, data)
         rendered[task.unit_id] = RenderedUnit(key, {path: docs.files[path] for path in files}, index)
+        store.save("unit", key, rendered[task.unit_id])
     units = sorted((item.index for item in rendered.values()), key=lambda unit: unit.order)
     _fill_standings(docs, rendered, comparison.standings(units))
     disclosures = [year.disclosure for unit in units for year in unit.years]
@@ -417,5 +387,3 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
            {"数据更新记录": "changelog.md"}]
     # with the files and their checksums: the site stage rebuilds the pages whose files changed
     docs.finish({"nav": nav, "source_date_epoch": source_date_epoch(records.headers)})
-    if cache_file is not None:
-        write_bytes(cache_file, pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from generator.check import rule_catalogue
 from generator.check.tally import CheckTally
+from generator.extract.families import DEFAULT_FAMILY, FAMILY_BY_NAME
 from generator.history.year_over_year import YearComparison
 from generator.package.schema import RESOURCES
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind, TableStatus
@@ -78,6 +79,8 @@ def budget_grids(table: BudgetTable, year: int = 0) -> list[Grid]:
 def table_status(table: BudgetTable | None) -> str:
     if table is None or table.status is TableStatus.MISSING:
         return "未公开"
+    if table.status is TableStatus.UNRECOGNISED:
+        return "未识别"
     return "空表" if table.status is TableStatus.EMPTY else "已公开"
 
 
@@ -302,7 +305,7 @@ def not_searched(shown: str) -> Markup:
     return Markup(f"<span data-pagefind-ignore>{md(shown)}</span>")
 
 
-TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—"}
+TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—", "未识别": "？"}
 
 
 def link(text: str, path: str, root: str = "") -> Markup:
@@ -329,7 +332,9 @@ def coverage_grid(units: list, years: list[int]) -> Grid:
             present = [kind.number for kind in TableKind if table_status(disclosure.tables.get(kind)) == "已公开"]
             empty = [kind.number for kind in TableKind if table_status(disclosure.tables.get(kind)) == "空表"]
             text = f"表{'、'.join(map(str, present))}" if present else "仅情况说明，无预算表"
-            cells.append(md(text + (f"（表{'、'.join(map(str, empty))}为空表）" if empty else "")))
+            text += f"（表{'、'.join(map(str, empty))}为空表）" if empty else ""
+            family = FAMILY_BY_NAME.get(disclosure.template_family, DEFAULT_FAMILY)
+            cells.append(md(text + ("" if family is DEFAULT_FAMILY else f"；{family.title}")))
         grid.rows.append([table_link(unit.title, f"units/{unit.unit_id}/index.md"), md(unit.region), *cells])
     return grid
 
