@@ -308,16 +308,20 @@ def _write_unit(docs: PageFiles, env: Environment, unit: UnitView, package: Data
     _write_page(docs, env, "unit.md.j2", f"units/{unit.unit_id}/index.md", unit=unit, package=package, views=views)
 
 
-def _fill_standings(docs: DocsFolder, rendered: dict[str, RenderedUnit], found: dict[str, dict[int, str]]) -> None:
-    """Each unit page's standing among its year's and city's units, rewritten where it changed."""
+def _fill_standings(docs: DocsFolder, rendered: dict[str, RenderedUnit], found: dict[str, dict[int, str]]) -> set[str]:
+    """Each unit page's standing among its year's and city's units, rewritten where it changed;
+    the units rewritten."""
+    changed = set()
     for unit_id, item in rendered.items():
         texts = found.get(unit_id, {})
         if texts == item.standings:
             continue
+        changed.add(unit_id)
         page = f"units/{unit_id}/index.md"
         docs.write_text(page, comparison.fill_standings((docs.root / page).read_text(encoding="utf-8"), texts))
         item.files[page] = docs.files[page]
         item.standings = texts
+    return changed
 
 
 @dataclass
@@ -363,9 +367,10 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
         for path, data in files.items():
             docs.write(path, data)
         rendered[task.unit_id] = RenderedUnit(key, {path: docs.files[path] for path in files}, index)
-        store.save("unit", key, rendered[task.unit_id])
     units = sorted((item.index for item in rendered.values()), key=lambda unit: unit.order)
-    _fill_standings(docs, rendered, comparison.standings(units))
+    # kept as its page now is: with its standing, which a unit rendered now gets only here
+    for unit_id in _fill_standings(docs, rendered, comparison.standings(units)) | set(task.unit_id for task in tasks):
+        store.save("unit", rendered[unit_id].key, rendered[unit_id])
     disclosures = [year.disclosure for unit in units for year in unit.years]
     class_pages = comparison.class_pages(units)
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
