@@ -35,6 +35,7 @@ import argparse
 import copy
 import functools
 import io
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,9 +48,10 @@ from pathlib import Path
 import docx
 from lxml import etree
 
+from generator.cache import STORE, Store
 from generator.read import read_document
 from generator.read.docx_reader import forget_reductions, read_docx
-from generator.read.legacy import convert_to_docx
+from generator.read.legacy import CONVERTED, convert_to_docx
 from generator.read.safety import LIMITS, office_program
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,13 +129,12 @@ def per_format(sources: list[Path], repeat: int) -> None:
                            check=True, capture_output=True)
         pdfs = [folder / f"{source.stem}.pdf" for source in sources]
         docs = [(folder / f"{source.stem}.doc").read_bytes() for source in sources]
-        cache = folder / "converted"
-        first = wall_ms(lambda: convert_to_docx(docs[0], LIMITS, cache))
+        store = Store(folder / STORE)
+        first = wall_ms(lambda: convert_to_docx(docs[0], LIMITS, store))
 
         def convert(data: bytes) -> bytes:
-            for made in cache.glob("*.docx"):
-                made.unlink()
-            return convert_to_docx(data, LIMITS, cache)
+            shutil.rmtree(folder / STORE / CONVERTED, ignore_errors=True)
+            return convert_to_docx(data, LIMITS, store)
 
         converted = [convert(data) for data in docs]
         rows = [

@@ -16,15 +16,16 @@ from generator.check.tally import CheckTally
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure, start_workers
+from generator.outputs import Folder, OutputRefused, check_outputs, environment_error, environment_message, lock_outputs
 from generator.package import start_datapackage
 from generator.records import CheckOutcome, Disclosure
 from generator.render import render_site
 from generator.serve import SERVE_PORT
 from generator.site import build_site
-from generator.sources import SourceDocument, discover_sources
+from generator.sources import SourceDocument, SourceProblem, discover_sources
 from generator.stored import InMemoryRecords, Records, check_records
 
-__all__ = ["BuildOptions", "BuildResult", "Unreadable", "build", "printable", "read_and_extract"]
+__all__ = ["BuildOptions", "BuildResult", "OutputRefused", "Unreadable", "build", "printable", "read_and_extract"]
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,13 @@ class BuildOptions:
 
 
 def printable(text: str) -> str:
-    """Control characters from file names shown as escapes, so a name cannot drive the terminal."""
+    """Control characters shown as escapes, so that document text or a file name in a log line
+    cannot drive the terminal (clear it, set its title, reverse the text)."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def _printable_log(log: Callable[[str], None]) -> Callable[[str], None]:
+    return lambda line: log(printable(line))
 
 
 @dataclass
@@ -80,15 +86,63 @@ def _failed(source: SourceDocument, failure: Failure) -> Unreadable:
     if failure.kind == "error":
         return Unreadable(source.file, f"the generator failed on it: {failure.message}",
                           "a bug in budget-site: please report it with the file")
+    if failure.kind == "memory":
+        return Unreadable(source.file, f"reading stopped: {failure.message}",
+                          "the file may be built to exhaust memory; open it in Word and save it again as .docx")
     return Unreadable(source.file, f"reading stopped: {failure.message}",
                       "the file may be built to hang the reader; open it in Word and save it again as .docx")
 
 
+def _unreadable(result: BuildResult, unreadable: Unreadable, log: Callable[[str], None]) -> None:
+    result.unreadable.append(unreadable)
+    log(f"unreadable: {unreadable.file}: {unreadable.reason}" + (f" ({unreadable.hint})" if unreadable.hint else ""))
+
+
 def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildResult:
+    """Every stage; each line logged is made printable first (document text reaches the log).
+
+    Raises OutputRefused, before anything is written, for outputs over the input or each other,
+    or while another build holds them; and, keeping the previous outputs, for a full disk, a
+    read-only file system or a refused permission."""
+    outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
+    check_outputs(_written_folders(options), _protected_folders(options), Path.cwd())
+    try:
+        with lock_outputs(outputs):
+            return _build(options, _printable_log(log), outputs)
+    except Exception as error:
+        cause = environment_error(error)
+        if cause is None:
+            raise
+        raise OutputRefused(environment_message(cause)) from error
+
+
+def _docs_dir(options: BuildOptions) -> Path:
+    return options.docs_dir or options.site_dir.parent / "build" / "docs"
+
+
+def _written_folders(options: BuildOptions) -> list[Folder]:
+    written = [Folder("the data package folder (--datapackage)", options.datapackage_dir)]
+    if options.with_site:
+        written += [Folder("the site folder (--site)", options.site_dir),
+                    Folder("the folder of the site's Markdown", _docs_dir(options))]
+    return written
+
+
+def _protected_folders(options: BuildOptions) -> list[Folder]:
+    protected = [Folder("the source folder (--source)", options.source_dir)]
+    if options.cache_dir is not None:
+        protected.append(Folder("the cache folder (--cache-dir)", options.cache_dir))
+    return protected
+
+
+def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path]) -> BuildResult:
     result = BuildResult()
     # The server the workers are forked from imports the generator meanwhile.
     start_workers()
-    sources = discover_sources(options.source_dir)
+    problems: list[SourceProblem] = []
+    sources = discover_sources(options.source_dir, problems)
+    for problem in problems:
+        _unreadable(result, Unreadable(problem.file, problem.reason, problem.hint), log)
     # The code is hashed afresh for each build (it may have changed since the last one in this
     # process); the stores take that fingerprint to every worker.
     code_fingerprint.cache_clear()
@@ -103,11 +157,11 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     extracted = []
     for source, outcome in zip(sources, extract_all(sources, options.jobs, store, log)):
         if isinstance(outcome, Failure):
+            if outcome.kind == "environment":
+                raise OutputRefused(outcome.message)
             outcome = _failed(source, outcome)
         if isinstance(outcome, Unreadable):
-            result.unreadable.append(outcome)
-            line = f"unreadable: {outcome.file}: {outcome.reason}" + (f" ({outcome.hint})" if outcome.hint else "")
-            log(printable(line))
+            _unreadable(result, outcome, log)
         else:
             extracted.append(outcome)
     result.headers = [item.header for item in extracted]
@@ -128,7 +182,7 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
                               cache_dir=options.cache_dir, jobs=options.jobs, log=log) as package:
         write_report(result, options.strict, staged[0])
         if options.with_site:
-            docs_dir = options.docs_dir or options.site_dir.parent / "build" / "docs"
+            docs_dir = _docs_dir(options)
             render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
                         cache_dir=options.cache_dir, jobs=options.jobs)
             # With a cache, the site is built from the published one when nothing site-wide changed.

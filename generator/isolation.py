@@ -1,7 +1,7 @@
 """Run one call per document in worker processes, so that no document can stop the build.
 
-A call that raises, overruns its time or kills its worker (a crash in a C library, the
-memory or CPU limit) gives a ``Failure`` in that document's place; every other document
+A call that raises, overruns its time or its memory, or kills its worker (a crash in a C
+library, the CPU limit) gives a ``Failure`` in that document's place; every other document
 is still processed. Results come back in input order whatever order workers finish in,
 so a build is deterministic with any number of jobs.
 
@@ -9,6 +9,10 @@ Time is guarded twice inside the worker: a wall-clock alarm interrupts Python co
 CPU-time limit kills the worker when native code (a parser, a regex) never returns to
 Python; the pool then breaks and the documents it held are run again one by one, so only
 the one that kills its worker again fails.
+
+Memory is bounded per worker: its address space may grow by ``DEFAULT_MEMORY`` past what
+it held when it started (the generator's code, forked from the server), so a document that
+asks for gigabytes gets a MemoryError within a second instead of taking the machine's memory.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TypeVar
+
+from generator.outputs import ENVIRONMENT_ERRORS, environment_message
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -44,10 +50,15 @@ def start_workers() -> None:
 DEFAULT_TIMEOUT = 60.0
 """Seconds per document; extraction takes well under one (the target is 70 ms)."""
 
+MB = 1 << 20
+DEFAULT_MEMORY = 1024 * MB
+"""Bytes of address space a worker may take past its start; reading a corpus document takes
+under 20 MB, and the largest package the read guards let through (a 128 MB part) fits."""
+
 
 @dataclass(frozen=True)
 class Failure:
-    kind: str  # error / timeout / crash
+    kind: str  # error / timeout / memory / environment (a full disk…) / crash
     message: str
 
 
@@ -60,17 +71,19 @@ def default_jobs() -> int:
 
 
 def map_isolated(func: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> list[R | Failure]:
+                 timeout: float = DEFAULT_TIMEOUT, memory: int = DEFAULT_MEMORY) -> list[R | Failure]:
     """``func(item)`` for every item in up to ``jobs`` worker processes (default: the CPU
-    count), in input order. ``func`` and the items must pickle (a module-level function)."""
+    count), in input order, each worker under ``memory`` bytes more than it started with.
+    ``func`` and the items must pickle (a module-level function)."""
     results: dict[int, R | Failure] = {}
     workers = max(1, min(jobs or default_jobs(), len(items)))
-    broken = _run_pool(func, items, range(len(items)), workers, timeout, results)
+    guards = _Guards(timeout, memory)
+    broken = _run_pool(func, items, range(len(items)), workers, guards, results)
     if len(broken) == 1:
         results[broken[0]] = _crashed(timeout)
     else:
         for index in broken:
-            if _run_pool(func, items, [index], 1, timeout, results):
+            if _run_pool(func, items, [index], 1, guards, results):
                 results[index] = _crashed(timeout)
     return [results[index] for index in range(len(items))]
 
@@ -92,14 +105,21 @@ def map_parallel(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 
         yield from pool.map(func, items, chunksize=max(1, min(32, len(items) // (workers * 8))))
 
 
-def _run_pool(func: Callable[[T], R], items: Sequence[T], indices: Sequence[int], workers: int, timeout: float,
+@dataclass(frozen=True)
+class _Guards:
+    timeout: float
+    memory: int
+
+
+def _run_pool(func: Callable[[T], R], items: Sequence[T], indices: Sequence[int], workers: int, guards: _Guards,
               results: dict[int, R | Failure]) -> list[int]:
     """Fill ``results`` for ``indices``; return the indices lost to a broken pool."""
     broken: list[int] = []
     if not indices:
         return broken
-    with ProcessPoolExecutor(max_workers=workers, mp_context=WORKERS) as pool:
-        futures = {index: pool.submit(_guarded, func, items[index], timeout) for index in indices}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=WORKERS, initializer=_limit_memory,
+                             initargs=(guards.memory,)) as pool:
+        futures = {index: pool.submit(_guarded, func, items[index], guards) for index in indices}
         for index, future in futures.items():
             try:
                 results[index] = future.result()
@@ -111,12 +131,32 @@ def _run_pool(func: Callable[[T], R], items: Sequence[T], indices: Sequence[int]
 
 
 def _crashed(timeout: float) -> Failure:
-    return Failure("crash", f"the worker processing it died (a crash, or stuck in native code past the "
-                            f"{timeout:g} s limit)")
+    return Failure("crash", f"the worker processing it died (a crash, native code over the memory limit, or "
+                            f"stuck in native code past the {timeout:g} s limit)")
 
 
-def _guarded(func: Callable[[T], R], item: T, timeout: float) -> R | Failure:
-    """In the worker: ``func(item)`` under the alarm and the CPU limit, errors as a Failure."""
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (Linux; 0 where /proc does not tell)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_memory(memory: int) -> None:
+    """Worker initializer: its address space bounded to what it holds now plus ``memory``."""
+    current = _address_space()
+    if not current:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = current + memory
+    resource.setrlimit(resource.RLIMIT_AS, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
+def _guarded(func: Callable[[T], R], item: T, guards: _Guards) -> R | Failure:
+    """In the worker: ``func(item)`` under the alarm, the CPU and the memory limit, errors as a Failure."""
+    timeout = guards.timeout
     signal.signal(signal.SIGALRM, _on_alarm)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -129,6 +169,12 @@ def _guarded(func: Callable[[T], R], item: T, timeout: float) -> R | Failure:
         return func(item)
     except _Timeout:
         return Failure("timeout", f"took longer than {timeout:g} s")
+    except MemoryError:  # what it held is freed as the error unwinds: the worker goes on
+        return Failure("memory", f"over the memory limit of {guards.memory // MB:,} MB per document")
+    except OSError as error:
+        if error.errno in ENVIRONMENT_ERRORS:  # a full disk: no document after it would fare better
+            return Failure("environment", environment_message(error))
+        return Failure("error", f"{type(error).__name__}: {error}")
     except Exception as error:  # a bug or a library failure on this one document
         return Failure("error", f"{type(error).__name__}: {error}")
     finally:

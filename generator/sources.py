@@ -4,6 +4,11 @@
 province, city, county, budget year, scope (部门/单位) and the URL it was published at.
 A document in the folder without a manifest row is still read; its region is then unknown.
 
+The folder is untrusted like the documents: each entry is checked for its kind and size
+before it is opened or hashed, and anything that is not a regular file inside the folder
+(a FIFO, a device, a folder, a link out of it) or is over the size cap is a ``SourceProblem``,
+listed as unreadable with its reason. So is every bad row of the manifest (generator.manifest).
+
 Files with the same value in the manifest's ``disclosure`` column are one disclosure (often
 the nine tables in a workbook and the explanation in a Word file): they are read in a
 defined order, workbooks first, then the others, each group by file name, and the first
@@ -12,17 +17,19 @@ is the disclosure's main file. A file without a value stands alone.
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.read.safety import Kind, UnreadableDocument, load, sniff
+from generator.manifest import FIX_THE_ROW, MANIFEST_NAME, ManifestProblem, parse_manifest
+from generator.read.safety import LIMITS, Kind, UnreadableDocument, check_size, load, sniff
 
-MANIFEST_NAME = "manifest.csv"
 MANIFEST_FIELDS = ("file", "province", "city", "county", "year", "scope", "source_url", "note", "disclosure")
 # Files in the folder that are about the documents, not documents.
 NOT_DOCUMENTS = {MANIFEST_NAME, "README.md", "README.txt"}
+NOT_A_FILE = "put the document itself in the folder, as a regular file"
 
 
 @dataclass(frozen=True)
@@ -51,39 +58,101 @@ class SourceDocument:
     companions: tuple[Companion, ...] = ()  # the disclosure's other files, in reading order
 
 
-def sha256_of(path: Path) -> str:
+@dataclass(frozen=True)
+class SourceProblem:
+    """An entry of the source folder, or a manifest row, that is not read, and why."""
+
+    file: str
+    reason: str
+    hint: str = ""
+
+
+def sha256_of(path: Path, limit: int = LIMITS.max_file_bytes) -> str:
+    """The hash of a regular file of at most ``limit`` bytes (else UnreadableDocument), checked on
+    the open file itself, so a file swapped for a FIFO after it was listed is not read."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableDocument(f"{_kind(info.st_mode)}, not a document file", NOT_A_FILE)
+        check_size(info.st_size)
+        remaining = limit + 1
+        while remaining and (chunk := handle.read(min(1 << 20, remaining))):
             digest.update(chunk)
+            remaining -= len(chunk)
+        if not remaining:
+            check_size(limit + 1)
     return digest.hexdigest()
 
 
-def read_manifest(source_dir: Path) -> dict[str, dict[str, str]]:
-    manifest = source_dir / MANIFEST_NAME
-    if not manifest.exists():
-        return {}
-    with manifest.open(encoding="utf-8-sig", newline="") as handle:
-        return {row["file"]: row for row in csv.DictReader(handle) if row.get("file")}
+def read_manifest(source_dir: Path, problems: list[ManifestProblem] | None = None) -> dict[str, dict[str, str]]:
+    """File name → its manifest row; the rows that cannot be used are added to ``problems``."""
+    return parse_manifest(source_dir, [] if problems is None else problems)
 
 
-def discover_sources(source_dir: Path) -> list[SourceDocument]:
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _entry_problem(path: Path, folder: Path) -> SourceProblem | None:
+    """Why a folder entry is not read as a document, from its kind and size alone (nothing is
+    opened): None when it is a regular file inside the folder, within the size cap."""
+    if path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(folder):
+        return SourceProblem(path.name, "a link to a file outside the source folder", NOT_A_FILE)
+    try:
+        info = path.stat()
+    except OSError as error:
+        return SourceProblem(path.name, f"cannot be read: {error.strerror}", "check the file's permissions")
+    if not stat.S_ISREG(info.st_mode):
+        return SourceProblem(path.name, f"{_kind(info.st_mode)}, not a document file", NOT_A_FILE)
+    try:
+        check_size(info.st_size)
+    except UnreadableDocument as error:
+        return SourceProblem(path.name, error.reason, error.hint)
+    return None
+
+
+def discover_sources(source_dir: Path, problems: list[SourceProblem] | None = None) -> list[SourceDocument]:
     """Every file in the folder but hidden ones and the manifest, sorted by name.
 
     Files of any type are listed: the read stage reports what it cannot read rather than
-    letting a document disappear silently.
+    letting a document disappear silently. What is not a regular file within the size cap,
+    and every manifest row that cannot be used, is added to ``problems`` instead.
     """
-    manifest = read_manifest(source_dir)
+    found: list[SourceProblem] = [] if problems is None else problems
+    manifest_problems: list[ManifestProblem] = []
+    manifest = read_manifest(source_dir, manifest_problems)
+    found += [SourceProblem(MANIFEST_NAME, str(problem), FIX_THE_ROW) for problem in manifest_problems]
+    folder = Path(os.path.realpath(source_dir))
     documents = []
     for path in sorted(source_dir.iterdir(), key=lambda p: p.name):
-        if path.name.startswith((".", "~$")) or not path.is_file() or path.name in NOT_DOCUMENTS:
+        if path.name.startswith((".", "~$")) or path.name in NOT_DOCUMENTS:
+            continue
+        problem = _entry_problem(path, folder)
+        if problem is None:
+            try:
+                sha256 = sha256_of(path)
+            except UnreadableDocument as error:
+                problem = SourceProblem(path.name, error.reason, error.hint)
+            except OSError as error:
+                problem = SourceProblem(path.name, f"cannot be read: {error.strerror}", "check the file's permissions")
+        if problem is not None:
+            found.append(problem)
             continue
         row = manifest.get(path.name, {})
         year = (row.get("year") or "").strip()
         documents.append(SourceDocument(
             path=path,
             file=path.name,
-            sha256=sha256_of(path),
+            sha256=sha256,
             province=row.get("province", "").strip(),
             city=row.get("city", "").strip(),
             county=row.get("county", "").strip(),

@@ -33,7 +33,7 @@ from generator.build import BuildOptions, Unreadable, build, read_and_extract
 from generator.build_report import EXIT_UNREADABLE, REPORT_NAME
 from generator.cli import cli
 from generator.read import UnreadableDocument, read_document
-from generator.read.docx_reader import read_docx, read_parts
+from generator.read.docx_reader import PARSER, read_docx
 from generator.read.safety import OLE2_MAGIC, Limits
 from generator.site import SiteBuildError
 from generator.slugs import unit_id
@@ -90,7 +90,7 @@ def bomb_docx(size: int = 3 * GIB) -> bytes:
 
 
 def with_main_part(source: Path, edit) -> bytes:
-    """A copy of a .docx with its main part's XML passed through ``edit``."""
+    """A copy of a .docx with its main part's XML passed through ``edit`` (str, written as UTF-8, or bytes)."""
     out = io.BytesIO()
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for entry in original.infolist():
@@ -133,6 +133,9 @@ HOSTILE_COUNTY = "</title><script>alert(2)</script>县"
 # File names come from volunteers too.
 HOSTILE_TEXT = "2024_<img src=x onerror=alert(6)>_单位预算.txt"
 FORMULA = '=HYPERLINK("http://evil.example/","行政单位医疗")'
+# Set the terminal's title, clear the screen, a C1 CSI, reverse the text that follows.
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e"
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e]")
 PAYLOADS = {
     # cell text in the corpus → the same cell carrying an injection attempt
     "行政运行": "<script>alert(1)</script>行政运行",
@@ -141,6 +144,7 @@ PAYLOADS = {
     "基本工资": "[x](javascript:alert(1))基本工资",
     "住房公积金": '<iframe src="javascript:alert(1)"></iframe>住房公积金',
     "行政单位医疗": FORMULA,
+    "卫生健康支出": ESCAPES + "卫生健康支出",
 }
 
 
@@ -259,11 +263,12 @@ def test_zip_bomb_with_lying_directory_is_not_inflated(tmp_path):
 
 
 def test_utf16_part_with_a_dtd_is_refused(tmp_path):
-    xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY e "x">]><d>&e;</d>'.encode("utf-16")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("word/document.xml", xml)
-    assert "declares a DTD" in reason_of(write(tmp_path / "utf16.docx", out.getvalue())).reason
+    def edit(xml: str) -> bytes:
+        xml = xml.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1).replace("<w:document", "<!DOCTYPE d><w:document", 1)
+        return xml.encode("utf-16")
+
+    error = reason_of(write(tmp_path / "utf16.docx", with_main_part(CORPUS / GOOD_DOCX, edit)))
+    assert error.reason.startswith("XML part word/document.xml declares a DTD")
 
 
 def test_many_entries_and_high_ratio_are_refused(tmp_path):
@@ -291,9 +296,9 @@ def test_external_entity_never_resolved_even_past_the_guard(tmp_path):
     """Defence in depth: the reader's own parser does not resolve the entity either."""
     secret = write(tmp_path / "secret.txt", SECRET)
     with zipfile.ZipFile(io.BytesIO(xxe_docx(secret))) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    document = read_parts(parts, "xxe.docx")
-    assert SECRET not in json.dumps(document.to_json(), ensure_ascii=False)
+        root = etree.fromstring(package.read("word/document.xml"), PARSER)
+    assert "&xxe;" in etree.tostring(root, encoding="unicode")  # left as a reference, never resolved
+    assert SECRET not in etree.tostring(root, encoding="unicode")
 
 
 def test_read_docx_alone_keeps_the_guards():
@@ -391,8 +396,8 @@ def test_build_report_records_every_unreadable_file(hostile_build):
         assert unreadable[name]["hint"]
     # Nothing lost: every file in the folder is either published or reported.
     published = {entry["file"] for entry in report["published"]}
-    sources = {source.file for source in discover_sources(hostile_build["options"].source_dir)}
-    assert published | set(unreadable) == sources
+    entries = {path.name for path in hostile_build["options"].source_dir.iterdir() if path.name != "manifest.csv"}
+    assert published | set(unreadable) == entries
 
 
 def test_the_good_documents_still_publish(hostile_build):
@@ -473,7 +478,7 @@ def test_payloads_are_kept_exactly_as_data(hostile_build):
     with (hostile_build["options"].datapackage_dir / "expenditure_by_function.csv").open(encoding="utf-8") as file:
         names = {row["function_name"] for row in csv.DictReader(file)}
     for cell, payload in PAYLOADS.items():
-        if cell in ("行政运行", "网信事务", "机关事业单位基本养老保险缴费支出", "住房公积金", "行政单位医疗"):
+        if cell in ("行政运行", "网信事务", "机关事业单位基本养老保险缴费支出", "住房公积金", "行政单位医疗", "卫生健康支出"):
             assert payload in names, payload
     with (hostile_build["options"].datapackage_dir / "units.csv").open(encoding="utf-8") as file:
         unit = next(row for row in csv.DictReader(file) if row["unit_code"] == "999001")
@@ -502,6 +507,16 @@ def test_payloads_show_as_text_on_the_unit_page(hostile_build):
     assert "../../../evil/</title><script>alert(5)</script>网信办本级" in text
 
 
+def test_no_control_character_reaches_a_page_or_the_terminal(hostile_build):
+    """The CSV keeps the escape sequences as published (above); pages and charts drop them."""
+    for path in [*html_pages(hostile_build["options"].site_dir),
+                 *(hostile_build["options"].site_dir / "units").rglob("*.svg")]:
+        assert not CONTROL_CHARACTER.search(path.read_text(encoding="utf-8")), path
+    text = "".join(browser_view(hostile_page(hostile_build).read_text(encoding="utf-8")).text)
+    assert "]0;pwned[2J31m卫生健康支出" in text
+    assert not CONTROL_CHARACTER.search(hostile_build["result"].output)
+
+
 def test_charts_carry_no_markup_from_documents(hostile_build):
     for chart in (hostile_build["options"].site_dir / "units").rglob("*.svg"):
         tree = etree.parse(str(chart), etree.XMLParser(resolve_entities=False, no_network=True))
@@ -516,6 +531,14 @@ def test_spreadsheet_cells_are_never_formulas(hostile_build):
     formulas = [(sheet.title, cell.coordinate, cell.value) for sheet in workbook for row in sheet.iter_rows()
                 for cell in row if cell.data_type == "f"]
     assert formulas == []
+
+
+def test_the_data_page_sends_excel_users_to_the_workbook(hostile_build):
+    """The CSV keeps the formula as published (test_payloads_are_kept_exactly_as_data), so the page says
+    which file to open in Excel."""
+    text = "".join(browser_view((hostile_build["options"].site_dir / "data" / "index.html")
+                                .read_text(encoding="utf-8")).text)
+    assert "在 Excel 中查看数据请用这个工作簿：它的文本单元格永远不会被当作公式。" in text
 
 
 # --- a build that fails midway leaves the previous outputs ---------------------------------------

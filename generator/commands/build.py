@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from generator.build import BuildOptions, build
+from generator.build import BuildOptions, OutputRefused, build, printable
 from generator.build_report import EXIT_CHECKS_FAILED, EXIT_UNREADABLE, exit_code
 from generator.cache import DEFAULT_CACHE_DIR
 from generator.package import PackageInvalid
@@ -27,23 +27,26 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_CACHE_DIR,
               show_default=True, help="Where the store keeps what the next build reuses (records, package rows, zips, pages).")
 @click.option("--no-cache", is_flag=True, help="Build everything afresh and leave the store untouched.")
+@click.option("--no-site", is_flag=True, help="Publish the data package only; the site is left as it is.")
 @click.option("--verbose", is_flag=True, help="Also print each disclosure's checks and every failed check.")
 def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
-                  cache_dir: Path, no_cache: bool, verbose: bool) -> None:
+                  cache_dir: Path, no_cache: bool, no_site: bool, verbose: bool) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
-    Exit codes: 0 all inputs read; 1 the data package did not validate (the previous
-    package and site are kept); 2 some input was unreadable, or none was readable
-    (everything readable is still published: with nothing readable, an empty package and
-    site); 3 with --strict, some consistency check failed. Unreadable files are listed in
-    DATAPACKAGE/build_report.json.
+    Exit codes: 0 all inputs read; 1 the data package did not validate, or the outputs
+    cannot be written (over the input, held by another build, a full disk, read-only;
+    the previous package and site are kept); 2 some input was unreadable, or none was
+    readable (everything readable is still published: with nothing readable, an empty
+    package and site); 3 with --strict, some consistency check failed. Unreadable files
+    are listed in DATAPACKAGE/build_report.json.
     """
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
-                                    cache_dir=None if no_cache else cache_dir, verbose=verbose))
-    except PackageInvalid as error:
-        raise click.ClickException(str(error)) from error
+                                    cache_dir=None if no_cache else cache_dir, with_site=not no_site,
+                                    verbose=verbose))
+    except (PackageInvalid, OutputRefused) as error:
+        raise click.ClickException(printable(str(error))) from error
     if not result.headers:
-        click.echo(f"budget-site build: no readable document in {source_dir} ({len(result.unreadable)} unreadable); "
-                   f"published an empty data package and site", err=True)
+        click.echo(f"budget-site build: no readable document in {printable(str(source_dir))} "
+                   f"({len(result.unreadable)} unreadable); published an empty data package and site", err=True)
     sys.exit(exit_code(result, strict))

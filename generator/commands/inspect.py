@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
+from generator.build import printable
 from generator.document import Paragraph, Table
 from generator.extract.describe import describe_tables
 from generator.read import UnreadableDocument, read_document
@@ -20,27 +22,30 @@ def inspect_command(file: Path, as_json: bool, tables_only: bool) -> None:
     try:
         document = read_document(file)
     except UnreadableDocument as error:
-        raise click.ClickException(
-            f"{file.name}: {error.reason}" + (f" ({error.hint})" if error.hint else "")) from error
+        raise click.ClickException(printable(
+            f"{file.name}: {error.reason}" + (f" ({error.hint})" if error.hint else ""))) from error
     if as_json:
         click.echo(json.dumps(document.to_json(), ensure_ascii=False, indent=1))
         return
+    # Document text in every line: control characters shown as escapes (printable).
     if tables_only:
-        click.echo("\n".join(describe_tables(document)))
+        _echo(describe_tables(document))
         return
     for index, block in enumerate(document.blocks):
         if isinstance(block, Paragraph):
             level = f" h{block.heading_level}" if block.heading_level else ""
-            click.echo(f"[{index}] paragraph{level}: {block.text}")
+            _echo([f"[{index}] paragraph{level}: {block.text}"])
         elif isinstance(block, Table):
-            click.echo(f"[{index}] table {block.n_rows}×{block.n_cols}")
-            for warning in block.warnings:
-                click.echo(f"    warning: {warning}")
-            for r, row in enumerate(_grid_rows(block)):
-                click.echo(f"    {r}: {' | '.join(row)}")
-    for warning in document.warnings:
-        click.echo(f"warning: {warning}")
-    click.echo("\n".join(describe_tables(document)))
+            _echo([f"[{index}] table {block.n_rows}×{block.n_cols}"])
+            _echo(f"    warning: {warning}" for warning in block.warnings)
+            _echo(f"    {r}: {' | '.join(row)}" for r, row in enumerate(_grid_rows(block)))
+    _echo(f"warning: {warning}" for warning in document.warnings)
+    _echo(describe_tables(document))
+
+
+def _echo(lines: Iterable[str]) -> None:
+    for line in lines:
+        click.echo(printable(line))
 
 
 def _grid_rows(table: Table) -> list[list[str]]:

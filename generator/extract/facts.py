@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generator.extract.money import parse_amount
+from generator.extract.money import AmountError, parse_amount
 from generator.extract.sections import Line, Section
 from generator.records import Finding, NarrativeFact, Project
 
@@ -296,7 +296,11 @@ def _amounts(line: Line, heading: str, result: FactResult) -> list[_Amount]:
             unit, note = paragraph_unit, f"no unit written; {paragraph_unit} as the other figures of its paragraph"
         unit = "万元" if unit == "万" else unit
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        value = parse_amount(match.group("number"), unit)
+        try:
+            value = parse_amount(match.group("number"), unit)
+        except AmountError as error:
+            result.findings.append(Finding("extract", line.location, f"{heading}: {error}; not read as an amount"))
+            continue
         assert value is not None  # the pattern matched digits
         amounts.append(_Amount(
             amount=value,

@@ -191,4 +191,8 @@ def parse_target(target: str) -> tuple[str, Decimal | None, str]:
     if match is None:
         return "", None, ""
     comparator = _COMPARATORS.get(match.group("comparator") or "=", "=")
-    return comparator, parse_number(match.group("number")), match.group("unit").replace("％", "%")
+    try:
+        number = parse_number(match.group("number"))
+    except AmountError:  # more digits than a figure has: the target stays text only
+        return "", None, ""
+    return comparator, number, match.group("unit").replace("％", "%")

@@ -41,7 +41,7 @@ def read_document(path: Path, limits: Limits = LIMITS, conversions: Store | None
     data = load(path, limits)
     kind = sniff(data, path.suffix)
     if kind is Kind.TEXT:
-        return parse_text(decode_text(data, limits), path.name)
+        return parse_text(decode_text(data, limits), path.name, limits)
     if kind is Kind.PDF:
         return read_pdf(data, path.name, limits)
     if kind is Kind.XLSX:
@@ -52,7 +52,9 @@ def read_document(path: Path, limits: Limits = LIMITS, conversions: Store | None
         data = convert_to_docx(data, limits, conversions)
     parts = check_package(data, limits)
     try:
-        return read_parts(parts, path.name)
+        return read_parts(parts, path.name, limits)
+    except UnreadableDocument:
+        raise
     except Exception as error:  # lxml and the package's own structure fail in many ways
         raise UnreadableDocument(f"not a readable Word document: {type(error).__name__}: {error}",
                                  "open it in Word or LibreOffice and save it again as .docx") from error

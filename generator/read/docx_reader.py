@@ -34,7 +34,7 @@ from typing import IO
 from lxml import etree
 
 from generator.document import Block, Cell, Document, Paragraph, Table
-from generator.read.safety import LIMITS, Limits, check_package, load, load_stream
+from generator.read.safety import LIMITS, Limits, check_package, check_table_grid, load, load_stream
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -109,11 +109,12 @@ PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False
 def read_docx(source: str | Path | IO[bytes], name: str = "", limits: Limits = LIMITS) -> Document:
     """Read a .docx file or stream, through the same package guards as ``read_document``."""
     data = load(Path(source), limits) if isinstance(source, (str, Path)) else load_stream(source, limits)
-    return read_parts(check_package(data, limits), name or str(source))
+    return read_parts(check_package(data, limits), name or str(source), limits)
 
 
-def read_parts(parts: Mapping[str, bytes], name: str) -> Document:
-    """Read a package from its inflated parts (zip name → bytes)."""
+def read_parts(parts: Mapping[str, bytes], name: str, limits: Limits = LIMITS) -> Document:
+    """Read a package from its inflated parts (zip name → bytes); a table asking for a grid over
+    ``limits`` raises UnreadableDocument."""
     main, styles_xml = _main_parts(parts)
     root, runs_joined = _parse_main(main)
     body = _child(root, BODY)
@@ -131,7 +132,7 @@ def read_parts(parts: Mapping[str, bytes], name: str) -> Document:
     items = [_paragraph_style(item) if isinstance(item, tuple) else item for item in items]
     if styles is None:
         styles = _style_names(styles_root, {item[0] for item in items if isinstance(item, tuple)})
-    blocks: list[Block] = [_paragraph(item, styles) if isinstance(item, tuple) else item.build() for item in items]
+    blocks: list[Block] = [_paragraph(item, styles) if isinstance(item, tuple) else item.build(limits) for item in items]
     return Document(blocks=blocks, source=name)
 
 
@@ -525,7 +526,10 @@ def _child(element, tag: str):
 
 def _int_val(element, default: int) -> int:
     value = element.get(VAL)
-    return int(value) if value and value.isdigit() else default
+    if not value or not value.isdigit():
+        return default
+    # Any longer value is over every grid limit; int() refuses one of thousands of digits.
+    return int(value) if len(value) <= 9 else 10**9
 
 
 # _walk reads a cell into a list, made in half the time of an object (one is made per cell):
@@ -541,7 +545,7 @@ class _TableBuilder:
         self.grid_cols = sum(1 for grid in tbl.iterchildren(TBL_GRID) for _ in grid.iterchildren(GRID_COL))
         self.rows: list[list] = []
 
-    def build(self) -> Table:
+    def build(self, limits: Limits) -> Table:
         """Place the cells on the grid: spans, merges and skipped grid columns."""
         cells: list[Cell] = []
         warnings: list[str] = []
@@ -575,7 +579,7 @@ class _TableBuilder:
                         continue
                     warnings.append(f"row {r + 1}: vertical merge at column {col + 1} continues nothing; "
                                     "read as a cell")
-                nested = [table.build() for table in tables] if tables else []
+                nested = [table.build(limits) for table in tables] if tables else []
                 cell = Cell(r, col, 1, span, "".join(pieces)[1:], nested)
                 cells.append(cell)
                 if vmerge is not None:
@@ -587,6 +591,8 @@ class _TableBuilder:
             width = max(width, col)
         if self.grid_cols and width > self.grid_cols:
             warnings.append(f"rows are {width} columns wide, the table grid declares {self.grid_cols}")
+        # Only numbers so far: the grid is laid out later (Table.grid), rows × columns.
+        check_table_grid(len(rows), max(self.grid_cols, width), limits)
         return Table(cells, len(rows), max(self.grid_cols, width), warnings)
 
 

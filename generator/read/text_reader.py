@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from generator.document import Block, Cell, Document, Paragraph, Table
+from generator.read.safety import LIMITS, Limits, check_table_grid
 
 # Export artefacts that are not in the Word document: bookmark markers and page-number fields.
 # Field codes written out as text (TC … \f A \l 1) are in the document too, so they stay.
@@ -28,14 +29,14 @@ def read_text(source: str | Path, name: str = "") -> Document:
     return parse_text(text, name or str(source))
 
 
-def parse_text(text: str, name: str = "") -> Document:
+def parse_text(text: str, name: str = "", limits: Limits = LIMITS) -> Document:
     blocks: list[Block] = []
     rows: list[list[str]] = []
     row: list[str] | None = None
 
     def end_table() -> None:
         if rows:
-            blocks.append(_table(rows))
+            blocks.append(_table(rows, limits))
             rows.clear()
 
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -62,6 +63,7 @@ def parse_text(text: str, name: str = "") -> Document:
     return Document(blocks=blocks, source=name)
 
 
-def _table(rows: list[list[str]]) -> Table:
+def _table(rows: list[list[str]], limits: Limits) -> Table:
+    check_table_grid(len(rows), max(len(row) for row in rows), limits)
     cells = [Cell(row=r, col=c, text=text) for r, row in enumerate(rows) for c, text in enumerate(row)]
     return Table(cells=cells, n_rows=len(rows), n_cols=max(len(row) for row in rows))

@@ -16,10 +16,10 @@ from __future__ import annotations
 import csv
 import io
 from decimal import ROUND_HALF_EVEN, Decimal
-from xml.sax.saxutils import escape
+from xml.sax import saxutils
 
 from generator.render.figures import Bar
-from generator.render.markup import amount
+from generator.render.markup import amount, without_controls
 
 FONT_FAMILY = ("'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Hiragino Sans GB', "
                "'Microsoft YaHei', 'WenQuanYi Micro Hei', 'Heiti SC', SimHei, sans-serif")
@@ -34,6 +34,11 @@ ROW_HEIGHT = LINE + BAR_HEIGHT + 8
 TITLE_HEIGHT = 28
 LEGEND_ROW = 20
 _PLACES = Decimal("0.1")
+
+
+def escape(text: str) -> str:
+    """Text for SVG: escaped, and without control characters, which XML does not allow."""
+    return saxutils.escape(without_controls(text))
 
 
 def _px(value: Decimal | int) -> str:

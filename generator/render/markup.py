@@ -21,15 +21,22 @@ _SPECIAL = set("&<>\"'\\`*_{}[]()#+-.!|~^=$:%")
 _INERT = str.maketrans({char: f"&#{ord(char)};" for char in _SPECIAL})
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
 _WHITESPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# C0 and C1 controls, zero-width and direction marks and overrides: none is text a page shows.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e"
+                      r"\u2066-\u2069\ufeff]")
 
 
 def md(value: object) -> Markup:
     """Inert Markdown for one line of text: whitespace (newlines, tabs) folded to one space."""
     if isinstance(value, Markup):
         return value
-    text = _WHITESPACE.sub(" ", _CONTROL.sub("", "" if value is None else str(value))).strip()
+    text = _WHITESPACE.sub(" ", without_controls("" if value is None else str(value))).strip()
     return Markup(text.translate(_INERT))
+
+
+def without_controls(text: str) -> str:
+    """Document text without the characters no page shows (``_CONTROL``), for HTML and SVG alike."""
+    return _CONTROL.sub("", text)
 
 
 def escape_unless_markup(value: object) -> object:
