@@ -59,6 +59,7 @@ def test_a_page_per_functional_class_lists_the_units_that_spend_on_it(built_site
 def test_a_unit_page_has_anchors_a_citation_and_its_source_address(built_site):
     page = _page(built_site, "units", LUANCHENG)
     assert '<details id="t5-2022">' in page
+    assert 'id="expenditure-by-function-2022"' in page and 'href="#expenditure-by-function-2022"' in page  # a chart
     assert '<tr id="t5-2022-2013701">' in page and '<tr id="t3-2022-20137">' in page
     row = page[page.index('<tr id="t5-2022-2013701">'):]
     assert "68.56" in row[:row.index("</tr>")]

@@ -10,6 +10,7 @@ text, and sums and sorting work; the CSVs stay the exact record.
 from __future__ import annotations
 
 import csv
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ from generator.package.schema import RESOURCES, Field, ResourceSchema
 
 TABLES_TABLE = "_tables"
 FIELDS_TABLE = "_fields"
+_SYSTEM_ERRORS = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS,
+                  sqlite3.SQLITE_CANTOPEN: errno.EACCES}
 _SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "NUMERIC", "boolean": "INTEGER", "date": "TEXT"}
 
 
@@ -79,11 +82,8 @@ def _rows(path: Path, resource: ResourceSchema) -> Iterator[list[object]]:
             yield [_value(text, field) for text, field in zip(row, resource.fields)]
 
 
-def write_database(package_dir: Path, name: str, resources: tuple[ResourceSchema, ...] = RESOURCES) -> Path:
-    """``package_dir/name.sqlite`` from the package's CSVs; replaces any earlier one."""
-    path = package_dir / f"{name}.sqlite"
-    partial = path.with_name(f".{path.name}.partial")
-    partial.unlink(missing_ok=True)
+def _write(partial: Path, package_dir: Path, resources: tuple[ResourceSchema, ...]) -> None:
+    """The database into ``partial``."""
     connection = sqlite3.connect(partial)
     try:
         connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;")
@@ -109,5 +109,24 @@ def write_database(package_dir: Path, name: str, resources: tuple[ResourceSchema
         connection.execute("VACUUM")
     finally:
         connection.close()
+
+
+def write_database(package_dir: Path, name: str, resources: tuple[ResourceSchema, ...] = RESOURCES) -> Path:
+    """``package_dir/name.sqlite`` from the package's CSVs; replaces any earlier one."""
+    path = package_dir / f"{name}.sqlite"
+    partial = path.with_name(f".{path.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _write(partial, package_dir, resources)
+    except sqlite3.OperationalError as error:
+        partial.unlink(missing_ok=True)
+        # The disk's errors as the system's, which the build reports in one line (generator/outputs.py).
+        code = _SYSTEM_ERRORS.get(getattr(error, "sqlite_errorcode", 0) & 0xFF)  # the primary code
+        if code is None:
+            raise
+        raise OSError(code, os.strerror(code), str(path)) from error
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, path)
     return path

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from generator.records import Disclosure
 from generator.render import charts, figures, views
 from generator.render.markup import PAGE_UNIT, amount, md
@@ -25,8 +27,9 @@ class Chart:
         return charts.bar_chart(self.title, self.bars, self.money_unit, self.legend)
 
     @property
-    def anchor(self) -> str:
-        return Path(self.path).stem
+    def anchor(self) -> Markup:
+        """The chart's heading id: its file's name, ASCII from safe ids (markup.href), printed as is."""
+        return Markup(Path(self.path).stem)
 
     @property
     def csv_path(self) -> str:

@@ -386,7 +386,7 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
         if asset.is_file():
             docs.write(asset.relative_to(TEMPLATES_DIR).as_posix(), asset.read_bytes())
     compare = [{"按年份比较": "compare.md"}, {"按支出科目": "classes.md"},
-               *({f"{page.code} {escape(page.name)}": page.path} for page in class_pages)]
+               *({f"{page.code} {md(page.name)}": page.path} for page in class_pages)]
     nav = [{"首页": "index.md"}, {"搜索": "search.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"},
            {"单位": unit_nav(units)}, {"比较": compare}, {"数据下载": "data.md"}, {"数据质量": "quality.md"},
            {"数据更新记录": "changelog.md"}]
