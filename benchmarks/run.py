@@ -3,6 +3,9 @@
     python benchmarks/run.py                 # N = 100 and 1,000
     python benchmarks/run.py --sizes 100     # just 100
     python benchmarks/run.py --10k           # also 10,000
+    python benchmarks/run.py --sizes 100 --cluster local:1 --cluster local:2
+                                             # on Dask clusters (here of one and two local worker
+                                             # processes; or a scheduler's address): the speed-up of each
 
 For each N: a cold build (empty cache) timed stage by stage with the peak RSS of the whole
 process tree (the build process and its workers) during each stage; documents per second;
@@ -51,6 +54,8 @@ STAGE_NAMES = {
 EXPECTED_STAGES = ("extract", "check", "package", "render", "mkdocs build", "validate (wait)")
 # Called once per document inside the workers: timing them in the parent would see nothing.
 PER_DOCUMENT = {"read_document", "extract_disclosure"}
+# Not stages: the context around a build on a cluster (reported as what the stages leave of the total).
+NOT_STAGES = PER_DOCUMENT | {"connected"}
 STAGE_MARK = "stage: "
 TARGETS = {"one_disclosure_ms": 70, "build_1000_s": 90, "build_10000_s": 600, "rss_10000_mb": 2048,
            "incremental_share": 0.10, "search_index_10000_mb": 5}
@@ -130,7 +135,7 @@ def cpu_seconds() -> float:
             + sum(_process_cpu(pid) for pid in descendants()))
 
 
-def _timed_build(work: Path, jobs: int | None) -> dict[str, Any]:
+def _timed_build(work: Path, jobs: int | None, cluster: str | None) -> dict[str, Any]:
     """One build in this process, each stage timed; returns the figures as a dict."""
     import generator.build as pipeline
 
@@ -154,7 +159,7 @@ def _timed_build(work: Path, jobs: int | None) -> dict[str, Any]:
 
     for name, value in list(vars(pipeline).items()):
         if (inspect.isfunction(value) and value.__module__.startswith("generator.")
-                and value.__module__ != pipeline.__name__ and name not in PER_DOCUMENT):
+                and value.__module__ != pipeline.__name__ and name not in NOT_STAGES):
             setattr(pipeline, name, wrap(name, value))
     # The package validates in another process while the site is built; what is left of it
     # when build() waits is the time validation adds to the build.
@@ -162,7 +167,7 @@ def _timed_build(work: Path, jobs: int | None) -> dict[str, Any]:
     PendingPackage.wait = wrap("wait_for_validation", PendingPackage.wait)
     options = pipeline.BuildOptions(source_dir=work / "docs", datapackage_dir=work / "datapackage",
                                     site_dir=work / "site", docs_dir=work / "build" / "docs",
-                                    cache_dir=work / "cache", jobs=jobs)
+                                    cache_dir=work / "cache", jobs=jobs, cluster=cluster)
     lines: list[str] = []
     memory.start()
     started, cpu = time.perf_counter(), cpu_seconds()
@@ -185,10 +190,12 @@ def _timed_build(work: Path, jobs: int | None) -> dict[str, Any]:
             "cache_line": next((line for line in lines if line.startswith("cache:")), ""), "error": error}
 
 
-def _build_in_child(work: Path, jobs: int | None, timeout: float) -> dict[str, Any]:
+def _build_in_child(work: Path, jobs: int | None, cluster: str | None, timeout: float) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child-build", str(work)]
     if jobs:
         command += ["--jobs", str(jobs)]
+    if cluster:
+        command += ["--cluster", cluster]
     try:
         completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as expired:
@@ -237,7 +244,8 @@ def one_disclosure_ms(repeat: int = 15) -> list[dict[str, Any]]:
     return figures
 
 
-def bench_size(count: int, work_root: Path, seed: int, jobs: int | None, timeout: float) -> dict[str, Any]:
+def bench_size(count: int, work_root: Path, seed: int, jobs: int | None, timeout: float,
+               cluster: str | None = None) -> dict[str, Any]:
     from generator.corpus import generate_corpus, revise_file
 
     work = work_root / f"n{count}"
@@ -245,16 +253,18 @@ def bench_size(count: int, work_root: Path, seed: int, jobs: int | None, timeout
     started = time.perf_counter()
     files = generate_corpus(count, seed, work / "docs")
     generate_seconds = time.perf_counter() - started
-    cold = _build_in_child(work, jobs, timeout)
+    cold = _build_in_child(work, jobs, cluster, timeout)
     revise_file(work / "docs", files[count // 2], seed, revision=1)
-    incremental = _build_in_child(work, jobs, timeout)
-    return {"n": count, "generate_seconds": generate_seconds, "cold": cold, "incremental": incremental}
+    incremental = _build_in_child(work, jobs, cluster, timeout)
+    return {"n": count, "generate_seconds": generate_seconds, "cold": cold, "incremental": incremental,
+            "cluster": cluster}
 
 
 def report_size(item: dict[str, Any]) -> str:
     cold, incremental = item["cold"], item["incremental"]
     n = item["n"]
-    lines = [f"N = {n}  (corpus generated in {item['generate_seconds']:.1f} s; load average "
+    where = f" on the Dask cluster {item['cluster']}" if item.get("cluster") else ""
+    lines = [f"N = {n}{where}  (corpus generated in {item['generate_seconds']:.1f} s; load average "
              + " ".join(f"{load:.1f}" for load in os.getloadavg()) + ")"]
     for name, run in (("cold", cold), ("incremental", incremental)):
         if run["error"]:
@@ -268,6 +278,9 @@ def report_size(item: dict[str, Any]) -> str:
         seen.append(stage["stage"])
     lines.append(f"  {'total':<18}{cold['total_seconds']:>9.2f}{cold['cpu_seconds']:>12.2f}"
                  f"{cold['peak_rss_mb']:>13.0f}{incremental['total_seconds']:>15.2f}")
+    if item.get("cluster"):
+        outside = cold["total_seconds"] - sum(stage["seconds"] for stage in cold["stages"])
+        lines.append(f"  cluster start and stop (outside the stages): {outside:.2f} s cold")
     missing = [stage for stage in EXPECTED_STAGES if stage not in seen]
     if missing:
         lines.append(f"  stages not run: {', '.join(missing)}")
@@ -293,11 +306,32 @@ def report_one(one: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _stage_seconds(run: dict[str, Any], stage: str) -> float:
+    return sum(s["seconds"] for s in run["stages"] if s["stage"] == stage)
+
+
+def report_speedup(items: list[dict[str, Any]]) -> str:
+    """Each cluster's cold build against the first's: extraction (per document) and the whole build."""
+    first = items[0]
+    lines = [f"speed-up against {first['cluster'] or 'the local pool'} at N = {first['n']} (wall time; on a "
+             f"loaded machine these move with the other load: load average "
+             + " ".join(f"{load:.1f}" for load in os.getloadavg()) + ")"]
+    for item in items:
+        extract, total = _stage_seconds(item["cold"], "extract"), item["cold"]["total_seconds"]
+        lines.append(f"  {item['cluster'] or 'local pool':<24} extract {extract:7.2f} s (×"
+                     f"{_stage_seconds(first['cold'], 'extract') / extract:.2f})   whole build {total:7.2f} s (×"
+                     f"{first['cold']['total_seconds'] / total:.2f})   CPU {item['cold']['cpu_seconds']:7.1f} s")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--10k", dest="ten_thousand", action="store_true", help="also N = 10,000")
     parser.add_argument("--jobs", type=int, default=None, help="build worker processes [default: CPU count]")
+    parser.add_argument("--cluster", action="append", default=[],
+                        help="build on this Dask cluster (a scheduler address, or local:N worker processes); "
+                             "given more than once, each in turn, with the speed-up against the first")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "benchmark")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed per build")
@@ -305,14 +339,19 @@ def main() -> None:
     parser.add_argument("--child-build", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
-        print(json.dumps(_timed_build(args.child_build, args.jobs)))
+        print(json.dumps(_timed_build(args.child_build, args.jobs, args.cluster[0] if args.cluster else None)))
         return
     sizes = sorted(set(args.sizes + ([10000] if args.ten_thousand else [])))
     print(f"machine: {os.cpu_count()} CPUs, build jobs = {args.jobs or os.cpu_count()}", flush=True)
     figures: dict[str, Any] = {"sizes": []}
     for count in sizes:
-        figures["sizes"].append(bench_size(count, args.work, args.seed, args.jobs, args.timeout))
-        print("\n" + report_size(figures["sizes"][-1]), flush=True)
+        runs = []
+        for cluster in args.cluster or [None]:
+            runs.append(bench_size(count, args.work, args.seed, args.jobs, args.timeout, cluster))
+            print("\n" + report_size(runs[-1]), flush=True)
+        figures["sizes"] += runs
+        if len(runs) > 1:
+            print("\n" + report_speedup(runs), flush=True)
         if args.json:
             args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
     figures["one_disclosure"] = one_disclosure_ms()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from generator.build_report import REPORT_NAME, write_report
 from generator.cache import STORE, RecordStore, code_fingerprint, open_store
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
+from generator.cluster import ClusterError, connected
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
 from generator.isolation import Failure, start_workers
@@ -50,6 +52,9 @@ class BuildOptions:
     """Render and build the static site; False publishes the data package only."""
     changelog: Path = Path(CHANGELOG_NAME)
     """The data changelog; its newest snapshot version is stamped into the package."""
+    cluster: str | None = None
+    """A Dask scheduler's address (or local:N) to run the per-document and per-unit work on
+    (generator.cluster); None = local worker processes. Needs cache_dir, on a filesystem the workers share."""
     verbose: bool = False
     """Log each disclosure's checks and every failed check; otherwise the summary only."""
 
@@ -103,17 +108,30 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
 
     Raises OutputRefused, before anything is written, for outputs over the input or each other,
     or while another build holds them; and, keeping the previous outputs, for a full disk, a
-    read-only file system or a refused permission."""
+    read-only file system or a refused permission. Raises ClusterError when the cluster of
+    ``options.cluster`` cannot run the build."""
     outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
     check_outputs(_written_folders(options), _protected_folders(options), Path.cwd())
     try:
         with lock_outputs(outputs):
-            return _build(options, _printable_log(log), outputs)
+            if options.cluster is None:
+                return _build(options, _printable_log(log), outputs)
+            return _build_on_cluster(options, _printable_log(log), outputs)
     except Exception as error:
         cause = environment_error(error)
         if cause is None:
             raise
         raise OutputRefused(environment_message(cause)) from error
+
+
+def _build_on_cluster(options: BuildOptions, log: Callable[[str], None], outputs: list[Path]) -> BuildResult:
+    if options.cluster is None or options.cache_dir is None:
+        raise ClusterError("a build on a cluster needs a cache folder: the workers store the records there")
+    # The workers find the sources and the store by these paths, wherever they run.
+    cache_dir, source_dir = options.cache_dir.resolve(), options.source_dir.resolve()
+    with connected(options.cluster, cache_dir, source_dir):
+        log(f"cluster: {options.cluster}")
+        return _build(dataclasses.replace(options, source_dir=source_dir, cache_dir=cache_dir), log, outputs)
 
 
 def _docs_dir(options: BuildOptions) -> Path:

@@ -8,15 +8,16 @@ disclosure's records in memory at once, and they do not cross a pipe.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from generator.cache import RecordStore, Store, cache_key
-from generator.check import check_across_years, check_alone
+from generator.check import check_across_years, check_alone, years_view
 from generator.check.tally import CheckTally
 from generator.document import Block, Document
 from generator.extract import extract_disclosure
-from generator.isolation import Failure, default_jobs, map_isolated
+from generator.isolation import Failure, map_isolated, parallelism
 from generator.progress import StageProgress
 from generator.read import UnreadableDocument, read_document
 from generator.records import CheckOutcome, Disclosure, SourceFile, TableKind, Unit
@@ -130,7 +131,13 @@ def store_disclosure(store: RecordStore, key: str, disclosure: Disclosure) -> Ex
     extracted = Extracted(DisclosureHeader.of(disclosure, key), CheckTally.of(checked.outcomes),
                           check_across_years(disclosure, None))
     store.put(key, checked, extracted)
+    store.put_derived(years_view_key(key), years_view(disclosure))
     return extracted
+
+
+def years_view_key(key: str) -> str:
+    """Of the store's entry of what the rules across years read of the disclosure stored under key."""
+    return hashlib.sha256(f"years view\x1f{key}".encode()).hexdigest()
 
 
 def extract_all(sources: Sequence[SourceDocument], jobs: int | None, store: RecordStore,
@@ -143,7 +150,7 @@ def extract_all(sources: Sequence[SourceDocument], jobs: int | None, store: Reco
     work = functools.partial(extract_into, store)
     # Work goes to the pool in batches so that progress is seen as it happens: a batch
     # keeps every worker busy for a while, and a pool start costs little against it.
-    batch_size = max(32 * (jobs or default_jobs()), len(pending) // 100)
+    batch_size = max(32 * parallelism(jobs), len(pending) // 100)
     with StageProgress("read+extract", len(pending), log) as progress:
         for start in range(0, len(pending), batch_size):
             batch = pending[start:start + batch_size]

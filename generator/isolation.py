@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from generator.outputs import ENVIRONMENT_ERRORS, environment_message
 
@@ -66,8 +66,28 @@ class _Timeout(BaseException):
     """Not an Exception: the reader's own ``except Exception`` must not swallow it."""
 
 
+class Remote(Protocol):
+    """Another engine for the two maps below (generator.cluster): the stages call them either way."""
+
+    threads: int  # items it runs at once
+
+    def map_isolated(self, func: Callable[[T], R], items: Sequence[T], timeout: float,
+                     memory: int) -> list[R | Failure]: ...
+
+    def map_parallel(self, func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]: ...
+
+
+remote: Remote | None = None
+"""Set while a build runs on a cluster (generator.cluster.connected); None: local worker processes."""
+
+
 def default_jobs() -> int:
     return os.cpu_count() or 1
+
+
+def parallelism(jobs: int | None) -> int:
+    """How many items the maps below run at once: a cluster's worker threads, else ``jobs`` or the CPU count."""
+    return remote.threads if remote is not None else jobs or default_jobs()
 
 
 def map_isolated(func: Callable[[T], R], items: Sequence[T], jobs: int | None = None,
@@ -75,6 +95,8 @@ def map_isolated(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 
     """``func(item)`` for every item in up to ``jobs`` worker processes (default: the CPU
     count), in input order, each worker under ``memory`` bytes more than it started with.
     ``func`` and the items must pickle (a module-level function)."""
+    if remote is not None:
+        return remote.map_isolated(func, items, timeout, memory)
     results: dict[int, R | Failure] = {}
     workers = max(1, min(jobs or default_jobs(), len(items)))
     guards = _Guards(timeout, memory)
@@ -96,6 +118,9 @@ def map_parallel(func: Callable[[T], R], items: Sequence[T], jobs: int | None = 
     """``func(item)`` for every item, in input order, as each is ready, in up to ``jobs`` worker
     processes: for the generator's own work on records it made (no untrusted parsing), so an
     error is raised rather than isolated. ``func`` and the items must pickle."""
+    if remote is not None:
+        yield from remote.map_parallel(func, items)
+        return
     workers = max(1, min(jobs or default_jobs(), len(items)))
     if workers == 1 or len(items) < PARALLEL_FROM:
         yield from map(func, items)

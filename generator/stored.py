@@ -18,9 +18,9 @@ from typing import Protocol
 
 from generator import records as record_module
 from generator.cache import RecordStore
-from generator.check import check_across_years, merge_outcomes, previous_years
+from generator.check import check_across_years, merge_outcomes, previous_years, years_view
 from generator.check.tally import CheckTally
-from generator.extraction import DisclosureHeader, Extracted
+from generator.extraction import DisclosureHeader, Extracted, years_view_key
 from generator.isolation import map_parallel
 from generator.records import CheckOutcome, Disclosure
 
@@ -146,10 +146,20 @@ class YearPair:
         return hashlib.sha256(f"across years\x1f{self.previous}\x1f{self.current}".encode()).hexdigest()
 
 
+def _years_view(store: RecordStore, key: str) -> Disclosure:
+    """What the rules across years read of a stored disclosure, kept beside its records when it was
+    extracted: loading both records instead cost a pair 2-9 ms, the rules 0.02 ms."""
+    view = store.derived(years_view_key(key))
+    if view is None:  # damaged, or pruned by a build that did not read it: made again from the records
+        view = years_view(store.records(key).disclosure)
+        store.put_derived(years_view_key(key), view)
+    return view
+
+
 def check_pair(pair: YearPair) -> list[CheckOutcome]:
     """In a worker: the rules across years on the pair, kept in the store."""
     store = pair.store
-    outcomes = check_across_years(store.records(pair.current).disclosure, store.records(pair.previous).disclosure)
+    outcomes = check_across_years(_years_view(store, pair.current), _years_view(store, pair.previous))
     store.put_derived(pair.key, outcomes)
     return outcomes
 

@@ -50,13 +50,23 @@ SPECS: tuple[TableSpec, ...] = (
         _TOTAL,
         AmountColumn("current_year_subtotal", "本年收入小计", ("小计",)),
         AmountColumn("fiscal_appropriation", "财政拨款收入", ("财政拨款收入", "财政拨款")),
-        AmountColumn("fiscal_special_account", "财政专户收入", ("财政专户收入", "财政专户管理资金收入", "财政专户")),
+        # The Ministry of Finance format and the 部门…预算表 family publish 财政拨款收入 by fund,
+        # beside it or instead of it.
+        AmountColumn("general_budget_appropriation", "一般公共预算拨款收入",
+                     ("一般公共预算拨款收入", "一般公共预算拨款", "一般公共预算财政拨款", "一般公共预算")),
+        AmountColumn("government_fund_appropriation", "政府性基金预算拨款收入",
+                     ("政府性基金预算拨款收入", "政府性基金预算拨款", "政府性基金预算财政拨款", "政府性基金预算", "政府性基金")),
+        AmountColumn("state_capital_appropriation", "国有资本经营预算拨款收入",
+                     ("国有资本经营预算拨款收入", "国有资本经营预算拨款", "国有资本经营预算财政拨款", "国有资本经营预算",
+                      "国有资本经营")),
+        AmountColumn("fiscal_special_account", "财政专户收入",
+                     ("财政专户收入", "财政专户管理资金收入", "财政专户管理资金", "财政专户")),
         AmountColumn("business_income", "事业收入", ("事业收入",)),
         AmountColumn("operating_income", "经营收入", ("经营收入", "事业单位经营收入")),
         AmountColumn("superior_subsidy", "上级补助收入", ("上级补助收入",)),
         AmountColumn("subordinate_remittance", "附属单位上缴收入", ("附属单位上缴收入",)),
         AmountColumn("other_income", "其他收入", ("其他收入",)),
-        AmountColumn("unit_funds", "单位资金", ("单位资金",)),
+        AmountColumn("unit_funds", "单位资金", ("单位资金", "单位资金收入")),
         AmountColumn("carryover", "上年结转", ("上年结转", "上年结转结余")),
     )),
     TableSpec(TableKind.EXPENDITURE, "支出总表", "function", False, (
@@ -84,3 +94,6 @@ SPECS: tuple[TableSpec, ...] = (
 )
 
 SPEC_BY_KIND: dict[TableKind, TableSpec] = {spec.kind: spec for spec in SPECS}
+# The income table's 财政拨款收入 by fund: parts of fiscal_appropriation where both are published.
+APPROPRIATION_BY_FUND = ("general_budget_appropriation", "government_fund_appropriation",
+                         "state_capital_appropriation")

@@ -46,6 +46,19 @@ def test_the_read_benchmark_prints_a_ratio_for_every_document():
         assert row[2] == "9" and float(row[3]) > 0 and float(row[4]) > 0
 
 
+def test_the_speed_up_is_reported_against_the_first_cluster():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from run import report_speedup
+
+    def run(cluster: str, extract: float, total: float) -> dict:
+        stages = [{"stage": "extract", "seconds": extract}]
+        return {"n": 100, "cluster": cluster, "cold": {"stages": stages, "total_seconds": total, "cpu_seconds": 9.0}}
+
+    lines = report_speedup([run("local:1", 8.0, 30.0), run("local:2", 4.0, 20.0)]).splitlines()
+    assert "local:1" in lines[0] and "N = 100" in lines[0]
+    assert "extract    4.00 s (×2.00)" in lines[2] and "whole build   20.00 s (×1.50)" in lines[2]
+
+
 def test_the_search_benchmark_estimates_from_the_parts_that_grow():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import search

@@ -96,6 +96,8 @@ def test_a_build_removes_the_cache_entries_no_source_needs(folder, tmp_path):
     build(options, log=lambda line: None)
     counts = {kind: entries(kind) for kind in ("records", "summary", "made", "zip")}
     assert counts["records"] == counts["summary"] == counts["made"] == 3
+    # what the rules across years read of each year, written with its records
+    assert entries("derived") == 3
     files = sorted(path.name for path in folder.glob("*.docx"))
     target = next(g for g in generate_corpus(3, SEED, tmp_path / "plan") if g.file == files[0])
     revise_file(folder, target, SEED, revision=1)
@@ -103,5 +105,7 @@ def test_a_build_removes_the_cache_entries_no_source_needs(folder, tmp_path):
     build(options, log=lines.append)
     # the revised document's old records, rows and zips are gone; the other two are kept
     assert {kind: entries(kind) for kind in counts} == counts
-    # its records, summary, rows and download zip
-    assert "cache: 4 files no longer used removed" in lines
+    # its records, summary, rows and download zip; and the three years' views, which no pair of
+    # years read (no unit has two here): the revised document's is written again
+    assert "cache: 7 files no longer used removed" in lines
+    assert entries("derived") == 1

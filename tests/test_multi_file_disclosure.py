@@ -14,11 +14,13 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from conftest import SEEDS, SOURCE_DOCS, seed_document
 from workbooks import standard_sheets, write_xlsx
 
 from generator.build import BuildOptions, build
 from generator.cache import cache_key
+from generator.cli import cli
 from generator.extraction import Unreadable, read_and_extract
 from generator.records import TableKind
 from generator.sources import discover_sources
@@ -123,3 +125,20 @@ def test_unit_page_links_every_source_file(built, folder):
     assert "[原始公开文件（" in text and "/source-2024.xlsx)" in text
     assert "[原始公开文件之2（" in text and "/source-2024-2.docx)" in text
     assert (page.parent / "source-2024-2.docx").read_bytes() == (folder / "source_docs" / EXPLANATION).read_bytes()
+
+
+def test_two_files_of_one_unit_and_year_are_a_message_not_a_traceback(tmp_path):
+    """A new user's folder with the .docx and the PDF of one disclosure: the build says which
+    two files they are and how to fix it (exit 1), with no traceback."""
+    sources = tmp_path / "source_docs"
+    sources.mkdir()
+    for name in ("a.docx", "b.docx"):
+        shutil.copy(SOURCE_DOCS / f"{STEM}.docx", sources / name)
+    (sources / "manifest.csv").write_text("file,province,city,county,year,scope,source_url,note\n"
+                                          "a.docx,河北省,邯郸市,馆陶县,2024,单位,,\n"
+                                          "b.docx,河北省,邯郸市,馆陶县,2024,单位,,\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--source", str(sources), "--datapackage", str(tmp_path / "dp"),
+                                      "--site", str(tmp_path / "site"), "--no-cache", "--no-site", "--jobs", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("a.docx and b.docx are both disclosure handan-guantao-224001-50b4ce-2024 (same unit and year): keep one "
+            "of them in the source folder, or correct the manifest") in result.output

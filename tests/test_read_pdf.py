@@ -8,6 +8,7 @@ import csv
 import functools
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pypdf
@@ -24,15 +25,19 @@ from office import (
     unmapped_pdf,
     with_header_and_page_numbers,
 )
+from test_template_families import compare
 
 from generator.build import BuildOptions, build
 from generator.build_report import EXIT_UNREADABLE
 from generator.cache import STORE, Store
 from generator.cli import cli
+from generator.corpus import DEFAULT_TEMPLATE, Package, compose_file, plan_corpus
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
+from generator.extract.tables import extract_tables
 from generator.read import Document, UnreadableDocument, read_document
 from generator.read.safety import Limits
+from generator.records import TableKind
 
 # Facts the .docx states that the PDF's explanation does not give (seed 004): its asset
 # paragraph is read as two, each without the other's half of the sentence.
@@ -119,6 +124,21 @@ def test_page_headers_footers_and_numbers_are_dropped(corpus_pdfs, tmp_path):
     assert texts == [paragraph.text for _, paragraph in read_once(corpus_pdfs["000"]).paragraphs()]
 
 
+def test_a_row_broken_across_pages_with_blank_leftmost_cells_is_one_row(tmp_path):
+    """A generated 部门…预算表 disclosure printed by LibreOffice breaks the 收支总表 row
+    三十、抗疫特别国债安排的支出 across pages, the income side blank: one row, every figure."""
+    file = plan_corpus(1, 7, "provincial")[0]
+    body, ledger = compose_file(file, 7)
+    docx_path = tmp_path / "provincial.docx"
+    docx_path.write_bytes(Package(DEFAULT_TEMPLATE).write(body, file.spec.title))
+    [pdf] = office_convert([docx_path], "pdf", tmp_path)
+    tables, _ = extract_tables(read_document(pdf))
+    figures, recovered, extra = compare(ledger, tables)
+    assert figures > 400 and (recovered, extra) == (figures, 0)
+    spending = [row.name for row in tables[TableKind.SUMMARY].rows if row.side == "expenditure"]
+    assert spending[29:31] == ["三十、抗疫特别国债安排的支出", "三十一、人行科目"]
+
+
 def test_a_pdf_locked_only_against_copying_is_read(corpus_pdfs, tmp_path):
     locked = encrypted_pdf(corpus_pdfs["003"], tmp_path / "locked.pdf", user_password="")
     assert pypdf.PdfReader(locked).is_encrypted
@@ -146,6 +166,32 @@ def test_word97_doc_gives_the_figures_of_the_docx(word97, tmp_path):
     assert table_figures(document) == table_figures(seed_document("003"))
     assert len([entry for entry in (tmp_path / "store" / "converted").rglob("*") if entry.is_file()]) == 1
     assert read_document(word97, conversions=store).blocks == document.blocks  # from the store
+
+
+def test_word97_doc_with_tables_gives_figures_and_no_split_columns(tmp_path):
+    """LibreOffice's .doc splits a published column in the grid (项目 over three grid columns):
+    read as the one column it is, with every figure and no unknown column."""
+    [made] = office_convert([SOURCE_DOCS / f"{SEEDS['001']}.docx"], "doc:MS Word 97", tmp_path)
+    document = read_document(made)
+    assert table_figures(document) == table_figures(seed_document("001"))
+    tables, _ = extract_tables(document)
+    # Tables 7 and 8 are empty, their grids ragged in LibreOffice's .doc (merges that continue nothing).
+    assert {kind: table.extra_columns for kind, table in tables.items() if table.rows} == {
+        kind: [] for kind, table in tables.items() if table.rows}
+    with_rows = {kind for kind, table in tables.items() if table.rows}
+    assert with_rows == {kind for kind, table in extract_tables(seed_document("001"))[0].items() if table.rows}
+    assert len(with_rows) == 6
+    summary = tables[TableKind.SUMMARY]
+    assert (summary.extra_columns, len(summary.rows)) == ([], 42)
+    assert sum(row.amounts["amount"] or 0 for row in summary.rows if row.name == "收入总计") == Decimal("1167600.00")
+
+
+def test_word97_doc_converted_with_a_store_named_relatively(word97, tmp_path, monkeypatch):
+    """`budget-site build` names its cache folder relative to the working folder; LibreOffice's
+    profile in it must still be given as an absolute file URI."""
+    monkeypatch.chdir(tmp_path)
+    document = read_document(word97, conversions=Store(Path("cache") / "store"))
+    assert table_figures(document) == table_figures(seed_document("003"))
 
 
 def test_rtf_gives_the_figures_of_the_docx(tmp_path):

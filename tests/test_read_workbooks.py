@@ -193,6 +193,33 @@ def test_workbook_guards(folder, tmp_path):
         read_document(damaged)
 
 
+def test_damaged_and_encrypted_workbooks_are_named_workbooks(folder, tmp_path):
+    """The reasons name the format the file is, not Word's."""
+    whole = workbook("001", ".xlsx", folder).read_bytes()
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(whole[: len(whole) // 2])  # the zip directory lost, the local headers kept
+    with pytest.raises(UnreadableDocument, match=r"^damaged or truncated Excel workbook: ") as error:
+        read_document(cut)
+    assert "download it again" in error.value.hint
+    damaged = bytearray(whole)
+    with zipfile.ZipFile(workbook("001", ".xlsx", folder)) as archive:
+        entry = archive.getinfo("xl/workbook.xml")
+    start = entry.header_offset + 30 + len(entry.filename.encode()) + len(entry.extra)
+    damaged[start:start + 8] = bytes(8)  # the part's deflated bytes broken, the directory intact
+    (tmp_path / "bad.xlsx").write_bytes(bytes(damaged))
+    with pytest.raises(UnreadableDocument, match=r"^damaged Excel workbook: part xl/workbook.xml: "):
+        read_document(tmp_path / "bad.xlsx")
+    encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le")
+    for name, reason, hint in [("locked.xlsx", "a password-protected Excel workbook", "save it as .xlsx"),
+                               ("locked.docx", "a password-protected Word document", "save it as .docx"),
+                               ("locked.bin", "a password-protected Office file (Word document or Excel workbook)",
+                                "save it as .docx or .xlsx")]:
+        (tmp_path / name).write_bytes(encrypted)
+        with pytest.raises(UnreadableDocument) as refused:
+            read_document(tmp_path / name)
+        assert refused.value.reason == reason and refused.value.hint.endswith(hint)
+
+
 def test_workbook_without_budget_table_gets_one_line_reason(tmp_path):
     path = tmp_path / "通讯录.xlsx"
     book = openpyxl.Workbook()

@@ -21,12 +21,13 @@ from generator.corpus.disclosure import DisclosureSpec
 from generator.corpus.ledger import Ledger
 from generator.corpus.regions import DEPARTMENTS, Region
 from generator.corpus.variant import HEBEI, Template
-from generator.document import Document, Paragraph
+from generator.document import Document, Paragraph, Table
 from generator.extract import extract_disclosure
 from generator.extract.describe import describe_tables
 from generator.extract.tables import read_tables
 from generator.read.docx_reader import read_docx
 from generator.records import Disclosure, TableKind, TableStatus
+from generator.render.figures import Bar, income_by_source
 from generator.sources import SourceDocument
 from generator.table_specs import SPEC_BY_KIND
 
@@ -149,6 +150,70 @@ def test_the_transposed_three_public_table_keeps_its_operating_expenses() -> Non
     assert table.rows[0].is_total and not any(row.is_total for row in table.rows[1:])
 
 
+@pytest.mark.parametrize("published, outcome", [(None, "pass"), ("1,234", "fail")])
+def test_operating_expenses_of_the_transposed_table_are_checked_against_public_expenses(
+        published: str | None, outcome: str) -> None:
+    """机关运行经费 as a column is a figure the table states: checked against table 6's 公用经费."""
+    file = generated(Template("provincial", "joined", False, "columns", "preparer_paragraph", thousands=True), "元",
+                     2024)
+    document, _ = read_back(file)
+    budget = plan_file(file, SEED)
+    if published is not None:
+        document = _with_operating_expenses(document, published)
+    disclosure = disclosure_of(document, file)
+    (fact,) = [fact for fact in disclosure.narrative.facts if fact.section == disclosure.tables[K.THREE_PUBLIC].title]
+    expected = Decimal(1234) if published else Decimal(budget.public_total) * 100
+    assert (fact.fact, fact.amount, fact.money_unit) == ("operating_expenses", expected, "元")
+    assert fact.sentence == f"单位“三公”经费和机关运行经费预算表 机关运行经费 {published or f'{budget.public_total * 100:,}'}元"
+    checked = [o for o in run_checks([disclosure]) if o.rule == "narrative.operating_expenses"
+               and o.location.startswith("operating_expenses: 单位“三公”")]
+    assert [(o.status, o.expected, o.actual) for o in checked] == [
+        (outcome, Decimal(budget.public_total) * 100, expected)]
+
+
+def _with_operating_expenses(document: Document, text: str) -> Document:
+    """The document with the 机关运行经费 cell of its transposed 三公 table replaced."""
+    for block in document.blocks:
+        if isinstance(block, Table) and any("机关运行经费" in cell.text for cell in block.cells):
+            column = next(cell.col for cell in block.cells if cell.text == "机关运行经费")
+            last = max(cell.row for cell in block.cells)
+            cell = next(cell for cell in block.cells if cell.row == last and cell.col == column)
+            cell.text = text
+            return document
+    raise AssertionError("no 机关运行经费 column")
+
+
+@pytest.mark.parametrize("variant", [name for name in VARIANTS if not name.startswith("hebei")])
+def test_income_by_fund_columns_are_typed_fields(variant: str) -> None:
+    """一般公共预算拨款收入 …, 财政专户管理资金收入 and 单位资金 of the other families are fields, not unknown columns."""
+    template, money_unit, year = VARIANTS[variant]
+    file = generated(template, money_unit, year)
+    document, _ = read_back(file)
+    disclosure = disclosure_of(document, file)
+    budget = plan_file(file, SEED)
+    income = disclosure.tables[K.INCOME]
+    fields = {"mof": ["total", "general_budget_appropriation", "government_fund_appropriation",
+                      "state_capital_appropriation", "fiscal_special_account", "unit_funds", "carryover"],
+              "provincial": ["total", "fiscal_appropriation", "general_budget_appropriation",
+                             "government_fund_appropriation", "state_capital_appropriation",
+                             "fiscal_special_account", "unit_funds", "carryover"]}[template.family]
+    assert (income.columns, income.extra_columns) == (fields, [])
+    assert not [f for f in disclosure.findings if "not a known column" in f.message]
+    rows = {row.code: row.amounts for row in income.rows if row.code}
+    total = next(row.amounts for row in income.rows if row.is_total)
+    assert total["general_budget_appropriation"] == total["total"] == Decimal(budget.total) * 100
+    for item in budget.functions:
+        if item.total:
+            assert rows[item.code]["general_budget_appropriation"] == Decimal(item.total) * 100, item.code
+            assert rows[item.code]["government_fund_appropriation"] == yuan(0, template.zeros)
+            assert rows[item.code]["unit_funds"] == yuan(0, template.zeros)
+    identities = [o for o in run_checks([disclosure]) if o.rule == "table.row_equals_parts"
+                  and o.table == K.INCOME.value]
+    assert identities and {o.status for o in identities} == {"pass"}
+    if template.family == "provincial":
+        assert any(o.message.startswith("fiscal_appropriation = general_budget_appropriation") for o in identities)
+
+
 def test_the_eight_table_format_is_complete_without_the_state_capital_table() -> None:
     file = generated(Template("mof", "split_new", True, "columns", "preparer_paragraph", state_capital=False), "万元",
                      2022)
@@ -231,6 +296,8 @@ def test_inspect_shows_family_rule_and_column_mapping(tmp_path) -> None:
     assert "      column 3 '支出功能分类科目/科目编码/项' → code part 项" in lines
     assert "      column 4 '支出功能分类科目/科目名称' → name" in lines
     assert any(line.startswith("      items as columns: 单位名称 / 合计 / 因公出国(境)费") for line in lines)
+    assert "      '机关运行经费' → operating_expenses (a figure the table states)" in lines
+    assert not [line for line in lines if "unknown columns" in line]
 
 
 @pytest.mark.parametrize("family", ["hebei", "mof", "provincial"])
@@ -257,3 +324,16 @@ def test_the_build_report_names_each_disclosures_family_and_tables() -> None:
     assert hebei["tables"] == {kind.value: "empty" if kind in empty else "present" for kind in TableKind}
     explanation_only = by_file["2020_廊坊市_网信办_部门预算.docx"]
     assert explanation_only["template_family"] == "" and set(explanation_only["tables"].values()) == {"missing"}
+
+
+def test_income_by_source_counts_fiscal_appropriation_once() -> None:
+    """Without table 1 the chart of income by source reads table 2's 合计 row: 财政拨款 published
+    beside its funds is one bar, not two."""
+    template, money_unit, year = VARIANTS["provincial every part, 序号 and 栏次, 三公 rows, unit row"]
+    file = generated(template, money_unit, year)
+    document, _ = read_back(file)
+    disclosure = disclosure_of(document, file)
+    del disclosure.tables[K.SUMMARY]
+    budget = plan_file(file, SEED)
+    label, bars = income_by_source(disclosure)
+    assert label.startswith("表2") and bars == [Bar("财政拨款收入", Decimal(budget.total) * 100)]

@@ -18,6 +18,7 @@ from generator.check.view import (
     value,
 )
 from generator.records import BudgetTable, Disclosure, TableKind, TableRow
+from generator.table_specs import APPROPRIATION_BY_FUND
 
 CODED = tuple(kind.value for kind in (TableKind.INCOME, TableKind.EXPENDITURE, TableKind.GENERAL_BUDGET,
                                       TableKind.BASIC_BY_ECONOMIC, TableKind.GOVERNMENT_FUND,
@@ -121,6 +122,10 @@ def row_identities(kind: TableKind, columns: list[str]) -> list[tuple[str, tuple
             # 单位资金 is published with its sources beside it: count it once.
             identities.append(("unit_funds", _UNIT_FUND_PARTS))
             sources = tuple(c for c in sources if c not in _UNIT_FUND_PARTS)
+        if "fiscal_appropriation" in columns and any(part in columns for part in APPROPRIATION_BY_FUND):
+            # 财政拨款收入 published with its funds beside it: count it once.
+            identities.append(("fiscal_appropriation", APPROPRIATION_BY_FUND))
+            sources = tuple(c for c in sources if c not in APPROPRIATION_BY_FUND)
         if "current_year_subtotal" in columns:
             identities += [("total", ("current_year_subtotal", "carryover")), ("current_year_subtotal", sources)]
         else:
@@ -149,12 +154,13 @@ def row_identities(kind: TableKind, columns: list[str]) -> list[tuple[str, tuple
     ("每行合计等于各组成部分之和", "A row's total equals the sum of its parts"),
     ("每一行：支出总表 合计 = 基本支出 + 项目支出 + 经营支出 + 上缴上级支出 + 对附属单位补助支出（对应 GovBudgetChecker "
      "BUD-C002）；财政拨款支出表 合计 = 基本支出 + 项目支出；基本支出表 合计 = 人员经费 + 公用经费（对应 BUD-C003）；"
-     "收入总表 合计 = 本年收入小计 + 上年结转，小计 = 各收入来源之和；财政拨款收支总表支出侧和“三公”经费表 合计 = "
-     "一般公共预算 + 政府性基金 + 国有资本经营。按元精确。",
+     "收入总表 合计 = 本年收入小计 + 上年结转，小计 = 各收入来源之和（财政拨款收入与其各预算拨款并列时计一次，"
+     "且等于其和）；财政拨款收支总表支出侧和“三公”经费表 合计 = 一般公共预算 + 政府性基金 + 国有资本经营。按元精确。",
      "On every row: table 3 total = basic + project + operating + remittance to superior + subsidy to subordinates "
      "(counterpart of GovBudgetChecker BUD-C002); tables 5, 7, 8 total = basic + project; table 6 total = "
      "personnel + public (counterpart of BUD-C003); table 2 total = current-year subtotal + carry-over and the "
-     "subtotal = the sum of the income sources; table 4's expenditure side and table 9 total = general budget + "
+     "subtotal = the sum of the income sources (财政拨款收入 published beside its funds counted once, and "
+     "equal to their sum); table 4's expenditure side and table 9 total = general budget + "
      "government funds + state capital. Exact in yuan."),
     tuple(kind.value for kind in TableKind if kind is not TableKind.SUMMARY),
     ("BUD-C002", "BUD-C003"),

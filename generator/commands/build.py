@@ -8,7 +8,8 @@ import click
 from generator.build import BuildOptions, OutputRefused, build, printable
 from generator.build_report import EXIT_CHECKS_FAILED, EXIT_UNREADABLE, exit_code
 from generator.cache import DEFAULT_CACHE_DIR
-from generator.package import PackageInvalid
+from generator.cluster import ClusterError
+from generator.package import PackageDataError, PackageInvalid
 
 __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
 
@@ -28,9 +29,13 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
               show_default=True, help="Where the store keeps what the next build reuses (records, package rows, zips, pages).")
 @click.option("--no-cache", is_flag=True, help="Build everything afresh and leave the store untouched.")
 @click.option("--no-site", is_flag=True, help="Publish the data package only; the site is left as it is.")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Run the per-document and per-unit work on a Dask cluster: its scheduler's address "
+                   "(tcp://host:8786), or local:N for N worker processes on this machine. Needs the dask extra, "
+                   "and the sources and the cache folder on a filesystem the workers share.")
 @click.option("--verbose", is_flag=True, help="Also print each disclosure's checks and every failed check.")
 def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
-                  cache_dir: Path, no_cache: bool, no_site: bool, verbose: bool) -> None:
+                  cache_dir: Path, no_cache: bool, no_site: bool, cluster: str | None, verbose: bool) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
     Exit codes: 0 all inputs read; 1 the data package did not validate, or the outputs
@@ -43,8 +48,8 @@ def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, stric
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
                                     cache_dir=None if no_cache else cache_dir, with_site=not no_site,
-                                    verbose=verbose))
-    except (PackageInvalid, OutputRefused) as error:
+                                    cluster=cluster, verbose=verbose))
+    except (PackageInvalid, PackageDataError, OutputRefused, ClusterError) as error:
         raise click.ClickException(printable(str(error))) from error
     if not result.headers:
         click.echo(f"budget-site build: no readable document in {printable(str(source_dir))} "

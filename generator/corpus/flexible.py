@@ -164,8 +164,10 @@ class FlexibleWriter(Writer):
                 [*below, *(head(label) for label in code_labels), head(vmerge="continue"), *amounts_below]]
 
     def income_table(self) -> None:
-        unused = [0] * (len(self.wording.income) - 2)  # total = 财政拨款收入; the other sources are not used
-        self.coded_table(K.INCOME, self.function_rows(lambda item: [item.total, item.total, *unused]),
+        # Every line is funded by the general budget: the other sources are not used.
+        funded = {"total", "fiscal_appropriation", "general_budget_appropriation"}
+        self.coded_table(K.INCOME, self.function_rows(lambda item: [item.total if field in funded else 0
+                                                                    for _, field in self.wording.income]),
                          self.wording.income)
 
     def expenditure_table(self) -> None:

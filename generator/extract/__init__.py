@@ -8,7 +8,8 @@ from generator.document import Document
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
 from generator.extract.tables import read_tables
-from generator.records import Disclosure, Finding, SourceFile, TableStatus, Unit
+from generator.extract.three_public import operating_expenses
+from generator.records import Disclosure, Finding, SourceFile, TableKind, TableStatus, Unit
 from generator.slugs import unit_id
 from generator.sources import SourceDocument
 
@@ -42,6 +43,9 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
                           if table.status in (TableStatus.PRESENT, TableStatus.EMPTY))
     money_unit = table_units.most_common(1)[0][0] if table_units else stated.money_unit or "万元"
     narrative, narrative_findings = extract_narrative(document, money_unit)
+    stated_by_table, table_findings = operating_expenses(table_set.tables[TableKind.THREE_PUBLIC])
+    if stated_by_table is not None:
+        narrative.facts.append(stated_by_table)
     return Disclosure(
         disclosure_id=f"{unit.unit_id}-{year or 'unknown'}",
         unit=unit,
@@ -53,7 +57,7 @@ def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure
         source_url=source.source_url,
         tables=table_set.tables,
         narrative=narrative,
-        findings=findings + table_set.findings + narrative_findings,
+        findings=findings + table_set.findings + table_findings + narrative_findings,
         paragraphs=[paragraph.text for _, paragraph in document.paragraphs()],
         template_family=table_set.family.name if table_set.family_known else "",
         source_files=[SourceFile(source.file, source.sha256)]

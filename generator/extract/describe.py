@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from generator.document import Document
 from generator.extract.tables import read_tables
+from generator.extract.three_public import STATED_COLUMNS
 from generator.records import TableStatus
 
 
@@ -25,7 +26,8 @@ def describe_tables(document: Document) -> list[str]:
             continue
         recognition = rules[kind]
         families = f", title in the wording of {'/'.join(recognition.families)}" if recognition.families else ""
-        extra = f"; unknown columns {table.extra_columns}" if table.extra_columns else ""
+        unknown = [label for label in table.extra_columns if label not in STATED_COLUMNS]
+        extra = f"; unknown columns {unknown}" if unknown else ""
         note = f"; note {table.note}" if table.note else ""
         lines.append(f"  {kind.number} {table.status.value} as {kind.value}: {table.location}; by its "
                      f"{recognition.rule}{families}; {len(table.rows)} rows in {table.money_unit}; "

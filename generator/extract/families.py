@@ -115,7 +115,7 @@ def header_kind(labels: set[str]) -> TableKind | None:
         return K.FISCAL_SUMMARY if _has(labels, "政府性基金") else K.SUMMARY
     if not (_has(labels, "功能分类") or _has(labels, "科目编码")):
         return None
-    if any(_has(labels, word) for word in ("财政拨款收入", "事业收入", "上年结转", "财政专户")):
+    if any(_has(labels, word) for word in ("财政拨款收入", "拨款收入", "事业收入", "上年结转", "财政专户", "单位资金")):
         return K.INCOME
     if not _has(labels, "基本支出", "项目支出"):
         return None

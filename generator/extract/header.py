@@ -90,6 +90,9 @@ class Header:
     rows: list[int]  # grid rows forming the header, top to bottom
     labels: list[list[str]]  # per grid column: the distinct labels above it, top to bottom
     warnings: list[str] = field(default_factory=list)
+    # Grid columns under the same header cells as the column before, in every header row: one
+    # published column split in the grid (LibreOffice's .doc output), not a column of its own.
+    spanned: set[int] = field(default_factory=set)
 
     def leaf(self, col: int) -> str:
         return self.labels[col][-1] if self.labels[col] else ""
@@ -142,7 +145,12 @@ def read_header(table: Table, rows: list[int]) -> Header:
                 if entry[1]:
                     column.append(entry[1])
         labels.append(column)
-    return Header(rows, labels, warnings)
+    spanned = {c for c in range(1, n) if rows and all(_same_cell(row[c - 1], row[c]) for row in cover)}
+    return Header(rows, labels, warnings, spanned)
+
+
+def _same_cell(left: Cover | None, right: Cover | None) -> bool:
+    return left is not None and right is not None and left[0] == right[0]
 
 
 def _align(count: int, below: list[Cover]) -> list[tuple[int, int]] | None:

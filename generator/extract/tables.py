@@ -34,7 +34,7 @@ from generator.extract.header import (
 )
 from generator.extract.money import AmountError, parse_amount
 from generator.extract.recognise import Found, Recognition, recognise
-from generator.extract.three_public import is_transposed, read_transposed
+from generator.extract.three_public import STATED_COLUMNS, is_transposed, read_transposed
 from generator.records import BudgetTable, Finding, TableKind, TableRow, TableStatus
 from generator.table_specs import SPECS, TableSpec
 
@@ -106,6 +106,11 @@ def column_mapping(header: Header, sides: list[_Side], extras: list[tuple[int, s
         if side.name_col is not None:
             meaning[side.name_col] = "name" + where
         meaning.update({col: name + where for col, name in side.amounts})
+    for col in sorted(header.spanned):
+        start = col
+        while start in header.spanned:
+            start -= 1
+        meaning.setdefault(col, f"part of column {start + 1} (one published column)")
     meaning.update({col: "unknown: kept as published" for col, _ in extras})
     return [f"column {col + 1} {'/'.join(header.labels[col]) or '(blank)'!r} → {meaning.get(col, 'not read')}"
             for col in range(len(header.labels))]
@@ -166,8 +171,14 @@ def _read_table(found: Found, money_unit: str) -> _Read:
                             extra_columns=extra_columns, money_unit=money_unit, location=where, note=" ".join(notes),
                             source_file=first.table.source)
         mapping = [f"items as columns: {' / '.join('/'.join(labels) for labels in header.labels if labels)}"]
+        mapping += [f"{label!r} → {STATED_COLUMNS[label]} (a figure the table states)" for label in extra_columns
+                    if label in STATED_COLUMNS]
         return _Read(table, findings + more, mapping)
     sides, extras, sequence = _map_columns(spec, header)
+    body = _body(found, body_start, sequence, header.signatures(first.table), notes, findings)
+    # A split column is unknown only when the body writes in it apart from the column before.
+    extras = [(col, label) for col, label in extras
+              if col not in header.spanned or any(texts[col].strip() for _, _, texts in body)]
     for col, label in extras:
         findings.append(Finding("extract", where, f"column {col + 1} {label!r} is not a known column of "
                                 f"table {spec.number}; its values are kept as published (TableRow.extra)"))
@@ -177,7 +188,7 @@ def _read_table(found: Found, money_unit: str) -> _Read:
                                     f"{side.side or 'of the table'}", "error"))
     lines: list[tuple[int, int, TableRow]] = []  # (side index, order, row)
     counts = Counter[int]()
-    for block, r, texts in _body(found, body_start, sequence, header.signatures(first.table), notes, findings):
+    for block, r, texts in body:
         location = found.place(block, r)
         extra = {label: texts[col].strip() for col, label in extras if texts[col].strip()}
         for number, side in enumerate(sides):

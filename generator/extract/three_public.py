@@ -10,13 +10,15 @@ from decimal import Decimal
 
 from generator.extract.header import Header, is_code_label, is_name_label, is_sequence_label
 from generator.extract.money import AmountError, parse_amount
-from generator.records import Finding, TableRow
+from generator.records import BudgetTable, Finding, NarrativeFact, TableRow
 
 # Each item's row, named as the template with items as rows names it (check/view.py reads the
 # names), so that both orientations give the same records.
 ROWS = {"total": "合计", "travel": "一、因公出国（境）费", "cars": "二、公务用车购置及运维费",
         "car_purchase": "其中：公务用车购置费", "car_running": "公务用车运行维护费", "reception": "三、公务接待费"}
 THREE_PUBLIC_ROWS = tuple(ROWS.values())
+# Columns beside the items read as a figure the table states (see operating_expenses).
+STATED_COLUMNS = {"机关运行经费": "operating_expenses"}
 
 
 def is_transposed(header: Header) -> bool:
@@ -102,3 +104,22 @@ def read_transposed(header: Header, body: list[tuple[int, list[str]]], money_uni
     if rows and extra:
         rows[0].extra = extra
     return rows, [label for _, label in columns.extras], findings
+
+
+def operating_expenses(table: BudgetTable) -> tuple[NarrativeFact | None, list[Finding]]:
+    """机关运行经费 published as a column of the 三公 table, as a figure the table states. It is
+    not a 三公 item (a row would join the items' sums), and it is the same fact the explanation
+    states, so the check of 机关运行经费 against 公用经费 reads both alike."""
+    label = next((label for label in table.extra_columns if label in STATED_COLUMNS), None)
+    text = table.rows[0].extra.get(label, "").strip() if label is not None and table.rows else ""
+    if not text:
+        return None, []
+    try:
+        amount = parse_amount(text, table.money_unit)
+    except AmountError as error:
+        return None, [Finding("extract", table.location, f"机关运行经费: {error}; not read", "error")]
+    if amount is None:
+        return None, []
+    return NarrativeFact("operating_expenses", amount, f"{table.title} 机关运行经费 {text}{table.money_unit}",
+                         table.money_unit, section=table.title,
+                         note="read from the 机关运行经费 column of the 三公 table"), []

@@ -54,7 +54,7 @@ def convert_to_docx(data: bytes, limits: Limits, store: Store | None = None) -> 
             _profile(profiles, Path(scratch)) as profile:
         source = Path(scratch) / "input.doc"  # LibreOffice detects the format from the bytes
         source.write_bytes(data)
-        _run([office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
+        _run([office, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--invisible", "--norestore",
               "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", scratch, str(source)],
              limits.conversion_seconds, describe(data))
         result = Path(scratch) / "input.docx"

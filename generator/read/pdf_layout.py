@@ -34,6 +34,9 @@ CELL_GAP_EMS = 0.5
 NUMBERED = re.compile(r"(第[一二三四五六七八九十百]+部分|[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[)）]"
                       r"|\d{1,2}[、．]|\d{1,2}\.(?!\d)|[（(]\d{1,2}[)）])")
 LATIN = re.compile(r"[A-Za-z]")
+# How a table row begins: its number or code, an ordinal (三十一、), 其中, a bracketed item.
+ROW_START = re.compile(r"^(?:\d|[一二三四五六七八九十百]+[、.．]|其中|[（(])")
+TOTAL_ROW = re.compile(r"^[合总]计$")
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -212,9 +215,12 @@ def _rejoin(above: list[Box], below: list[Box], seam: float, words_above: Sequen
     the page break then draws a rule that the document does not have. The row opening the
     page is the rest of the row above when the leftmost cell closing the page that is no
     taller than its row has text and the cell under it is empty (a real row starts with its
-    number, code or indicator class): then every cell of it joins the cell above.
-    Otherwise only an empty cell under a merged cell (one taller than the row it ends)
-    joins it: the merged cell runs on.
+    number, code or indicator class; a 合计 row without them, with 合计): then every cell of
+    it joins the cell above. A row whose leftmost cells are blank (the income side of a
+    收支总表 ended before the expenditure side) is the rest of the row above too when it
+    writes only under text above and leaves a cell with text above empty (the figure written
+    on the page before), and no text of it begins a row. Otherwise only an empty cell under a merged cell (one taller than
+    the row it ends) joins it: the merged cell runs on.
     """
     upper = [box for box in above if abs(box[3] - seam) <= SNAP]
     lower = [box for box in below if abs(box[1] - seam) <= SNAP]
@@ -228,10 +234,25 @@ def _rejoin(above: list[Box], below: list[Box], seam: float, words_above: Sequen
     pairs = [(up, low) for up in sorted(upper) for low in lower
              if abs(up[0] - low[0]) <= SNAP and abs(up[2] - low[2]) <= SNAP]
     in_row = [(up, low) for up, low in pairs if up[1] >= row_top - SNAP]
-    split_row = bool(in_row) and empty(in_row[0][1], words_below) and not empty(in_row[0][0], words_above)
+    begins = any(TOTAL_ROW.match(_text(low, words_below)) for low in lower)
+    split_row = bool(in_row) and not begins and (
+        (empty(in_row[0][1], words_below) and not empty(in_row[0][0], words_above))
+        or _runs_on(in_row, words_above, words_below))
     joined = {up: low for up, low in pairs if split_row or (up[1] < row_top - SNAP and empty(low, words_below))}
     return ([(box[0], box[1], box[2], joined[box][3]) if box in joined else box for box in above]
             + [box for box in below if box not in joined.values()])
+
+
+def _runs_on(in_row: list[tuple[Box, Box]], words_above: Sequence[dict[str, Any]],
+             words_below: Sequence[dict[str, Any]]) -> bool:
+    """Whether the row opening the page only writes on the texts of the row above it."""
+    texts = [(_text(up, words_above), _text(low, words_below)) for up, low in in_row]
+    return (any(low for _, low in texts) and all(up for up, low in texts if low)
+            and any(up and not low for up, low in texts) and not any(ROW_START.match(low) for _, low in texts))
+
+
+def _text(box: Box, words: Sequence[dict[str, Any]]) -> str:
+    return "".join(word["text"] for word in words if _holds(box, word))
 
 
 def _holds(box: Box, word: dict[str, Any]) -> bool:

@@ -23,6 +23,7 @@ import shutil
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from io import BytesIO
@@ -37,6 +38,10 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAIN_PART = "word/document.xml"
 WORKBOOK_PART = "xl/workbook.xml"
+# What a package is called in a reason, by the part it must hold.
+FORMAT_NAME = {MAIN_PART: "Word document", WORKBOOK_PART: "Excel workbook"}
+SAVE_AS = {MAIN_PART: "open it in Word, remove the password and save it as .docx",
+           WORKBOOK_PART: "open it in Excel, remove the password and save it as .xlsx"}
 LOCAL_HEADER_SIZE = 30
 # Word writes entries stored or deflated; anything else is not from an Office program.
 WORD_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
@@ -119,13 +124,14 @@ def check_size(size: int, limits: Limits = LIMITS) -> None:
 
 
 def sniff(data: bytes, suffix: str) -> Kind:
-    """What the bytes are; the name only decides between the text export and nothing."""
+    """What the bytes are; the name only decides between the text export and nothing, and
+    names the format of an encrypted Office file (its bytes do not tell Word from Excel)."""
     if data.startswith(ZIP_MAGIC):
         return _zip_kind(data)
     if data.startswith(OLE2_MAGIC):
         if _is_ole2_workbook(data):
             return Kind.XLS
-        return _ole2(data)
+        return _ole2(data, suffix)
     # The PDF header may follow up to 1 kB of junk (ISO 32000-1, annex H).
     if b"%PDF-" in data[:1024]:
         return Kind.PDF
@@ -148,8 +154,20 @@ def _zip_kind(data: bytes) -> Kind:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError, EOFError):
-        return Kind.DOCX  # check_package says what is wrong with it
+        # A cut-off zip has lost its directory, not its local headers: the parts they name before
+        # the cut tell a workbook, so that check_package names the format it says is damaged.
+        folders = {name.split("/", 1)[0] for name in _local_names(data)}
+        return Kind.XLSX if "xl" in folders and "word" not in folders else Kind.DOCX
     return Kind.XLSX if WORKBOOK_PART in names and MAIN_PART not in names else Kind.DOCX
+
+
+def _local_names(data: bytes) -> Iterator[str]:
+    """The part names of the zip's local headers, in file order."""
+    start = data.find(ZIP_MAGIC[0])
+    while start != -1 and start + LOCAL_HEADER_SIZE <= len(data):
+        name_length = struct.unpack_from("<H", data, start + 26)[0]
+        yield data[start + LOCAL_HEADER_SIZE:start + LOCAL_HEADER_SIZE + name_length].decode("cp437", "replace")
+        start = data.find(ZIP_MAGIC[0], start + LOCAL_HEADER_SIZE)
 
 
 def _is_ole2_workbook(data: bytes) -> bool:
@@ -160,11 +178,17 @@ def _is_ole2_workbook(data: bytes) -> bool:
     return any(f"{stream}\0".encode("utf-16-le") in data for stream in ("Workbook", "Book"))
 
 
-def _ole2(data: bytes) -> Kind:
-    """OLE2 holds Word 97–2003 and WPS files, and encrypted .docx; their stream names tell which."""
+def _ole2(data: bytes, suffix: str) -> Kind:
+    """OLE2 holds Word 97–2003 and WPS files, and encrypted .docx and .xlsx; their stream names
+    tell which, except Word from Excel when encrypted: the name's suffix says it then."""
     if "EncryptedPackage".encode("utf-16-le") in data:
-        raise UnreadableDocument("a password-protected Word document",
-                                 "open it in Word, remove the password and save it as .docx")
+        suffix = suffix.lower()
+        if suffix in (".xlsx", ".xlsm", ".xls"):
+            raise UnreadableDocument("a password-protected Excel workbook", SAVE_AS[WORKBOOK_PART])
+        if suffix in (".docx", ".docm", ".doc"):
+            raise UnreadableDocument("a password-protected Word document", SAVE_AS[MAIN_PART])
+        raise UnreadableDocument("a password-protected Office file (Word document or Excel workbook)",
+                                 "open it in Word or Excel, remove the password and save it as .docx or .xlsx")
     # Word 97–2003 and Kingsoft WPS files hold a WordDocument stream, Microsoft Works ones CONTENTS.
     if any(stream.encode("utf-16-le") in data for stream in ("WordDocument", "CONTENTS")):
         return Kind.LEGACY
@@ -180,25 +204,26 @@ def office_program() -> str | None:
 def check_package(data: bytes, limits: Limits = LIMITS, main_part: str = MAIN_PART) -> dict[str, bytes]:
     """Every part by its zip name, inflated once within the caps; refuses a zip that is
     damaged, without ``main_part`` (a Word package's, or a workbook's), a zip bomb, or
-    carries a DTD."""
+    carries a DTD. Reasons name the format ``main_part`` is of."""
+    what = FORMAT_NAME.get(main_part, "Office document")
     try:
         archive = zipfile.ZipFile(BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as error:
-        raise UnreadableDocument(f"damaged or truncated Word document: {error}", DOWNLOAD_AGAIN) from error
+        raise UnreadableDocument(f"damaged or truncated {what}: {error}", DOWNLOAD_AGAIN) from error
     with archive:
         entries = archive.infolist()
-        _check_directory(entries, limits)
+        _check_directory(entries, limits, main_part)
         names = {entry.filename for entry in entries}
         if main_part not in names:
-            raise UnreadableDocument(f"a zip file without {main_part}: not a Word document",
-                                     "budget-site reads .docx files; " + DOWNLOAD_AGAIN)
-    parts = {entry.filename: inflate_part(data, entry) for entry in entries}
+            raise UnreadableDocument(f"a zip file without {main_part}: not a {what}",
+                                     "budget-site reads .docx and .xlsx files; " + DOWNLOAD_AGAIN)
+    parts = {entry.filename: inflate_part(data, entry, what) for entry in entries}
     for name, content in parts.items():
         check_no_dtd(name, content)
     return parts
 
 
-def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
+def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits, main_part: str) -> None:
     if len(entries) > limits.max_zip_entries:
         raise UnreadableDocument(f"zip bomb refused: {len(entries):,} entries, over the limit of "
                                  f"{limits.max_zip_entries:,}", DO_NOT_OPEN)
@@ -209,7 +234,7 @@ def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
     for entry in entries:
         if entry.flag_bits & 0x1:
             raise UnreadableDocument(f"zip entry {entry.filename} is encrypted",
-                                     "open it in Word, remove the password and save it as .docx")
+                                     SAVE_AS.get(main_part, SAVE_AS[MAIN_PART]))
         if entry.compress_type not in WORD_COMPRESSION:
             raise UnreadableDocument(f"zip entry {entry.filename} uses compression method "
                                      f"{entry.compress_type}, which Word never writes", DO_NOT_OPEN)
@@ -222,7 +247,7 @@ def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
                                      f"over the limit of {limits.max_ratio}", DO_NOT_OPEN)
 
 
-def inflate_part(data: bytes, entry: zipfile.ZipInfo) -> bytes:
+def inflate_part(data: bytes, entry: zipfile.ZipInfo, what: str = "Word document") -> bytes:
     """A part's bytes, inflated by hand with the output bounded by the declared size.
 
     ``zipfile`` cannot be trusted with this: its ``read()`` inflates up to 2 GiB in one call
@@ -232,12 +257,12 @@ def inflate_part(data: bytes, entry: zipfile.ZipInfo) -> bytes:
     """
     start = entry.header_offset
     if data[start:start + 4] != ZIP_MAGIC[0]:
-        raise _damaged(entry, "no local header where the directory points")
+        raise _damaged(entry, what, "no local header where the directory points")
     name_length, extra_length = struct.unpack_from("<HH", data, start + 26)
     begin = start + LOCAL_HEADER_SIZE + name_length + extra_length
     raw = data[begin:begin + entry.compress_size]
     if len(raw) < entry.compress_size:
-        raise _damaged(entry, "cut off")
+        raise _damaged(entry, what, "cut off")
     if entry.compress_type == zipfile.ZIP_STORED:
         content, complete = raw, True
     else:
@@ -245,18 +270,18 @@ def inflate_part(data: bytes, entry: zipfile.ZipInfo) -> bytes:
         try:
             content = inflater.decompress(raw, entry.file_size + 1)
         except zlib.error as error:
-            raise _damaged(entry, str(error)) from error
+            raise _damaged(entry, what, str(error)) from error
         complete = inflater.eof
         if len(content) > entry.file_size or inflater.unconsumed_tail:
             raise UnreadableDocument(f"zip bomb refused: part {entry.filename} inflates past the "
                                      f"{entry.file_size:,} bytes its directory declares", DO_NOT_OPEN)
     if not complete or len(content) != entry.file_size or zlib.crc32(content) != entry.CRC:
-        raise _damaged(entry, "its content does not match the zip directory")
+        raise _damaged(entry, what, "its content does not match the zip directory")
     return content
 
 
-def _damaged(entry: zipfile.ZipInfo, detail: str) -> UnreadableDocument:
-    return UnreadableDocument(f"damaged Word document: part {entry.filename}: {detail}", DOWNLOAD_AGAIN)
+def _damaged(entry: zipfile.ZipInfo, what: str, detail: str) -> UnreadableDocument:
+    return UnreadableDocument(f"damaged {what}: part {entry.filename}: {detail}", DOWNLOAD_AGAIN)
 
 
 def check_no_dtd(name: str, data: bytes) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.records import BudgetTable, Disclosure, TableKind, TableRow
-from generator.table_specs import SPEC_BY_KIND
+from generator.table_specs import APPROPRIATION_BY_FUND, SPEC_BY_KIND
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def income_by_source(disclosure: Disclosure) -> tuple[str, list[Bar]]:
                   if fact.fact in _INCOME_FACTS and not fact.qualifier and fact.amount]
         return ("情况说明" if stated else ""), stated
     titles = {column.field: column.title for column in SPEC_BY_KIND[TableKind.INCOME].columns}
-    skip = {"total", "current_year_subtotal"}
+    skip = {"total", "current_year_subtotal", *(APPROPRIATION_BY_FUND if "fiscal_appropriation" in income.columns else ())}
     return table_label(TableKind.INCOME), [Bar(titles.get(column, column), amount)
                                            for column in income.columns
                                            if column not in skip and (amount := row.amounts.get(column))]
