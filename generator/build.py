@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.atomic import replace_dirs
-from generator.build_report import write_report
+from generator.build_report import REPORT_NAME, write_report
 from generator.cache import STORE, RecordStore, code_fingerprint, open_store
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
@@ -21,6 +22,7 @@ from generator.outputs import Folder, OutputRefused, check_outputs, environment_
 from generator.package import start_datapackage
 from generator.records import CheckOutcome, Disclosure
 from generator.render import render_site
+from generator.serve import SERVE_PORT
 from generator.site import build_site
 from generator.sources import SourceDocument, SourceProblem, discover_sources
 from generator.stored import InMemoryRecords, Records, check_records
@@ -53,6 +55,8 @@ class BuildOptions:
     cluster: str | None = None
     """A Dask scheduler's address (or local:N) to run the per-document and per-unit work on
     (generator.cluster); None = local worker processes. Needs cache_dir, on a filesystem the workers share."""
+    verbose: bool = False
+    """Log each disclosure's checks and every failed check; otherwise the summary only."""
 
 
 def printable(text: str) -> str:
@@ -178,14 +182,15 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
             _unreadable(result, outcome, log)
         else:
             extracted.append(outcome)
-    log(f"read {len(extracted)} disclosures, {len(result.unreadable)} unreadable")
     result.headers = [item.header for item in extracted]
     result.records = records = check_records(store, extracted, log, options.jobs)
     tallies = {header.disclosure_id: records.checks(header)
                for header in sorted(result.headers, key=lambda header: header.disclosure_id)}
     result.checks = CheckTally.merged(tallies.values())
-    for line in summary_lines(tallies):
-        log(line)
+    if options.verbose:
+        for line in summary_lines(tallies):
+            log(line)
+    outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
     # that fails midway leaves the previous data package and site as they were. Frictionless
     # validates the package on the other core while the site is built; an invalid package raises
@@ -205,6 +210,21 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
     removed = kept.prune()
     if removed:
         log(f"cache: {removed} files no longer used removed")
-    if options.with_site:
-        log(f"site: {options.site_dir}")
+    for line in build_summary(result, options):
+        log(line)
     return result
+
+
+def build_summary(result: BuildResult, options: BuildOptions) -> list[str]:
+    """What a person reads at the end of a build: the documents, the checks, where the report and the site are."""
+    failing = sum(1 for header in result.headers if result.records.checks(header).count("fail"))
+    failed = result.checks.count("fail")
+    lines = [f"documents: {len(result.headers)} read, {len(result.unreadable)} unreadable",
+             f"checks: {result.checks.total} run, {failed} failed in {failing} of {len(result.headers)} disclosures"
+             + ("" if options.verbose or not failed else " (--verbose lists them)"),
+             f"report: {options.datapackage_dir / REPORT_NAME}"]
+    if options.with_site:
+        published = os.environ.get("SITE_URL", "")  # the address it is published at (mkdocs.yml site_url)
+        lines.append(f"site: {options.site_dir}/" + (f", to be published at {published}" if published else "")
+                     + f" (preview: budget-site serve, then open http://127.0.0.1:{SERVE_PORT}/)")
+    return [printable(line) for line in lines]

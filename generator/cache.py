@@ -51,7 +51,7 @@ SITE_INPUTS = (PACKAGE.parent / "site_templates", PACKAGE.parent / "mkdocs.yml")
 # The libraries whose version can change the bytes of a record, a package file or a page.
 OUTPUT_LIBRARIES = ("python-docx", "lxml", "pdfplumber", "openpyxl", "xlrd", "frictionless", "jinja2", "markupsafe",
                     "pypinyin", "pyyaml", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments",
-                    "jieba")
+                    "pagefind-bin-extended")
 _MAGIC = b"budget-site store 1\n"
 _DIGEST = hashlib.sha256().digest_size
 _MARKER = ".build-started"

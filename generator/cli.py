@@ -10,6 +10,7 @@ from generator.commands.convert import convert_command
 from generator.commands.diff import diff_command
 from generator.commands.generate import generate_command
 from generator.commands.inspect import inspect_command
+from generator.commands.serve import serve_command
 from generator.commands.snapshot import snapshot_command
 from generator.commands.validate import validate_command
 
@@ -25,6 +26,7 @@ cli.add_command(convert_command)
 cli.add_command(diff_command)
 cli.add_command(generate_command)
 cli.add_command(inspect_command)
+cli.add_command(serve_command)
 cli.add_command(snapshot_command)
 cli.add_command(validate_command)
 

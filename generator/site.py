@@ -2,9 +2,15 @@
 
 The build runs in strict mode: a warning (a broken link, an external asset caught by the
 privacy plugin) fails it. The hooks in generator/site_hooks.py put each page's tables (HTML
-fragments from the render stage) in after the search plugin has indexed the page. Same docs
-folder, same bytes: the sitemap's date comes from the sources (SOURCE_DATE_EPOCH), and nothing
-else in the output depends on the clock.
+fragments from the render stage) in after its Markdown is converted. Same docs folder, same
+bytes: the sitemap's date comes from the sources (SOURCE_DATE_EPOCH), and nothing else in the
+output depends on the clock.
+
+Search: Pagefind (its extended build, which segments Chinese) indexes the built site into
+``pagefind/``: an index split in chunks, of which a query loads only those holding its words,
+and one fragment per result shown, so what a reader downloads stays small as the site grows.
+Every page's article is indexed, tables included, so a figure's name (培训费, a project, a
+functional class) finds its unit page; the site's search page links to the row it is in.
 
 Incremental builds: when nothing the whole site is made from changed since the published site
 was built (its fingerprint: navigation, site URL, SOURCE_DATE_EPOCH, and the code fingerprint,
@@ -13,8 +19,8 @@ in MkDocs' dirty mode into a copy of the published site. What a site was built f
 fingerprint and the docs files' checksums) is kept in the store (generator.cache), and its hash
 in the site (STAMP): the state is used only for the site it describes.
 The outputs of the docs files that changed or vanished are removed from the copy first, and the
-hooks rebuild exactly the pages and files whose output is missing, and keep every other page's
-search entries; the result is the bytes of a full build. Anything else: a full build.
+hooks rebuild exactly the pages and files whose output is missing; the search index is made
+again over the whole site. The result is the bytes of a full build. Anything else: a full build.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path, PurePath, PurePosixPath
 
@@ -44,9 +51,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG_FILE = ROOT / "mkdocs.yml"
 STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file: a server hides it)
 # What a dirty build writes into existing files, besides the theme's templates (404.html,
-# sitemap.xml): the compressed sitemap and the search index. Pages and other files it writes
-# only where they are missing (site_hooks: is_modified), and a page's file is unlinked first.
-WRITTEN_IN_PLACE = ("sitemap.xml.gz", "search/search_index.json")
+# sitemap.xml): the compressed sitemap. Pages and other files it writes only where they are
+# missing (site_hooks: is_modified), and a page's file is unlinked first.
+WRITTEN_IN_PLACE = ("sitemap.xml.gz",)
+SEARCH_FOLDER = "pagefind"  # in the site: the search index and its scripts
 # The one warning of a dirty build, which strict mode would count as a failure.
 DIRTY_WARNING = "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"
 
@@ -83,28 +91,6 @@ def _environment(name: str, value: str) -> Iterator[None]:
 class _WithoutDirtyWarning(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith(DIRTY_WARNING)
-
-
-def _load_search_dictionary(store: Store) -> None:
-    """jieba's dictionary, which the search plugin segments Chinese text with, from a pickle in
-    the store: 0.2 s against 0.7 s from jieba's own cache (marshal), in every build that builds a
-    page. Made from jieba's when missing or damaged."""
-    import jieba
-
-    tokenizer = jieba.dt
-    key = str(tokenizer.dictionary)
-    with tokenizer.lock:
-        if tokenizer.initialized:  # by an earlier build in this process: kept for the next one still
-            if store.directory is not None and store.get("search", key) is None:
-                store.save("search", key, (tokenizer.FREQ, tokenizer.total))
-            return
-        kept = store.load("search", key)
-        if isinstance(kept, tuple) and len(kept) == 2:
-            tokenizer.FREQ, tokenizer.total = kept
-            tokenizer.initialized = True
-            return
-    tokenizer.initialize()
-    store.save("search", key, (tokenizer.FREQ, tokenizer.total))
 
 
 def fingerprint(state: dict, config: MkDocsConfig) -> str:
@@ -206,10 +192,23 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, ca
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
         dirty = True
     _run_mkdocs(config, state, dirty=dirty, kept=store)
+    index_search(site_dir)
     text = _state_text(site_fingerprint, state["files"])
     # in every site, so that a site built with the state and one built without are the same bytes
     write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
     store.put("site", "state", text.encode("utf-8"))
+
+
+def index_search(site_dir: Path) -> None:
+    """Pagefind's index of the built site, in ``site_dir/pagefind``: made afresh (a dirty build's
+    folder holds the published site's files as hard links, never written in place)."""
+    folder = site_dir / SEARCH_FOLDER
+    if folder.exists():
+        shutil.rmtree(folder)
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir",
+                           SEARCH_FOLDER, "--silent"], capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not (folder / "pagefind-entry.json").exists():
+        raise SiteBuildError([f"the search index (Pagefind) failed: {done.stderr.strip() or done.stdout.strip()}"])
 
 
 def _config(docs_dir: Path, site_dir: Path, state: dict) -> MkDocsConfig:
@@ -224,12 +223,7 @@ def _hooks(config: MkDocsConfig):
 
 def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store) -> None:
     """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the store,
-    which keeps what serves the next build (the theme's templates compiled, the search's
-    dictionary)."""
-    # jieba (imported with the search plugin, as the config was loaded) announces loading its
-    # dictionary; only its warnings matter here.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    _load_search_dictionary(kept)
+    which keeps what serves the next build (the theme's templates compiled)."""
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
     hooks._Site.store = kept

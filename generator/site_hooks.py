@@ -1,18 +1,16 @@
 """MkDocs hooks of the site (mkdocs.yml ``hooks:``).
 
 - Each page's tables, stored beside its Markdown by the render stage (generator/render/fragments.py),
-  go in after material's search plugin has indexed the page: the index and the Markdown never
-  see a table cell, and the privacy plugin, which checks the page's final HTML, sees them all.
-- The search index is rewritten as UTF-8 JSON (the plugin writes every Chinese character as a
-  six-byte \\uXXXX escape), without the zero-width spaces that only double another separator.
+  go in once the page's Markdown is converted: Python-Markdown never sees a table cell, and the
+  privacy plugin, which checks the page's final HTML, sees them all. (The search index is made
+  from the built site by Pagefind: generator/site.py.)
 - The theme's navigation and table of contents are rendered once for all the pages they are the
   same for (RenderCache, used by site_templates/overrides/partials/nav-item.html and toc.html).
 - Incremental builds (generator/site.py): MkDocs' dirty mode rebuilds a page or copies a file
   when its output is missing from the site (not by file times: a docs file hard-linked from the
-  data package keeps the package's), and the search index keeps, for each page not rebuilt, its
-  entries from the published index, so that it equals a full build's.
+  data package keeps the package's).
 
-Nothing here writes anywhere but the search index the plugin wrote inside site_dir.
+Nothing here writes into site_dir but what MkDocs writes.
 """
 
 from __future__ import annotations
@@ -41,7 +39,6 @@ from generator.render.fragments import PLACEHOLDER, fragments_file
 
 # A link in a fragment to a file of the docs folder, named from its root (views.table_link).
 _LINK = re.compile(r'<a href="([A-Za-z0-9._/-]+)">')
-SEARCH_INDEX = Path("search") / "search_index.json"
 
 
 class _Site:
@@ -49,8 +46,6 @@ class _Site:
     hook resets what it sets for a build): on_page_context, where the tables go in, is not given them."""
 
     files: Files | None = None
-    built: ClassVar[set[str]] = set()  # the URLs of the pages built
-    previous: ClassVar[dict[str, list[dict]]] = {}  # page URL → its entries in the search index found in site_dir
     store: Store | None = None  # where Jinja keeps the theme's templates compiled (generator/site.py)
     nav_urls: ClassVar[list[str]] = []  # the URL of every page and link of the navigation
 
@@ -119,13 +114,6 @@ def _output_missing(file: File) -> bool:
     return not os.path.isfile(file.abs_dest_path)
 
 
-def _entries_by_page(docs: list[dict]) -> dict[str, list[dict]]:
-    pages: dict[str, list[dict]] = {}
-    for doc in docs:
-        pages.setdefault(doc["location"].split("#")[0], []).append(doc)
-    return pages
-
-
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
     _Site.nav_urls = [item.url for item in _nav_items(nav.items) if isinstance(item, Page | Link)]
     return nav
@@ -142,12 +130,6 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
     env.globals["nav_cache"] = NavCache(_Site.nav_urls)
     env.globals["toc_cache"] = RenderCache(single=True)
     return env
-
-
-def on_pre_build(*, config: MkDocsConfig) -> None:
-    _Site.built = set()
-    path = Path(config.site_dir) / SEARCH_INDEX
-    _Site.previous = _entries_by_page(json.loads(path.read_text(encoding="utf-8"))["docs"]) if path.exists() else {}
 
 
 def _link_file(file: File, dirty: bool = False) -> None:
@@ -216,51 +198,15 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return html
 
 
-@event_priority(-100)  # after the search plugin (priority 0) has indexed the page without its tables
+@event_priority(-100)  # after the other plugins
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
     page.content = insert_fragments(page.content or "", page.file)
-    _Site.built.add(page.url)
     return context
 
 
 @event_priority(-100)  # after the other plugins
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     # The page is written; its HTML with the tables, the largest part of the build's memory, is
-    # not read again (the search plugin keeps its own entries).
+    # not read again.
     page.content = ""
     return output
-
-
-def merge_search_index(index: dict, pages: list[str]) -> dict:
-    """The entries of the pages built (``_Site.built``), and of the others as ``_Site.previous``
-    holds them, page after page in ``pages``' order, as a full build writes them."""
-    built = _entries_by_page(index["docs"])
-    docs = []
-    for url in pages:
-        if url not in _Site.built and url not in _Site.previous:
-            raise PluginError(f"the page '{url}' was not built and the published search index lacks it")
-        docs.extend(built.get(url, []) if url in _Site.built else _Site.previous[url])
-    return {**index, "docs": docs}
-
-
-def compact_search_index(index: dict) -> str:
-    """The index as UTF-8 JSON; a zero-width space next to another separator character or a tag
-    dropped (the search splits on a run of separators and at tags, so it finds the same words)."""
-    separator = index["config"]["separator"]  # a character class and "+", written for JavaScript
-    if re.fullmatch(r"\[[^\]]*\\u200b[^\]]*\]\+", separator):
-        others = separator.replace("\\u200b", "").removesuffix("+")
-        # The search splits text at tags too; "<" and ">" are tags only (text is escaped).
-        redundant = re.compile(rf"\u200b+(?={others}|<)|(?<={others}|>)\u200b+")
-        index = {**index, "docs": [{**doc, "title": redundant.sub("", doc["title"]),
-                                    "text": redundant.sub("", doc["text"])} for doc in index["docs"]]}
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-
-
-@event_priority(-100)  # after the search plugin (priority 0) has written the index
-def on_post_build(*, config: MkDocsConfig) -> None:
-    path = Path(config.site_dir) / SEARCH_INDEX
-    if path.exists():
-        assert _Site.files is not None  # on_files ran earlier in the same build
-        pages = [file.page.url for file in _Site.files.documentation_pages() if file.page is not None]
-        index = merge_search_index(json.loads(path.read_text(encoding="utf-8")), pages)
-        path.write_text(compact_search_index(index), encoding="utf-8")

@@ -57,3 +57,16 @@ def test_the_speed_up_is_reported_against_the_first_cluster():
     lines = report_speedup([run("local:1", 8.0, 30.0), run("local:2", 4.0, 20.0)]).splitlines()
     assert "local:1" in lines[0] and "N = 100" in lines[0]
     assert "extract    4.00 s (×2.00)" in lines[2] and "whole build   20.00 s (×1.50)" in lines[2]
+
+
+def test_the_search_benchmark_estimates_from_the_parts_that_grow():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import search
+
+    def size(n: int, metadata: int, chunks: int) -> dict:
+        parts = {"script": 100, "metadata": metadata, "index chunks": chunks, "fragments": 50}
+        return {"n": n, "queries": {"q": {**parts, "total": sum(parts.values())}}}
+
+    # metadata grows 1 byte a unit; the chunks grow 2 in one query, fall in the other (re-split)
+    assert search.estimate([size(100, 100, 400), size(200, 200, 600)], 1200) == {"q": 100 + 200 + 600 + 50 + 3000}
+    assert search.estimate([size(100, 100, 600), size(200, 200, 400)], 1200) == {"q": 100 + 200 + 400 + 50 + 1000}

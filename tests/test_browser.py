@@ -1,8 +1,11 @@
 """The built site in a real browser: Debian's Chromium driven by Playwright, site served on localhost.
 
-Every page loads without a failed request, a request to another host or a console error;
-charts show with their Chinese labels; a known figure is visible; Chinese search finds words.
-Without a browser the test skips, except under CI (CI set), where it fails.
+Every page loads without a failed request, a request to another host or a console error, and
+carries the licence; charts show with their Chinese labels; a known figure is visible; at
+1280 px and 390 px nothing overflows the screen except inside a scrolling box with a cue, and
+chart text stays at 11 px or more; search finds a figure's name and lands on its row; a
+comparison table sorts, and is complete without JavaScript. Without a browser the test skips,
+except under CI (CI set), where it fails.
 """
 
 from __future__ import annotations
@@ -85,8 +88,9 @@ class Watch:
                 if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != self.origin]
 
 
-def _open(browser, server: str, path: str):
+def _open(browser, server: str, path: str, width: int = 1280):
     page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
     watch = Watch(page, server)
     page.goto(f"{server}/{path}", wait_until="networkidle")
     return page, watch
@@ -98,12 +102,22 @@ def _assert_clean(watch: Watch, path: str) -> None:
     assert not watch.errors, f"{path}: console errors: {watch.errors}"
 
 
-def test_home_and_every_unit_page_load_cleanly(browser, server, built_site):
+def _pages(site: Path) -> list[str]:
+    """Every page of the site, as its URL path."""
+    return sorted(path.parent.relative_to(site).as_posix() + "/" if path.parent != site else ""
+                  for path in site.rglob("index.html"))
+
+
+def test_every_page_loads_cleanly_with_its_licence(browser, server, built_site):
     unit_ids = sorted({d.unit.unit_id for d in built_site.result.load_disclosures()})
     assert len(unit_ids) == 5
-    for path in ["", *(f"units/{unit_id}/" for unit_id in unit_ids)]:
+    pages = _pages(built_site.options.site_dir)
+    assert {"", "search/", "compare/", "classes/", "classes/201/", "data/"} <= set(pages)
+    for path in pages:
         page, watch = _open(browser, server, path)
         assert page.locator("h1").first.is_visible()
+        licence = page.locator("footer .md-copyright")
+        assert "CC BY 4.0" in licence.inner_text() and licence.is_visible(), path
         charts = page.locator("article img[src$='.svg']")
         for index in range(charts.count()):
             chart = charts.nth(index)
@@ -111,7 +125,7 @@ def test_home_and_every_unit_page_load_cleanly(browser, server, built_site):
             assert chart.get_attribute("alt"), f"{path}: chart without alt text"
             svg = page.request.get(f"{server}/{path}{chart.get_attribute('src')}").text()
             assert "<text" in svg and any("\u4e00" <= char <= "\u9fff" for char in svg)
-        if path:
+        if path.startswith("units/"):
             assert charts.count() >= 2, f"{path}: expected charts"  # at least expenditure and income
         _assert_clean(watch, path)
         page.close()
@@ -120,32 +134,103 @@ def test_home_and_every_unit_page_load_cleanly(browser, server, built_site):
 def test_known_figure_is_visible_and_screenshot(browser, server):
     page, watch = _open(browser, server, f"units/{LUANCHENG}/")
     assert page.get_by_text("2013701 行政运行 68.56 万元").first.is_visible()
-    row = page.locator("table tr", has_text="行政运行").first
-    assert "68.56" in row.inner_text()
+    row = page.locator("#t5-2022-2013701")
+    assert not row.is_visible()  # the official tables are folded under the key figures and charts
+    page.locator("#t5-2022 > summary").click()
+    assert row.is_visible() and "68.56" in row.inner_text()
     chart = page.locator("img[src='expenditure-by-function-2022.svg']")
     assert chart.is_visible() and "2013702 一般行政管理事务" in chart.get_attribute("alt")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    chart.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "unit-page.png"))
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(ARTIFACTS / "unit-page-top.png"))
     _assert_clean(watch, LUANCHENG)
     page.close()
 
 
-@pytest.mark.parametrize("word", ["行政运行", "网信事务"])
-def test_chinese_search_finds_results(browser, server, word):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_nothing_overflows_and_chart_text_stays_readable(browser, server, built_site, width):
+    """No part of a page is wider than the screen, except a table in its own scrolling box (which
+    draws a shadow where columns are hidden); chart text is drawn at 11 px or more."""
+    for path in ["", "compare/", "classes/201/", *(f"units/{unit}/" for unit in (LUANCHENG, "xingtai-longyao-288002-9f632e"))]:
+        page, watch = _open(browser, server, path, width)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} at {width}px"
+        boxes = page.evaluate("""() => [...document.querySelectorAll('article table')].map(table => {
+            const box = table.closest('.grid-scroll');
+            const style = box && getComputedStyle(box);
+            return {wide: table.getBoundingClientRect().width > box.getBoundingClientRect().width + 1,
+                    scrolls: !!style && style.overflowX === 'auto', cue: !!style && style.backgroundImage.includes('gradient'),
+                    right: box ? box.getBoundingClientRect().right : 1e9};
+        })""")
+        assert boxes and all(box["right"] <= width + 1 for box in boxes), f"{path} at {width}px"
+        assert all(box["scrolls"] and box["cue"] for box in boxes if box["wide"]), f"{path} at {width}px"
+        scales = page.evaluate("[...document.querySelectorAll('article img[src$=\".svg\"]')]"
+                               ".map(img => img.getBoundingClientRect().width / img.naturalWidth)")
+        smallest = min((scale * 13 for scale in scales), default=13)  # charts draw text at 13 px and up
+        assert smallest >= 11, f"{path} at {width}px: chart text {smallest:.1f} px"
+        _assert_clean(watch, f"{path} at {width}px")
+        page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshot_of_a_unit_page(browser, server, width):
+    page, watch = _open(browser, server, f"units/{LUANCHENG}/", width)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"unit-page-{width}.png"), full_page=True)
+    _assert_clean(watch, f"screenshot at {width}px")
+    page.close()
+
+
+@pytest.mark.parametrize(("word", "unit", "anchor"), [
+    ("培训费", LUANCHENG, "t6-2022-30216"),  # an economic class, in table 6 only
+    ("网络执法", LUANCHENG, "p-2022-8"),  # a project (the 8th listed)
+    ("一般公共服务", LUANCHENG, None),  # a functional class
+])
+def test_search_finds_a_figure_name_and_lands_on_its_row(browser, server, word, unit, anchor):
     page, watch = _open(browser, server, "")
-    search = page.locator("input.md-search__input")
-    page.keyboard.press("s")  # the theme's shortcut focuses the search box
-    search.press_sequentially(word)
-    search.press("End")  # the theme searches on key-up; IME text alone raises none
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(state="visible", timeout=10_000)
-    assert results.count() >= 1
-    assert word[:2] in page.locator(".md-search-result").inner_text()
+    page.fill(".site-search-form input", word)  # the form on every page leads to the search page
+    page.press(".site-search-form input", "Enter")
+    results = page.locator("#search-results li a")
+    results.first.wait_for(state="visible", timeout=15_000)
+    links = [results.nth(index).get_attribute("href") for index in range(results.count())]
+    unit_links = [link for link in links if link.startswith("/units/")]
+    assert unit_links and unit_links[0].startswith(f"/units/{unit}/"), links
+    if anchor:
+        assert unit_links[0] == f"/units/{unit}/#{anchor}"
+        page.locator(f"#search-results a[href='/units/{unit}/#{anchor}']").click()
+        page.wait_for_load_state("networkidle")
+        row = page.locator(f"#{anchor}")
+        assert row.is_visible() and word in row.inner_text()  # its table unfolded, the row in view
     _assert_clean(watch, f"search {word}")
     page.close()
+
+
+def _column(page, year: int, column: int) -> list[str]:
+    return page.eval_on_selector_all(f"#y{year} ~ .grid-scroll table tbody tr",
+                                     f"rows => rows.map(row => row.cells[{column}].textContent.trim())")
+
+
+def test_a_comparison_table_sorts_by_three_public_and_is_complete_without_javascript(browser, server):
+    three_public = 7  # 单位, 地区, 支出合计, 基本, 项目, 人员, 公用, “三公”经费
+    page, watch = _open(browser, server, "compare/")
+    header = page.locator("#y2020 ~ .grid-scroll table").first.locator("th").nth(three_public)
+    assert "三公" in header.inner_text()
+    header.locator("button").click()
+    first = _column(page, 2020, three_public)[:2]
+    assert header.get_attribute("aria-sort") == "descending"
+    values = [float(value.replace(",", "")) if value else float("-inf") for value in first]
+    assert values == sorted(values, reverse=True)
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    _assert_clean(watch, "compare")
+    page.close()
+    # without the site's scripts: the same table, every unit of the year with its figures, no buttons
+    plain = browser.new_page()
+    plain.route("**/*.js", lambda route: route.abort())
+    plain.goto(f"{server}/compare/")
+    names = plain.eval_on_selector_all("#y2020 ~ .grid-scroll table tbody tr",
+                                       "rows => rows.map(row => row.cells[0].textContent.trim())")
+    assert sorted(names) == ["廊坊市 市委网信办", "隆尧县 县委网信办"]
+    assert _column(plain, 2020, three_public) != ["", ""]
+    assert plain.locator("#y2020 ~ .grid-scroll table th button").count() == 0
+    plain.close()
 
 
 def test_a_browser_without_resize_observer_uses_the_local_polyfill(browser, server):

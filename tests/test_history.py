@@ -172,13 +172,15 @@ def test_bulk_download_carries_the_package_licence_and_checksums(history):
     from generator.package import bulk_download
 
     path = history["project"] / "datapackage" / bulk_download("budget-disclosures")
+    folder = "budget-disclosures/"  # one top-level folder
     with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
+        assert all(name.startswith(folder) for name in archive.namelist())
+        names = {name.removeprefix(folder) for name in archive.namelist()}
         assert {"datapackage.json", "README.md", "LICENSE.txt", "SHA256SUMS", "units.csv", "checks.csv"} <= names
         assert not any(name.startswith("downloads/") for name in names)
-        sums = archive.read("SHA256SUMS").decode("utf-8").splitlines()
+        sums = archive.read(folder + "SHA256SUMS").decode("utf-8").splitlines()
         assert len(sums) == len(names) - 1
         for line in sums:
             digest, name = line.split("  ", 1)
-            assert hashlib.sha256(archive.read(name)).hexdigest() == digest
-        assert "version 2024.1" in archive.read("LICENSE.txt").decode("utf-8")
+            assert hashlib.sha256(archive.read(folder + name)).hexdigest() == digest
+        assert "version 2024.1" in archive.read(folder + "LICENSE.txt").decode("utf-8")

@@ -31,7 +31,8 @@ def test_escapes_in_a_failing_paragraph_are_shown_as_escapes_in_the_log(tmp_path
     text = text.replace(UNIT, OTHER_UNIT).replace(REPEATED, REPEATED[:6] + ESCAPES + REPEATED[6:])
     write(source / f"escapes{ESCAPES}.txt", text)
     log: list[str] = []
-    options = BuildOptions(source, tmp_path / "datapackage", tmp_path / "site", jobs=2, with_site=False)
+    # verbose: every failed check, one line each
+    options = BuildOptions(source, tmp_path / "datapackage", tmp_path / "site", jobs=2, with_site=False, verbose=True)
     result = build(options, log=log.append)
     assert len(result.headers) == 6 and result.unreadable == []
     assert not any(CONTROL_CHARACTER.search(line) for line in log)

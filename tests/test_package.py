@@ -258,7 +258,9 @@ def read_csv_bytes(data: bytes) -> list[dict[str, str]]:
 
 def test_workbook_keeps_codes_as_text_and_amounts_as_numbers(package):
     workbook = openpyxl.load_workbook(package / "budget-disclosures.xlsx")
-    sheet = workbook["expenditure_by_function"]
+    assert workbook.sheetnames[:4] == ["说明", "预算单位", "预算公开文件", "表格情况"]
+    sheet = workbook["表3 支出总表"]
+    assert sheet.auto_filter.ref == "A2:K1048576"  # filters on the field-name row, every column
     header = [cell.value for cell in sheet[2]]
     code = sheet.cell(row=5, column=header.index("function_code") + 1)
     total = sheet.cell(row=3, column=header.index("total") + 1)
@@ -281,7 +283,7 @@ def test_workbook_text_is_never_a_formula(tmp_path):
     record = disclosure()
     record.tables[TableKind.EXPENDITURE].rows[2].name = '=HYPERLINK("http://evil.example/","行政运行")\x0b'
     write_datapackage([record], [], tmp_path / "dp", log=lambda _: None)
-    sheet = openpyxl.load_workbook(tmp_path / "dp" / "budget-disclosures.xlsx")["expenditure_by_function"]
+    sheet = openpyxl.load_workbook(tmp_path / "dp" / "budget-disclosures.xlsx")["表3 支出总表"]
     cell = sheet.cell(row=5, column=4)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil.example/","行政运行")\ufffd', "s")
     names = [row["function_name"] for row in read_csv(tmp_path / "dp" / "expenditure_by_function.csv")]

@@ -101,7 +101,8 @@ def test_a_changed_amount_or_check_outcome_remakes_that_disclosures_rows_only_an
     assert write(tmp_path / "failed", disclosures, cache, outcomes) == [disclosure_download(other_id)]
     assert made == [other_id]
     changed = changed_files(first, files(tmp_path / "failed"))
-    assert changed == {"checks.csv", "datapackage.json", "budget-disclosures.xlsx", "downloads/budget-disclosures.zip",
+    assert changed == {"checks.csv", "datapackage.json", "budget-disclosures.xlsx", "budget-disclosures.sqlite",
+                       "downloads/budget-disclosures.zip",
                        disclosure_download(other_id), unit_download(OTHER_UNIT.unit_id)}
     assert "table.parent_equals_children" in (tmp_path / "failed" / "checks.csv").read_text(encoding="utf-8")
 
@@ -113,7 +114,7 @@ def test_a_changed_amount_or_check_outcome_remakes_that_disclosures_rows_only_an
     # prunes it (Store.prune), not the package stage alone
     assert made == [changed_id]
     assert changed_files(first, files(tmp_path / "edited")) == {
-        "expenditure_by_function.csv", "datapackage.json", "budget-disclosures.xlsx",
+        "expenditure_by_function.csv", "datapackage.json", "budget-disclosures.xlsx", "budget-disclosures.sqlite",
         "downloads/budget-disclosures.zip", disclosure_download(changed_id), unit_download(UNIT.unit_id)}
     # What the cache gives is, byte for byte, the whole package a build without it makes.
     for name, (records_written, outcomes_written) in {"failed": (disclosures, outcomes),
@@ -147,11 +148,11 @@ def test_workbooks_list_failed_checks_and_stop_at_excels_row_limit(tmp_path, mon
     monkeypatch.setattr(writer, "EXCEL_ROW_LIMIT", 2 + 4)
     write_datapackage(disclosures, outcomes, tmp_path / "dp", log=quiet)
     workbook = openpyxl.load_workbook(tmp_path / "dp" / "budget-disclosures.xlsx")
-    checks = list(workbook["checks"].values)[2:]
-    assert [(row[0], row[2], row[-2]) for row in checks] == [
+    checks = list(workbook["一致性检查"].values)[2:]
+    assert [(row[0], row[2], row[-3]) for row in checks] == [
         (f"{OTHER_UNIT.unit_id}-2024", "table.parent_equals_children", "fail")]
-    assert len(list(workbook["expenditure_by_function"].values)) == 2 + 3
-    notes = {row[0]: row[2] for row in workbook["说明"].values}
+    assert len(list(workbook["表3 支出总表"].values)) == 2 + 3
+    notes = {row[1].removesuffix(".csv"): row[2] for row in workbook["说明"].values}
     assert "first 1 disclosures only" in notes["expenditure_by_function"]
     assert "failed checks only" in notes["checks"]
     csv_rows = (tmp_path / "dp" / "expenditure_by_function.csv").read_text(encoding="utf-8").splitlines()

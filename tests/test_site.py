@@ -80,23 +80,19 @@ def test_each_project_with_a_performance_table_has_one_section(built_site):
         headings = re.findall(r"^#### (.+)$", page.read_text(encoding="utf-8"), re.MULTILINE)
         assert len(headings) == len(set(headings)), page.parent.name
     luancheng = (docs / LUANCHENG / "index.md").read_text(encoding="utf-8")
-    assert luancheng.count("#### 网络宣传管理 { data-search-exclude }\n") == 1
+    assert luancheng.count("#### 网络宣传管理\n") == 1
 
 
 def test_check_results_name_each_rule_in_chinese(built_site):
     page = html.unescape(_unit_page(built_site, LUANCHENG))
-    assert "<code>hygiene.<wbr>template_<wbr>text</code>" in page  # a long id wraps at its separators
-    page = page.replace("<wbr>", "")
     text = re.sub(r"<[^>]+>", "", page)
     assert "共 377 项核对（30 条规则）：306 项通过，70 项未通过，1 项不适用。" in text
     assert "未通过的规则：模板文字未替换（68 项）、增减变化说明原因（1 项）、部门/单位称谓一致（1 项）。" in text
-    # failures grouped under the rule's Chinese title, its id beside it; the message stays the detail
-    assert "<strong>✗ 模板文字未替换 <code>hygiene.template_text</code>：68 项未通过</strong>" in page
-    assert "template text '目标内容1' as the project's goal" in text
-    assert re.search(r"<td>上级科目等于下级科目之和 <code>table\.parent_equals_children</code></td>\s*"
-                     r"<td[^>]*>52</td>\s*<td[^>]*>0</td>\s*<td[^>]*>0</td>", page)  # per rule: 通过, 未通过, 不适用
-    # passing checks are counted per rule above and listed one by one in the year's checks.csv
-    assert "其余 307 项核对（通过或不适用）逐项列在本年数据下载的 checks.csv 中" in text
+    # the failures in Chinese, folded away; the English messages stay in checks.csv
+    assert "逐项查看未通过的核对（70 项）" in text
+    assert "template text" not in text and "the indicator was not filled in" not in text
+    assert re.search(r"<td>模板文字未替换</td>\s*<td>[^<]*一中心一站费用[^<]*</td>", page)
+    assert "每项核对的结果在本年数据下载的 checks.csv 中" in text
     quality = html.unescape((built_site.options.site_dir / "quality" / "index.html").read_text(encoding="utf-8"))
     quality = quality.replace("<wbr>", "")
     assert "共 1074 项核对（30 条规则）：916 项通过，99 项未通过，59 项不适用。" in quality
@@ -117,13 +113,13 @@ def _nav_pages(entries: list[dict]):
 def test_units_are_labelled_by_their_region(built_site):
     state = json.loads((built_site.options.docs_dir / ".site.json").read_text(encoding="utf-8"))
     # units under their city, county-level units under their county
-    assert state["nav"][3]["单位"] == [
+    assert next(entry["单位"] for entry in state["nav"] if "单位" in entry) == [
         {"廊坊市": [{"廊坊市 市委网信办": "units/langfang-ac041e/index.md"}]},
         {"石家庄市": [{"晋州市": [{"晋州市 市委网信办": "units/shijiazhuang-jinzhou-224-e3ae86/index.md"}]},
                       {"栾城区": [{"栾城区 网信办": f"units/{LUANCHENG}/index.md"}]}]},
         {"邢台市": [{"隆尧县": [{"隆尧县 县委网信办": "units/xingtai-longyao-288002-9f632e/index.md"}]}]},
         {"邯郸市": [{"馆陶县": [{"馆陶县 县委网信办本级": "units/handan-guantao-224001-50b4ce/index.md"}]}]}]
-    labels = dict(_nav_pages(state["nav"][3]["单位"]))
+    labels = dict(_nav_pages(next(entry["单位"] for entry in state["nav"] if "单位" in entry)))
     for disclosure in built_site.result.load_disclosures():
         unit = disclosure.unit
         label = next(label for label, path in labels.items() if path == f"units/{unit.unit_id}/index.md")
@@ -156,12 +152,13 @@ def test_short_names_drop_only_the_region_they_start_with():
                                   "e": "邢台市隆尧县 审计局（e）", "f": "邢台市隆尧县 审计局（f）"}
 
 
-def test_amounts_published_in_yuan_stay_in_yuan(built_site):
+def test_amounts_show_in_wan_beside_the_yuan_as_published(built_site):
     longyao = next(d for d in built_site.result.load_disclosures() if d.year == 2020 and d.published_unit == "元")
     page = _unit_page(built_site, longyao.unit.unit_id)
-    assert "支出合计 477,884.00 元" in page and "金额单位按原文：元" in page
+    # one display, 万元 to two decimals, with the unit named; the figures as published beside them
+    assert "支出合计 47.79 万元" in page and "原文（元）" in page and ">477,884.00<" in page
     home = (built_site.options.site_dir / "index.html").read_text(encoding="utf-8")
-    assert ">47.7884<" in home  # the index pages compare units in 万元, converted exactly
+    assert ">47.79<" in home and "47.7884" not in home
 
 
 def test_charts_are_byte_stable_svg_with_chinese_text(built_site):
@@ -173,20 +170,37 @@ def test_charts_are_byte_stable_svg_with_chinese_text(built_site):
     assert bar_chart("标题", [Bar("a", Decimal("1"))]) == bar_chart("标题", [Bar("a", Decimal("1"))])
 
 
-def test_search_index_segments_chinese_and_leaves_tables_out(built_site):
-    index = json.loads((built_site.options.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["en"] and "\\u200b" in index["config"]["separator"]
-    text = "".join(doc["text"] for doc in index["docs"])
-    assert "行政\u200b运行" in text and "网信\u200b事务" in text
-    # economic codes are only in tables and charts, which stay out of the index
-    assert "30231" not in text
+def _search_fragments(site: Path) -> dict[str, dict]:
+    """Pagefind's stored text of each page indexed, by URL (gzip, after a signature, then JSON)."""
+    import gzip
+
+    found = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[data.index(b"{"):])
+        found[fragment["url"]] = fragment
+    return found
 
 
-def test_pages_and_search_index_stay_small_as_units_grow(built_site, tmp_path):
+def test_search_indexes_every_article_with_its_tables(built_site):
+    site = built_site.options.site_dir
+    fragments = _search_fragments(site)
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["zh"]["page_count"] == len(fragments)
+    assert "/search/" not in fragments  # the search page's own examples find nothing
+    page = fragments[f"/units/{LUANCHENG}/"]
+    text = page["content"].replace("\u200b", "")  # Pagefind's Chinese segmentation
+    # a table row (培训费, economic code 30216), a project, a functional class: all indexed
+    for words in ("30216 培训费", "网络执法", "201 一般公共服务支出", "2013701 行政运行"):
+        assert words in text, words
+    assert any(anchor["id"] == "t6-2022-30216" and anchor["element"] == "tr" for anchor in page["anchors"])
+    # the article only: not the navigation, which names the other units
+    assert "馆陶" not in text and "搜索单位、科目" not in text
+
+
+def test_pages_stay_small_as_units_grow(built_site, tmp_path):
     """Copies of 000 as 12 units in 3 cities × 2 counties: a unit page's navigation carries its
-    own county's units, its city's counties and the cities, never every unit; the search index
-    holds one entry per unit (name, region, years, functional classes), not its tables, charts
-    and checks."""
+    own county's units, its city's counties and the cities, never every unit."""
     luancheng = next(d for d in built_site.result.load_disclosures() if d.unit.unit_id == LUANCHENG)
     disclosures, outcomes = [], []
     for city_index, city in enumerate(("石家庄市", "邯郸市", "邢台市")):
@@ -207,14 +221,6 @@ def test_pages_and_search_index_stay_small_as_units_grow(built_site, tmp_path):
     # section links to its first page: 乙县 sorts before 甲县), and the previous page in the
     # footer: 5 of the 11 other units.
     assert linked == {"unit-0-0-1", "unit-0-1-0", "unit-1-1-0", "unit-2-1-0", "unit-0-1-1"}
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    entries = [doc for doc in index["docs"] if doc["location"].startswith("units/unit-0-0-0/")]
-    assert [doc["location"] for doc in entries] == ["units/unit-0-0-0/"]  # one entry, whatever the years
-    assert "行政\u200b运行" in entries[0]["text"]  # the functional classes it spends on, searchable
-    assert len(json.dumps(entries)) < 2000
-    # the index pages list units for readers, not for the search index
-    for doc in index["docs"]:
-        assert doc["location"].startswith("units/") or "甲县第" not in doc["text"].replace("\u200b", ""), doc
 
 
 def test_no_reference_to_another_host(built_site):
@@ -274,9 +280,9 @@ def test_document_text_renders_inert(tmp_path):
     docs, site = tmp_path / "docs", tmp_path / "site"
     render_site(InMemoryRecords([disclosure], [outcome]), tmp_path / "no-package", docs, source)
     build_site(docs, site)
-    # the tables' fragments (HTML stored beside the Markdown) are inert before they reach a page
-    for page in [*site.rglob("*.html"), *site.rglob("*.svg"), site / "search" / "search_index.json",
-                 *docs.rglob("*.fragments.json")]:
+    # the tables' fragments (HTML stored beside the Markdown) are inert before they reach a page;
+    # the search's stored text is plain text, which the search page shows as text (site.js)
+    for page in [*site.rglob("*.html"), *site.rglob("*.svg"), *docs.rglob("*.fragments.json")]:
         text = page.read_text(encoding="utf-8")
         assert "<script>alert" not in text and "<img src=x" not in text and "<b>" not in text, page
         assert not re.search(r"<[a-z][^>]*\son[a-z]+=|(?:href|src)=[\"']?\s*javascript:", text, re.I), page
@@ -307,7 +313,8 @@ def test_escaping_and_amounts():
     assert md("a\n\tb") == "a b"
     assert amount(Decimal("3148500.00")) == "314.85"
     assert amount(Decimal("12338000")) == "1,233.80"
-    assert amount(Decimal("477884"), "万元") == "47.7884"  # exact: never rounded away
+    assert amount(Decimal("477884"), "万元") == "47.79"  # pages show 万元 to two decimals
+    assert amount(Decimal("477884"), "万元", exact=True) == "47.7884"  # an as-published table: never rounded
     assert amount(Decimal("477884"), "元") == "477,884.00"
     assert amount(None) == "" and amount(Decimal("0")) == "0.00"
 
@@ -322,8 +329,9 @@ def test_years_side_by_side_when_a_unit_has_several(built_site, tmp_path):
     page = (unit / "index.md").read_text(encoding="utf-8")
     assert "## 历年对比" in page and page.index("## 2023年") < page.index("## 2022年")  # newest first
     svg = (unit / "years.svg").read_text(encoding="utf-8")
-    for label in ("2022 支出合计", "2023 支出合计", "2022 基本支出", "2023 项目支出"):
+    for label in ("2022 支出合计", "2023 支出合计", ">基本支出<", ">项目支出<"):  # bars, then the legend
         assert label in svg
+    assert "2022 基本支出" not in svg  # parts are stacked in their total, never drawn beside it
     assert (unit / "source-2022.docx").exists() and (unit / "source-2023.docx").exists()
 
 

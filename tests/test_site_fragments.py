@@ -1,5 +1,5 @@
-"""Tables as HTML fragments beside the Markdown, put in by the site's hook after the search plugin
-has indexed the page; the search index written as compact UTF-8."""
+"""Tables as HTML fragments beside the Markdown, put in by the site's hook once the page's Markdown
+is converted."""
 
 from __future__ import annotations
 
@@ -17,10 +17,9 @@ from mkdocs.structure.pages import Page
 
 from generator.render.fragments import PLACEHOLDER, fragments_file
 from generator.site import CONFIG_FILE, SiteBuildError, build_site
-from generator.site_hooks import NavCache, compact_search_index
+from generator.site_hooks import NavCache
 
 LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
-SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"  # material's for zh
 
 
 def test_tables_are_fragments_beside_the_markdown_and_not_published(built_site):
@@ -38,35 +37,6 @@ def test_tables_are_fragments_beside_the_markdown_and_not_published(built_site):
     assert f'<td><a href="units/{LUANCHENG}/">栾城区 网信办</a></td>' in (site / "index.html").read_text(encoding="utf-8")
     assert f'<a href="../units/{LUANCHENG}/">栾城区 网信办</a>' in (site / "regions" / "index.html").read_text(
         encoding="utf-8")
-
-
-def test_search_index_is_utf8_without_labels_codes_or_tables(built_site):
-    raw = (built_site.options.site_dir / "search" / "search_index.json").read_bytes()
-    assert "行政".encode() in raw and b"\\u884c" not in raw  # 行 as UTF-8, not as a \u escape
-    index = json.loads(raw)
-    entry = next(doc for doc in index["docs"] if doc["location"] == f"units/{LUANCHENG}/")
-    assert "行政\u200b运行" in entry["text"] and "石家庄市" in entry["text"]
-    # labels and codes are on the page, the same in every unit: not in its entry
-    for shown_only in ("地区", "单位名称", "支出\u200b科目", "2013701", "68.56"):
-        assert shown_only not in entry["text"], shown_only
-    assert len(json.dumps(entry, ensure_ascii=False).encode()) < 600
-
-
-def _tokens(text: str) -> list[str]:
-    """What material's search worker indexes: text split at tags and at runs of separators."""
-    return [token for part in re.split(r"<[^>]*>", text) for token in re.split(SEPARATOR, part) if token]
-
-
-def test_compacting_the_index_keeps_every_word():
-    text = ("<ul> <li>\u200b地区\u200b：\u200b河北省\u200b \u200b保定市\u200b</li>"
-            " <li>\u200b行政\u200b运行\u200b、\u200b网信</li> </ul>")
-    index = {"config": {"separator": SEPARATOR}, "docs": [{"location": "", "title": "a\u200b b", "text": text}]}
-    compact = json.loads(compact_search_index(index))["docs"][0]
-    assert compact["text"] == "<ul> <li>地区\u200b：\u200b河北省 保定市</li> <li>行政\u200b运行、网信</li> </ul>"
-    assert _tokens(compact["text"]) == _tokens(text) and compact["title"] == "a b"
-    # a separator without the zero-width space: every one is kept
-    index["config"]["separator"] = r"[\s\-]+"
-    assert json.loads(compact_search_index(index))["docs"][0]["text"] == text
 
 
 def _docs_copy(built_site, tmp_path):

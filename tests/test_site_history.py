@@ -103,7 +103,7 @@ def test_unit_page_shows_the_change_vs_last_year_check(history):
     # 2023's explanation states 较2022年预算减少47.59万元; the two published totals are equal
     assert "2023年说明中的“比上年增减”核对" in text
     assert "✗ 未通过：应为 0.00 万元，实为 -47.59 万元。" in text
-    assert f"disclosure {LUANCHENG}-2022" in text
+    assert "应为 0.00 万元，实为 -47.59 万元，相差 -47.59 万元" in text  # in Chinese; checks.csv keeps the English
 
 
 def test_changelog_page_renders_the_snapshot_entry(history):

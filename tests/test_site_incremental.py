@@ -5,6 +5,7 @@ of a full build from nothing."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,6 @@ import pytest
 import generator.build
 from generator import cache, site
 from generator.build import BuildOptions, build
-from generator.cache import Store
 from generator.render import pages
 from generator.sources import MANIFEST_FIELDS, read_manifest
 from tests.conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
@@ -99,9 +99,9 @@ def test_only_the_changed_unit_and_the_site_wide_pages_are_rebuilt(incremental):
     assert f"units/{unit}/basic-by-economic-2022.svg" in incremental["docs"]
     for changed in (incremental["docs"], incremental["site"]):
         assert {path.split("/")[1] for path in changed if path.startswith("units/")} == {unit}
-    # the search index holds every unit's pages, as a full build's does (compared byte for byte above)
-    index = (incremental["root"] / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert index.count('"location":"units/') >= len(SEEDS)
+    # the search index covers every page, as a full build's does (compared byte for byte above)
+    entry = json.loads((incremental["root"] / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["zh"]["page_count"] >= len(SEEDS)
 
 
 def test_a_changed_template_renders_every_unit_again(tmp_path, monkeypatch):
@@ -198,19 +198,3 @@ def test_without_gnu_cp_the_published_site_is_linked_by_python(tmp_path, monkeyp
     assert sum((root / "site" / path.relative_to(root / "site")).stat().st_ino == inode
                for path, inode in published.items()) > len(published) // 2
     _full_build_like(root, tmp_path / "c")
-
-
-def test_the_search_dictionary_is_kept_as_a_pickle(tmp_path, monkeypatch):
-    import jieba
-
-    jieba.initialize()
-    words = list(jieba.cut("基层政权建设和社区治理"))
-    monkeypatch.setattr(jieba.dt, "initialized", False)
-    site._load_search_dictionary(Store(tmp_path))  # made from jieba's own, and kept
-    assert len([path for path in (tmp_path / "search").rglob("*") if path.is_file()]) == 1
-    frequencies, total = jieba.dt.FREQ, jieba.dt.total
-    monkeypatch.setattr(jieba.dt, "initialized", False)
-    monkeypatch.setattr(jieba.dt, "FREQ", {})
-    site._load_search_dictionary(Store(tmp_path))  # from the pickle
-    assert jieba.dt.initialized and frequencies == jieba.dt.FREQ and jieba.dt.total == total
-    assert list(jieba.cut("基层政权建设和社区治理")) == words

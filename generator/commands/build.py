@@ -33,8 +33,9 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
               help="Run the per-document and per-unit work on a Dask cluster: its scheduler's address "
                    "(tcp://host:8786), or local:N for N worker processes on this machine. Needs the dask extra, "
                    "and the sources and the cache folder on a filesystem the workers share.")
+@click.option("--verbose", is_flag=True, help="Also print each disclosure's checks and every failed check.")
 def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
-                  cache_dir: Path, no_cache: bool, no_site: bool, cluster: str | None) -> None:
+                  cache_dir: Path, no_cache: bool, no_site: bool, cluster: str | None, verbose: bool) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
     Exit codes: 0 all inputs read; 1 the data package did not validate, or the outputs
@@ -47,7 +48,7 @@ def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, stric
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
                                     cache_dir=None if no_cache else cache_dir, with_site=not no_site,
-                                    cluster=cluster))
+                                    cluster=cluster, verbose=verbose))
     except (PackageInvalid, PackageDataError, OutputRefused, ClusterError) as error:
         raise click.ClickException(printable(str(error))) from error
     if not result.headers:

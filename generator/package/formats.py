@@ -278,10 +278,12 @@ def zip_bytes(members: dict[str, Content], timestamp: datetime, keep_order: bool
 
 @dataclass(frozen=True)
 class Sheet:
-    """A worksheet: its name, its start (sheet_head) and its rows, as deflated pieces."""
+    """A worksheet: its name, its start (sheet_head) and its rows, as deflated pieces; with
+    ``columns``, filters in its header."""
     name: str
     head: Piece
     rows: Sequence[Piece]
+    columns: int = 0
 
 
 def _sheet_head(fields: Sequence[Field], frozen: bool) -> str:
@@ -295,6 +297,21 @@ def _sheet_head(fields: Sequence[Field], frozen: bool) -> str:
 
 
 SHEET_TAIL = Piece.of(b"</sheetData></worksheet>")
+
+
+def _column_name(number: int) -> str:
+    """1 → A, 27 → AA."""
+    name = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+@functools.lru_cache(maxsize=64)
+def _filtered_tail(columns: int) -> Piece:
+    """A data sheet's end: header filters on its field-name row, over every row below."""
+    return Piece.of(f'</sheetData><autoFilter ref="A2:{_column_name(columns)}1048576"/></worksheet>'.encode())
 
 
 def sheet_head(fields: tuple[Field, ...]) -> Piece:
@@ -320,9 +337,18 @@ def _xml_piece(xml: str) -> Piece:
 
 @functools.lru_cache(maxsize=16)
 def _readme_sheet(readme_rows: tuple[tuple[str, ...], ...]) -> Piece:
-    rows = text_csv([("工作表 (sheet)", "名称 (title)", "说明 (description)"), *readme_rows])
+    rows = text_csv([("工作表 (sheet)", "数据文件 (CSV)", "说明 (description)"), *readme_rows])
     return Piece.of(_sheet_head((TEXT,) * 3, frozen=False).encode("utf-8") + sheet_rows_xml((TEXT,) * 3, rows)
                     + b"</sheetData></worksheet>")
+
+
+def _filter_names(sheets: list[Sheet]) -> str:
+    """The hidden names Excel keeps a sheet's filter range under (the 说明 sheet is the first, index 0)."""
+    names = [f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
+             f"'{sheet.name.replace(chr(39), chr(39) * 2).translate(XML_ESCAPES)}'!$A$2:"
+             f"${_column_name(sheet.columns)}$1048576</definedName>"
+             for index, sheet in enumerate(sheets, start=1) if sheet.columns]
+    return f"<definedNames>{''.join(names)}</definedNames>" if names else ""
 
 
 def xlsx_bytes(readme_rows: Sequence[tuple[str, ...]], sheets: list[Sheet], timestamp: datetime) -> bytes:
@@ -352,7 +378,8 @@ def xlsx_bytes(readme_rows: Sequence[tuple[str, ...]], sheets: list[Sheet], time
         'Target="docProps/core.xml"/></Relationships>')
     workbook = (f'<workbook xmlns="{XLSX_NAMESPACE}" xmlns:r="{RELATIONSHIPS}"><bookViews><workbookView/></bookViews>'
                 "<sheets>" + "".join(f'<sheet name="{name.translate(XML_ESCAPES)}" sheetId="{number}" r:id="rId{number}"/>'
-                                     for number, name in enumerate(names, start=1)) + "</sheets></workbook>")
+                                     for number, name in enumerate(names, start=1)) + "</sheets>"
+                + _filter_names(sheets) + "</workbook>")
     workbook_relationships = (
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         + "".join(f'<Relationship Id="rId{number}" Type="{RELATIONSHIPS}/worksheet" '
@@ -368,5 +395,5 @@ def xlsx_bytes(readme_rows: Sequence[tuple[str, ...]], sheets: list[Sheet], time
         ("xl/styles.xml", XLSX_STYLES))}
     members[sheet_parts[0]] = [_readme_sheet(tuple(readme_rows))]
     for part, sheet in zip(sheet_parts[1:], sheets):
-        members[part] = [sheet.head, *sheet.rows, SHEET_TAIL]
+        members[part] = [sheet.head, *sheet.rows, _filtered_tail(sheet.columns) if sheet.columns else SHEET_TAIL]
     return zip_bytes(members, timestamp, keep_order=True)

@@ -80,6 +80,14 @@ def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -
     ]
     if downloads:
         lines += [
+            f"- `{descriptor['name']}.sqlite`: the same data as one SQLite database (`sqlite3`, Datasette): a "
+            "table per resource with its primary key, foreign keys and indexes; `_tables` and `_fields` hold the "
+            "Chinese titles and descriptions. Amounts are SQLite numbers; the CSVs are the exact record.",
+            f"- `downloads/{descriptor['name']}.zip`: everything above but the SQLite database, in one folder "
+            f"`{descriptor['name']}/`, with LICENSE.txt and SHA256SUMS.",
+        ]
+    if downloads:
+        lines += [
             "- `downloads/units/<unit_id>.zip`: the package filtered to one unit, all its years. For a unit with "
             "one year it is the same file as that year's disclosure zip (its datapackage.json names the "
             "disclosure).",
@@ -106,7 +114,8 @@ def readme_text(descriptor: dict, row_counts: dict[str, int], downloads: bool) -
         "",
         "Excel on Chinese Windows opens a CSV in the system code page (GBK), so UTF-8 Chinese text comes out "
         "garbled, and it turns code columns into numbers (long project codes lose digits). A UTF-8-with-BOM "
-        "copy fixes the first problem only. The workbook fixes both: one sheet per resource, code and text "
+        "copy fixes the first problem only. The workbook fixes both: one sheet per resource, named by its "
+        "Chinese title (the 说明 sheet gives each sheet's CSV) with filters on its header, code and text "
         "columns stored as text, amounts as exact numbers in yuan, Chinese column titles in the first row and "
         "field names in the second. The CSV files stay the reference: the workbook replaces control characters "
         "and cuts a text longer than Excel's 32,767-character cell limit.",

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from generator.check import rule_catalogue
+from generator.check.wording import message_zh
 from generator.extract.facts import FACTS
 from generator.extract.procurement import PROCUREMENT_COLUMNS
 from generator.extract.projects import project_ids
@@ -209,7 +210,8 @@ def disclosure_rows(disclosure: Disclosure, outcomes: list[CheckOutcome]) -> dic
     rows.update(_narrative_rows(disclosure))
     rows["checks"] = _numbered(disclosure.disclosure_id, (
         {"rule": o.rule, "table": o.table, "location": o.location, "expected": o.expected,
-         "actual": o.actual, "status": o.status, "message": o.message} for o in outcomes))
+         "actual": o.actual, "status": o.status, "message": o.message, "message_zh": message_zh(o)}
+        for o in outcomes))
     rows["findings"] = _numbered(disclosure.disclosure_id, (
         {"stage": f.stage, "severity": f.severity, "location": f.location, "message": f.message}
         for f in disclosure.findings))

@@ -380,7 +380,9 @@ CHECKS = _listed(
         _text("actual", "实际", "Published value (yuan as a plain decimal, or text)."),
         _text("status", "结果", "pass, fail or not_applicable (nothing to check: the rule still leaves a row).",
               required=True, enum=("pass", "fail", "not_applicable")),
-        _text("message", "说明", "Explanation."),
+        _text("message", "说明", "Explanation, in English."),
+        _text("message_zh", "中文说明", "A failed check in Chinese: the rule's title and, for two figures, both in "
+              "yuan and their difference; blank for a pass or a rule that did not apply."),
     ),
     ForeignKey(("rule",), "check_rules", ("rule",)),
 )

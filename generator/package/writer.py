@@ -21,6 +21,7 @@ import json
 import multiprocessing
 import os
 import re
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -32,6 +33,7 @@ from generator import __version__
 from generator.atomic import link_or_copy, replace_dir
 from generator.cache import open_store
 from generator.isolation import map_parallel
+from generator.package.database import write_database
 from generator.package.formats import (
     EXCEL_ROW_LIMIT,
     Content,
@@ -220,8 +222,8 @@ def _metadata_files(disclosures: list[Header], meta: PackageMeta, csvs: dict[str
 
 
 def _readme_rows(notes: dict[str, str]) -> list[tuple[str, str, str]]:
-    return [(resource.name, resource.title, " ".join(filter(None, (resource.description, notes.get(resource.name)))))
-            for resource in RESOURCES]
+    return [(sheet_name(resource), f"{resource.name}.csv",
+             " ".join(filter(None, (resource.description, notes.get(resource.name))))) for resource in RESOURCES]
 
 
 @dataclass(frozen=True)
@@ -445,6 +447,13 @@ def _sheet_head(resource: ResourceSchema) -> Piece:
     return sheet_head(resource.fields)
 
 
+def sheet_name(resource: ResourceSchema) -> str:
+    """The resource's Chinese title (Excel: at most 31 characters, none of []:*?/\\)."""
+    if len(resource.title) > 31 or set(resource.title) & set("[]:*?/\\"):
+        raise ValueError(f"{resource.name}: its title cannot name a worksheet: {resource.title!r}")
+    return resource.title
+
+
 @functools.cache
 def _header_piece(resource: ResourceSchema) -> Piece:
     return Piece.of(_header(resource))
@@ -470,13 +479,14 @@ def _package_members(stage: Stage, members: list[Header], meta: PackageMeta) -> 
             digests[resource.name] = pieces[0].csv_files[resource.name] if len(pieces) == 1 else \
                 CsvFile.of(_header(resource), *(_inflated(p.csv[resource.name]) for p in pieces))
             csv_members[f"{resource.name}.csv"] = [_header_piece(resource), *(p.csv[resource.name] for p in pieces)]
-            sheets.append(Sheet(resource.name, _sheet_head(resource), [p.sheets[resource.name] for p in pieces]))
+            sheets.append(Sheet(sheet_name(resource), _sheet_head(resource), [p.sheets[resource.name] for p in pieces],
+                                len(resource.fields)))
         else:
             data = stage.shared_csv(resource, sub_rows.shared[resource.name])
             digests[resource.name] = CsvFile.of(data)
             csv_piece, sheet_piece = _shared_pieces(resource, data)
             csv_members[f"{resource.name}.csv"] = [csv_piece]
-            sheets.append(Sheet(resource.name, _sheet_head(resource), [sheet_piece]))
+            sheets.append(Sheet(sheet_name(resource), _sheet_head(resource), [sheet_piece], len(resource.fields)))
     files: dict[str, Content] = dict(csv_members)
     files.update(_metadata_files(sub_rows.disclosures, meta, digests, stage.row_counts(sub_rows), downloads=False))
     files[f"{meta.name}.xlsx"] = Stored(xlsx_bytes(_readme_rows({CHECKS.name: WORKBOOK_CHECKS_NOTE}), sheets,
@@ -534,7 +544,7 @@ def _main_workbook(stage: Stage) -> bytes:
     for resource in RESOURCES:
         if resource.name not in PER_DISCLOSURE:
             sheet_piece = _shared_pieces(resource, stage.shared_csv(resource, stage.rows.shared[resource.name]))[1]
-            sheets.append(Sheet(resource.name, _sheet_head(resource), [sheet_piece]))
+            sheets.append(Sheet(sheet_name(resource), _sheet_head(resource), [sheet_piece], len(resource.fields)))
             continue
         room, pieces = EXCEL_ROW_LIMIT - 2, list[Piece]()
         for disclosure_id in ids:
@@ -548,7 +558,7 @@ def _main_workbook(stage: Stage) -> bytes:
                 break
             room -= count
             pieces.append(deflated.sheets[resource.name])
-        sheets.append(Sheet(resource.name, _sheet_head(resource), pieces))
+        sheets.append(Sheet(sheet_name(resource), _sheet_head(resource), pieces, len(resource.fields)))
     return xlsx_bytes(_readme_rows(notes), sheets, stage.meta.created)
 
 
@@ -573,7 +583,8 @@ def _bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile
             members[f"{resource.name}.csv"] = [
                 _shared_pieces(resource, stage.shared_csv(resource, stage.rows.shared[resource.name]))[0]]
     members[f"{meta.name}.xlsx"] = Stored(files[f"{meta.name}.xlsx"])
-    return members
+    # One top-level folder: unpacking it does not scatter the package's files into the current folder.
+    return {f"{meta.name}/{path}": content for path, content in members.items()}
 
 
 class PendingPackage:
@@ -585,6 +596,7 @@ class PendingPackage:
                  on_valid: Callable[[], None] = lambda: None) -> None:
         self.directory = directory
         self.made: list[str] = []  # the download zips made by this build (the others came from the cache)
+        self.database_error: str | None = None  # why the SQLite database could not be made
         self._log = log
         self._on_valid = on_valid
         # A fresh process (spawned: a fork would copy the records) for a package worth it; a small
@@ -602,6 +614,8 @@ class PendingPackage:
             self._close(wait=True)
         if not report.valid:
             raise PackageInvalid(report)
+        if self.database_error is not None:
+            raise PackageDataError(self.database_error)
         self._on_valid()
         self._log(f"data package: {report.headline()}")
         return report
@@ -659,6 +673,13 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
                              functools.partial(stage.cache.put_validated, stage.validated_now(csvs)))
     with contextlib.ExitStack() as on_error:
         on_error.callback(pending.__exit__)
+        try:
+            # Made from the CSVs each build, streamed: the store reads an entry whole, and at
+            # scale the database is the size of the CSVs. Not in the bulk zip for the same reason.
+            write_database(out_dir, meta.name)
+        except sqlite3.IntegrityError as error:
+            # The validation under way names the broken key with its row; the database says less.
+            pending.database_error = f"the SQLite database refused the package's rows: {error}"
         files[f"{meta.name}.xlsx"] = _main_workbook(stage)
         (out_dir / f"{meta.name}.xlsx").write_bytes(files[f"{meta.name}.xlsx"])
         _write_downloads(stage, out_dir)

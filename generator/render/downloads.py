@@ -68,11 +68,18 @@ class DataPackage:
             if name else []
         return found[0] if found else None
 
+    @property
+    def database(self) -> Download | None:
+        """The whole package as one SQLite database."""
+        name = self.descriptor.get("name")
+        found = self._file(f"{name}.sqlite", "全部数据（SQLite 数据库：可用 sqlite3 或 Datasette 打开）") if name else []
+        return found[0] if found else None
+
     def part(self, unit_id: str, disclosure_ids: list[str]) -> DataPackage:
         """What a unit's page reads of the package: its downloads and the bulk zip."""
         paths = {unit_download(unit_id), *map(disclosure_download, disclosure_ids),
                  *([bulk_download(self.descriptor["name"])] if self.descriptor.get("name") else [])}
-        return DataPackage({"name": self.descriptor["name"]} if self.descriptor.get("name") else {},
+        return DataPackage({key: self.descriptor[key] for key in ("name", "version") if self.descriptor.get(key)},
                            [self._by_path[found] for path in sorted(paths)
                             if (found := f"{PACKAGE_FOLDER}/{path}") in self._by_path])
 

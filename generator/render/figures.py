@@ -59,10 +59,18 @@ def key_figures(disclosure: Disclosure) -> list[Figure]:
 
 
 @dataclass(frozen=True)
+class Part:
+    label: str
+    yuan: Decimal
+    series: int  # colour
+
+
+@dataclass(frozen=True)
 class Bar:
     label: str
     yuan: Decimal
     series: int = 0  # colour: 0 for a one-series chart, the column otherwise
+    parts: tuple[Part, ...] = ()  # drawn stacked within the bar (yuan is their total, as published)
 
 
 def _leaves(table: BudgetTable, column: str) -> list[Bar]:
@@ -82,14 +90,21 @@ def expenditure_by_function(disclosure: Disclosure) -> tuple[str, list[Bar]]:
     return "", []
 
 
+def _stacked(shown: dict[str, Figure], whole: str, keys: tuple[str, ...], first: int) -> list[Bar]:
+    """``whole`` as a bar made of ``keys`` (colours from ``first``), when it and a part are stated."""
+    total = shown[whole].yuan
+    parts = tuple(Part(shown[key].label, shown[key].yuan, first + index)  # type: ignore[arg-type]
+                  for index, key in enumerate(keys) if shown[key].yuan is not None)
+    return [Bar(shown[whole].label, total, first, parts)] if total is not None and parts else []
+
+
 def composition(disclosure: Disclosure) -> tuple[str, list[Bar]]:
-    """Basic and project, personnel and public, as the explanation states them: the picture of a
-    disclosure that published no tables."""
+    """Spending as basic + project, and basic as personnel + public, each a stacked bar: the
+    picture of a disclosure that published no tables."""
     if disclosure.table(TableKind.EXPENDITURE) or disclosure.table(TableKind.GENERAL_BUDGET):
         return "", []
-    bars = [Bar(figure.label, figure.yuan, series) for series, keys in enumerate((("basic", "project"),
-                                                                                   ("personnel", "public")))
-            for figure in key_figures(disclosure) if figure.key in keys and figure.yuan is not None]
+    shown = {figure.key: figure for figure in key_figures(disclosure)}
+    bars = _stacked(shown, "total", ("basic", "project"), 0) + _stacked(shown, "basic", ("personnel", "public"), 2)
     return ("情况说明" if bars else ""), bars
 
 
@@ -136,10 +151,10 @@ def projects(disclosure: Disclosure) -> tuple[str, list[Bar]]:
 
 
 def years_side_by_side(disclosures: list[Disclosure]) -> list[Bar]:
-    """Total, basic and project expenditure of each year, one colour per figure."""
+    """Each year's total expenditure, stacked as basic + project."""
     bars = []
     for disclosure in sorted(disclosures, key=lambda d: d.year):
-        for series, figure in enumerate(f for f in key_figures(disclosure) if f.key in ("total", "basic", "project")):
-            if figure.yuan is not None:
-                bars.append(Bar(f"{disclosure.year} {figure.label}", figure.yuan, series))
+        shown = {figure.key: figure for figure in key_figures(disclosure)}
+        for bar in _stacked(shown, "total", ("basic", "project"), 0):
+            bars.append(Bar(f"{disclosure.year} {bar.label}", bar.yuan, 0, bar.parts))
     return bars

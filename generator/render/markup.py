@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup
 
@@ -58,13 +58,23 @@ def number(value: Decimal | None, places: int = 2) -> Markup:
     return Markup(format(value, f",.{shown}f"))
 
 
-def amount(yuan: Decimal | None, money_unit: str = "万元") -> Markup:
-    """A yuan amount written in ``money_unit`` (万元 or 元) as published, with thousands separators."""
-    return number(None if yuan is None else in_units(yuan, money_unit))
+PAGE_UNIT = "万元"  # what every figure outside the as-published tables is shown in, so that units compare
+_CENTS_OF_WAN = Decimal("0.01")
 
 
-def amount_with_unit(yuan: Decimal | None, money_unit: str = "万元") -> Markup:
-    return Markup("—") if yuan is None else Markup(f"{amount(yuan, money_unit)} {md(money_unit)}")
+def amount(yuan: Decimal | None, money_unit: str = PAGE_UNIT, exact: bool = False) -> Markup:
+    """A yuan amount in ``money_unit`` (万元 or 元) with thousands separators: in 万元 to two decimals
+    (477884.00元 → 47.79), or ``exact`` as published (an as-published table, a check's figures)."""
+    if yuan is None:
+        return Markup("")
+    value = in_units(yuan, money_unit)
+    if money_unit == PAGE_UNIT and not exact:
+        value = value.quantize(_CENTS_OF_WAN, rounding=ROUND_HALF_UP)
+    return number(value)
+
+
+def amount_with_unit(yuan: Decimal | None, money_unit: str = PAGE_UNIT, exact: bool = False) -> Markup:
+    return Markup("—") if yuan is None else Markup(f"{amount(yuan, money_unit, exact)} {md(money_unit)}")
 
 
 def href(path: str, root: str = "") -> Markup:

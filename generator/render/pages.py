@@ -23,12 +23,22 @@ from generator.check.tally import CheckTally
 from generator.history.year_over_year import YearComparison, unit_histories
 from generator.isolation import map_parallel
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind
-from generator.render import charts, figures, views
+from generator.render import chart_views, comparison, figures, unit_views, views
 from generator.render.changelog import changelog_blocks
+from generator.render.chart_views import Chart
 from generator.render.docs_folder import DocsFolder, sha256
 from generator.render.downloads import DataPackage, Download, read_datapackage, source_date_epoch
 from generator.render.fragments import Fragments, fragments_file
-from generator.render.markup import amount, amount_with_unit, escape_unless_markup, external_link, href, md, number
+from generator.render.markup import (
+    PAGE_UNIT,
+    amount,
+    amount_with_unit,
+    escape_unless_markup,
+    external_link,
+    href,
+    md,
+    number,
+)
 from generator.render.names import unit_titles
 from generator.stored import Header, Portable, Records
 
@@ -41,21 +51,6 @@ _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")
 
 
 @dataclass
-class Chart:
-    path: str  # inside the docs folder
-    title: str
-    alt: str
-    source: str
-    grid: views.Grid
-    bars: list[figures.Bar]
-    money_unit: str
-    legend: tuple[str, ...]
-
-    def svg(self) -> str:
-        return charts.bar_chart(self.title, self.bars, self.money_unit, self.legend)
-
-
-@dataclass
 class YearView:
     disclosure: Disclosure
     key_figures: list[figures.Figure]
@@ -63,6 +58,7 @@ class YearView:
     source: Download
     downloads: list[Download]
     charts: list[Chart] = field(default_factory=list)  # drawn for a page rendered (_draw): the index pages need none
+    classes: list[comparison.ClassAmount] = field(default_factory=list)  # for the pages by functional class
     other_sources: list[Download] = field(default_factory=list)  # the disclosure's other files
 
 
@@ -84,42 +80,14 @@ def environment(templates: Path | None = None, store: Store | None = None) -> En
     env.globals.update(table_status=views.table_status, table_label=figures.table_label, TableKind=TableKind,
                        summary=views.summary, figures_grid=views.figures_grid, href=href,
                        external_link=external_link, latest_entries=latest_entries, year_entries=year_entries,
-                       region_entries=region_entries, zip=zip)
+                       region_entries=region_entries, zip=zip, unit_views=unit_views,
+                       comparison=comparison)
     return env
 
 
 def region_label(disclosure: Disclosure) -> str:
     unit = disclosure.unit
     return " ".join(part for part in (unit.province, unit.city, unit.county or "（市级）") if part)
-
-
-def _chart(directory: str, file: str, title: str, source: str, bars: list[figures.Bar],
-           money_unit: str, legend: tuple[str, ...] = ()) -> Chart:
-    grid = views.Grid(["项目", f"金额（{money_unit}）"], [False, True],
-                      [[md(bar.label), amount(bar.yuan, money_unit)] for bar in bars])
-    largest = max(bars, key=lambda bar: bar.yuan)
-    alt = (f"{title}条形图，共{len(bars)}项，最大为{largest.label}"
-           f"{amount(largest.yuan, money_unit)}{money_unit}")
-    return Chart(f"{directory}/{file}", title, alt, source, grid, bars, money_unit, legend)
-
-
-_CHARTS = (
-    ("expenditure-by-function", "支出按功能分类", figures.expenditure_by_function),
-    ("expenditure-composition", "支出构成", figures.composition),
-    ("basic-by-economic", "基本支出按经济分类", figures.basic_by_economic),
-    ("income-by-source", "收入按来源", figures.income_by_source),
-    ("projects", "项目支出按项目", figures.projects),
-)
-
-
-def _year_charts(directory: str, disclosure: Disclosure) -> list[Chart]:
-    made = []
-    for name, title, series in _CHARTS:
-        source, bars = series(disclosure)
-        if bars:
-            made.append(_chart(directory, f"{name}-{disclosure.year}.svg", f"{disclosure.year}年{title}",
-                               source, bars, disclosure.published_unit))
-    return made
 
 
 def _source(directory: str, disclosure: Header, source_dir: Path) -> Download:
@@ -182,10 +150,8 @@ class UnitView:
 
 def _comparison_view(comparison: YearComparison, disclosures: list[Disclosure],
                      outcomes: dict[str, list[CheckOutcome]]) -> ComparisonView:
-    by_id = {d.disclosure_id: d for d in disclosures}
-    previous, current = by_id[comparison.previous_disclosure_id], by_id[comparison.disclosure_id]
-    # Both years in their published unit when they agree, else in 万元, to which every unit converts exactly.
-    money_unit = current.published_unit if previous.published_unit == current.published_unit else "万元"
+    current = next(d for d in disclosures if d.disclosure_id == comparison.disclosure_id)
+    money_unit = PAGE_UNIT
     checks = [outcome for outcome in outcomes[current.disclosure_id] if outcome.rule == CHANGE_RULE]
     return ComparisonView(comparison, views.comparison_grids(comparison, money_unit), checks, money_unit)
 
@@ -199,7 +165,8 @@ def _unit_view(unit_id: str, title: str, loaded: list[tuple[Disclosure, list[Che
     outcomes = {disclosure.disclosure_id: sorted(found, key=lambda o: STATUS_ORDER.get(o.status, len(STATUS_ORDER)))
                 for disclosure, found in loaded}
     years = [YearView(d, figures.key_figures(d), tally, _source(directory, d, source_dir),
-                      package.disclosure_downloads(d.disclosure_id), other_sources=_other_sources(directory, d))
+                      package.disclosure_downloads(d.disclosure_id), classes=comparison.class_amounts(d),
+                      other_sources=_other_sources(directory, d))
              for d, tally in zip(disclosures, checks)]
     history = unit_histories(disclosures).get(unit_id, [])
     return UnitView(unit_id, title, region_label(disclosures[0]), years,
@@ -211,7 +178,7 @@ def index_view(unit: UnitView) -> UnitView:
     """What the index pages read of a unit: each year's key figures, checks, table statuses and
     findings, without its records (kept between builds under the unit's key: RenderedUnit)."""
     years = [YearView(_index_copy(year.disclosure), year.key_figures, year.checks, year.source, year.downloads,
-                      other_sources=year.other_sources) for year in unit.years]
+                      classes=year.classes, other_sources=year.other_sources) for year in unit.years]
     return UnitView(unit.unit_id, unit.title, unit.region, years, [], unit.downloads)
 
 
@@ -226,12 +193,11 @@ def _draw(unit: UnitView) -> list[Chart]:
     """The charts of the unit's page, into its view."""
     directory = f"units/{unit.unit_id}"
     for year in unit.years:
-        year.charts = _year_charts(directory, year.disclosure)
+        year.charts = chart_views.year_charts(directory, year.disclosure)
     disclosures = [year.disclosure for year in unit.years]
     if len({d.year for d in disclosures}) > 1:
-        unit.comparison = _chart(directory, "years.svg", "历年支出对比", "各年公开的主要数字",
-                                 figures.years_side_by_side(disclosures), disclosures[0].published_unit,
-                                 legend=("支出合计", "基本支出", "项目支出"))
+        unit.comparison = chart_views.chart(directory, "years.svg", "历年支出对比", "各年公开的主要数字",
+                                 figures.years_side_by_side(disclosures), PAGE_UNIT)
     return [chart for year in unit.years for chart in year.charts] + [c for c in [unit.comparison] if c]
 
 
@@ -329,6 +295,7 @@ def _write_unit(docs: PageFiles, env: Environment, unit: UnitView, package: Data
     drawn = _draw(unit)
     for chart in drawn:
         docs.write_text(chart.path, chart.svg())
+        docs.write_text(chart.csv_path, chart.csv())
     for year in unit.years:
         data = (source_dir / Path(year.disclosure.source_file).name).read_bytes()
         docs.write(year.source.path, data)
@@ -341,6 +308,22 @@ def _write_unit(docs: PageFiles, env: Environment, unit: UnitView, package: Data
     _write_page(docs, env, "unit.md.j2", f"units/{unit.unit_id}/index.md", unit=unit, package=package, views=views)
 
 
+def _fill_standings(docs: DocsFolder, rendered: dict[str, RenderedUnit], found: dict[str, dict[int, str]]) -> set[str]:
+    """Each unit page's standing among its year's and city's units, rewritten where it changed;
+    the units rewritten."""
+    changed = set()
+    for unit_id, item in rendered.items():
+        texts = found.get(unit_id, {})
+        if texts == item.standings:
+            continue
+        changed.add(unit_id)
+        page = f"units/{unit_id}/index.md"
+        docs.write_text(page, comparison.fill_standings((docs.root / page).read_text(encoding="utf-8"), texts))
+        item.files[page] = docs.files[page]
+        item.standings = texts
+    return changed
+
+
 @dataclass
 class RenderedUnit:
     """A unit as the last render left it: its key, its files with their checksums, and its index view."""
@@ -348,6 +331,7 @@ class RenderedUnit:
     key: str
     files: dict[str, str]
     index: UnitView
+    standings: dict[int, str] = field(default_factory=dict)  # as filled into its page (comparison.standings)
 
 
 def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_dir: Path,
@@ -383,19 +367,28 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
         for path, data in files.items():
             docs.write(path, data)
         rendered[task.unit_id] = RenderedUnit(key, {path: docs.files[path] for path in files}, index)
-        store.save("unit", key, rendered[task.unit_id])
     units = sorted((item.index for item in rendered.values()), key=lambda unit: unit.order)
+    # kept as its page now is: with its standing, which a unit rendered now gets only here
+    for unit_id in _fill_standings(docs, rendered, comparison.standings(units)) | set(task.unit_id for task in tasks):
+        store.save("unit", rendered[unit_id].key, rendered[unit_id])
     disclosures = [year.disclosure for unit in units for year in unit.years]
+    class_pages = comparison.class_pages(units)
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
                "checks": CheckTally.merged(year.checks for unit in units for year in unit.years),
                "changelog": changelog_blocks(changelog),
-               "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None)}
-    for page in ("index", "years", "regions", "data", "quality", "changelog"):
+               "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None),
+               "class_pages": class_pages}
+    for page in ("index", "search", "years", "regions", "compare", "classes", "data", "quality", "changelog"):
         _write_page(docs, env, f"{page}.md.j2", f"{page}.md", **context)
+    for class_page in class_pages:
+        _write_page(docs, env, "class.md.j2", class_page.path, subject=class_page, **context)
     for asset in sorted((TEMPLATES_DIR / "assets").rglob("*")):
         if asset.is_file():
             docs.write(asset.relative_to(TEMPLATES_DIR).as_posix(), asset.read_bytes())
-    nav = [{"首页": "index.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"}, {"单位": unit_nav(units)},
-           {"数据下载": "data.md"}, {"数据质量": "quality.md"}, {"数据更新记录": "changelog.md"}]
+    compare = [{"按年份比较": "compare.md"}, {"按支出科目": "classes.md"},
+               *({f"{page.code} {md(page.name)}": page.path} for page in class_pages)]
+    nav = [{"首页": "index.md"}, {"搜索": "search.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"},
+           {"单位": unit_nav(units)}, {"比较": compare}, {"数据下载": "data.md"}, {"数据质量": "quality.md"},
+           {"数据更新记录": "changelog.md"}]
     # with the files and their checksums: the site stage rebuilds the pages whose files changed
     docs.finish({"nav": nav, "source_date_epoch": source_date_epoch(records.headers)})

@@ -18,7 +18,7 @@ from generator.history.year_over_year import YearComparison
 from generator.package.schema import RESOURCES
 from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind, TableStatus
 from generator.render.figures import Figure, expenditure_by_function
-from generator.render.markup import amount, amount_with_unit, href, md, number
+from generator.render.markup import PAGE_UNIT, amount, amount_with_unit, href, md, number
 from generator.table_specs import SPEC_BY_KIND
 
 SIDES = {"income": "收入", "expenditure": "支出", None: ""}
@@ -38,14 +38,22 @@ class Grid:
     numeric: list[bool]
     rows: list[list[Markup]] = field(default_factory=list)
     caption: str = ""
+    row_ids: list[str] = field(default_factory=list)  # an anchor per row ("" none), from safe ASCII ids only
+    sortable: bool = False  # the site's script sorts it by a clicked column
 
 
 def _column_titles(kind: TableKind) -> dict[str, str]:
     return {column.field: column.title for column in SPEC_BY_KIND[kind].columns}
 
 
-def budget_grids(table: BudgetTable) -> list[Grid]:
-    """One grid per side for 收支总表 and 财政拨款收支总表, one grid otherwise; amounts in the published unit."""
+def table_anchor(kind: TableKind, year: int) -> str:
+    """A table's anchor on its unit's page, the same in every build: t5-2022."""
+    return f"t{kind.number}-{year}"
+
+
+def budget_grids(table: BudgetTable, year: int = 0) -> list[Grid]:
+    """One grid per side for 收支总表 and 财政拨款收支总表, one grid otherwise; amounts in the published unit.
+    With ``year``, each coded row has an anchor: t5-2022-2013701 (the first row of a code repeated)."""
     spec = SPEC_BY_KIND[table.kind]
     titles = _column_titles(table.kind)
     columns = [*table.columns, *(c for c in table.extra_columns if c not in table.columns)]
@@ -60,7 +68,10 @@ def budget_grids(table: BudgetTable) -> list[Grid]:
                 continue
             name = Markup(f"<strong>{md(row.name)}</strong>") if row.is_total else md(row.name)
             cells = [md(row.code or ""), name] if spec.codes else [name]
-            grid.rows.append(cells + [amount(row.amounts.get(c), table.money_unit) for c in columns])
+            grid.rows.append(cells + [amount(row.amounts.get(c), table.money_unit, exact=True) for c in columns])
+            anchor = f"{table_anchor(table.kind, year)}-{row.code}" if year and row.code and row.code.isascii() \
+                and row.code.isalnum() else ""
+            grid.row_ids.append("" if anchor in grid.row_ids else anchor)
         grids.append(grid)
     return grids
 
@@ -76,14 +87,20 @@ def table_status(table: BudgetTable | None) -> str:
 PROJECT_SOURCES = {"text_only": "支出说明", "table_only": "绩效目标表"}
 
 
-def projects_grid(narrative: Narrative, money_unit: str) -> Grid:
+def _numbered(grid: Grid, prefix: str) -> Grid:
+    """An anchor per row, in published order (p-2022-3: the third project of 2022), for search to land on."""
+    grid.row_ids = [f"{prefix}-{number}" for number in range(1, len(grid.rows) + 1)] if prefix else []
+    return grid
+
+
+def projects_grid(narrative: Narrative, money_unit: str, anchors: str = "") -> Grid:
     grid = Grid(["项目名称", "项目编码", f"金额（{money_unit}）", f"其中财政资金（{money_unit}）", "资金用途", "出处"],
                 [False, False, True, True, False, False])
     for project in narrative.projects:
         grid.rows.append([md(project.project_name), md(project.project_code), amount(project.amount, money_unit),
                           amount(project.fiscal_amount, money_unit), md(project.purpose),
                           md(PROJECT_SOURCES.get(project.matched_by, "支出说明、绩效目标表"))])
-    return grid
+    return _numbered(grid, anchors)
 
 
 def performance_projects(narrative: Narrative) -> list:
@@ -102,14 +119,14 @@ def indicator_grid(narrative: Narrative, project_name: str) -> Grid:
     return grid
 
 
-def procurement_grid(narrative: Narrative, money_unit: str) -> Grid:
+def procurement_grid(narrative: Narrative, money_unit: str, anchors: str = "") -> Grid:
     grid = Grid(["项目", "采购品目", "目录编码", "计量单位", "数量", f"单价（{money_unit}）", f"金额（{money_unit}）"],
                 [False, False, False, False, True, True, True])
     for item in narrative.procurement:
         name = Markup(f"<strong>{md(item.item)}</strong>") if item.is_total else md(item.item)
         grid.rows.append([md(item.project_name), name, md(item.catalogue_code), md(item.unit),
                           _plain(item.quantity), amount(item.unit_price, money_unit), amount(item.amount, money_unit)])
-    return grid
+    return _numbered(grid, anchors)
 
 
 def _plain(value: Decimal | None) -> Markup:
@@ -123,16 +140,16 @@ def assets_grid(narrative: Narrative, money_unit: str) -> Grid:
     return grid
 
 
-def organizations_grid(narrative: Narrative) -> Grid:
+def organizations_grid(narrative: Narrative, anchors: str = "") -> Grid:
     grid = Grid(["机构名称", "性质", "级别", "经费形式"], [False] * 4)
     for organization in narrative.organizations:
         grid.rows.append([md(organization.name), md(organization.nature), md(organization.rank),
                           md(organization.funding_form)])
-    return grid
+    return _numbered(grid, anchors)
 
 
 def _checked_value(value: Decimal | str | None, money_unit: str) -> Markup:
-    return amount_with_unit(value, money_unit) if isinstance(value, Decimal) else md(value or "")
+    return amount_with_unit(value, money_unit, exact=True) if isinstance(value, Decimal) else md(value or "")
 
 
 def rule_label(rule: str) -> Markup:
@@ -143,11 +160,24 @@ def rule_label(rule: str) -> Markup:
     return Markup(f"{md(RULES[rule].title_zh)} {code}") if rule in RULES else code
 
 
+def check_detail(outcome: CheckOutcome, money_unit: str) -> Markup:
+    """A failed check in Chinese: the two figures it compared and their difference, else the rule's title
+    (the English message stays in checks.csv)."""
+    expected, actual = outcome.expected, outcome.actual
+    if isinstance(expected, Decimal) and isinstance(actual, Decimal):
+        return Markup(f"应为 {amount_with_unit(expected, money_unit, exact=True)}，实为 "
+                      f"{amount_with_unit(actual, money_unit, exact=True)}，相差 "
+                      f"{amount_with_unit(actual - expected, money_unit, exact=True)}")
+    title = RULES[outcome.rule].title_zh if outcome.rule in RULES else outcome.rule
+    where = f"：{outcome.location}" if outcome.location else ""
+    return md(f"{title}未通过{where}")
+
+
 def _checked_cells(outcome: CheckOutcome, money_unit: str) -> list[Markup]:
-    """Where the check looked, the two figures it compared, and its message (in English) as the detail."""
+    """Where the check looked, the two figures it compared, and what it found in Chinese."""
     return [md(CHECKED_TABLES.get(outcome.table, outcome.table)), md(outcome.location),
             _checked_value(outcome.expected, money_unit), _checked_value(outcome.actual, money_unit),
-            md(outcome.message)]
+            check_detail(outcome, money_unit)]
 
 
 def checks_grid(outcomes: list[CheckOutcome], money_unit: str) -> Grid:
@@ -237,17 +267,21 @@ def comparison_grids(comparison: YearComparison, money_unit: str) -> list[Grid]:
     return grids
 
 
-def figures_grid(key_figures: list[Figure], money_unit: str) -> Grid:
-    grid = Grid(["项目", f"金额（{money_unit}）", "来源"], [False, True, False])
+def figures_grid(key_figures: list[Figure], published_unit: str = PAGE_UNIT) -> Grid:
+    """The key figures in 万元; for a document published in 元, its figures as written beside them."""
+    as_published = published_unit != PAGE_UNIT
+    grid = Grid(["项目", f"金额（{PAGE_UNIT}）", *([f"原文（{published_unit}）"] if as_published else []), "来源"],
+                [False, True, *([True] if as_published else []), False])
     for figure in key_figures:
-        grid.rows.append([md(figure.label), amount(figure.yuan, money_unit), md(figure.source or "未公开")])
+        original = [amount(figure.yuan, published_unit, exact=True)] if as_published else []
+        grid.rows.append([md(figure.label), amount(figure.yuan), *original, md(figure.source or "未公开")])
     return grid
 
 
 def summary(disclosure: Disclosure, key_figures: list[Figure]) -> Markup:
     """The key figures and the spending by function as prose, for a screen reader (search finds
     a unit by its function_items instead)."""
-    money_unit = disclosure.published_unit
+    money_unit = PAGE_UNIT
     stated = [f"{md(figure.label)} {amount_with_unit(figure.yuan, money_unit)}"
               for figure in key_figures if figure.yuan is not None]
     text = (f"{disclosure.year}年公开的主要数字：{'，'.join(stated)}。" if stated
@@ -261,19 +295,14 @@ def summary(disclosure: Disclosure, key_figures: list[Figure]) -> Markup:
 
 def function_items(disclosures: list[Disclosure]) -> Markup:
     """The functional classes a unit spends on, over all its years, once each: the words (行政运行,
-    网信事务) search finds a unit by, in one line whatever the number of years. Their codes are
-    shown but not indexed: a code names the same class in every unit."""
+    网信事务, 2013701) search finds a unit by, in one line whatever the number of years."""
     labels = dict.fromkeys(bar.label for disclosure in disclosures for bar in expenditure_by_function(disclosure)[1])
-    items = []
-    for label in labels:  # "code name", as figures._leaves writes it
-        code, _, name = label.partition(" ")
-        items.append(Markup(f"{not_searched(md(code) + Markup(' '))}{md(name)}"))
-    return Markup("、".join(items))
+    return Markup("、".join(md(label) for label in labels))
 
 
 def not_searched(shown: str) -> Markup:
-    """Text a reader sees that the search index leaves out (material's search skips the element)."""
-    return Markup(f"<span data-search-exclude>{md(shown)}</span>")
+    """Text a reader sees that the search index leaves out (Pagefind skips the element)."""
+    return Markup(f"<span data-pagefind-ignore>{md(shown)}</span>")
 
 
 TABLE_MARKS = {"已公开": "✓", "空表": "空", "未公开": "—", "未识别": "？"}

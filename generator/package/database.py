@@ -1,0 +1,132 @@
+"""The whole package as one SQLite database, for `sqlite3` and Datasette: a table per resource
+with its primary key, foreign keys and an index on each of them, and the Chinese titles and
+descriptions of the resources and their fields in two metadata tables.
+
+Made from the CSVs just written, streamed row by row, so memory does not grow with the package.
+Amounts are SQLite numbers (NUMERIC affinity): a value with two decimals reads back as the CSV's
+text, and sums and sorting work; the CSVs stay the exact record.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.package.schema import RESOURCES, Field, ResourceSchema
+
+TABLES_TABLE = "_tables"
+FIELDS_TABLE = "_fields"
+_SYSTEM_ERRORS = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS,
+                  sqlite3.SQLITE_CANTOPEN: errno.EACCES}
+_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "NUMERIC", "boolean": "INTEGER", "date": "TEXT"}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns(names: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(_quote(name) for name in names)
+
+
+def _create(resource: ResourceSchema) -> list[str]:
+    """CREATE TABLE with its keys, and its indexes: one per foreign key, and a unique one for each
+    column set another table refers to that is not this table's primary key."""
+    lines = [f"{_quote(f.name)} {_SQL_TYPES.get(f.type, 'TEXT')}" + (" NOT NULL" if f.required else "")
+             for f in resource.fields]
+    lines.append(f"PRIMARY KEY ({_columns(resource.primary_key)})")
+    for key in resource.foreign_keys:
+        parent = key.resource or resource.name
+        lines.append(f"FOREIGN KEY ({_columns(key.fields)}) REFERENCES {_quote(parent)} ({_columns(key.reference)})")
+    statements = [f"CREATE TABLE {_quote(resource.name)} (\n  " + ",\n  ".join(lines) + "\n)"]
+    for key in resource.foreign_keys:
+        name = f"{resource.name}__{'__'.join(key.fields)}"
+        statements.append(f"CREATE INDEX {_quote(name)} ON {_quote(resource.name)} ({_columns(key.fields)})")
+    return statements
+
+
+def _referenced(resources: tuple[ResourceSchema, ...]) -> list[str]:
+    """Unique indexes on the columns foreign keys refer to, where they are not the primary key."""
+    by_name = {resource.name: resource for resource in resources}
+    wanted = dict.fromkeys((key.resource or resource.name, key.reference)
+                           for resource in resources for key in resource.foreign_keys)
+    statements = []
+    for parent, columns in wanted:
+        if tuple(by_name[parent].primary_key) != tuple(columns):
+            index = _quote(parent + "__" + "__".join(columns) + "__unique")
+            statements.append(f"CREATE UNIQUE INDEX {index} ON {_quote(parent)} ({_columns(columns)})")
+    return statements
+
+
+def _value(text: str, field: Field) -> object:
+    if text == "":
+        return None  # blank is not 0: NULL
+    if field.type == "boolean":
+        return 1 if text == "true" else 0
+    if field.type == "integer":
+        return int(text)
+    return text  # numbers as text: the column's NUMERIC affinity stores them as numbers
+
+
+def _rows(path: Path, resource: ResourceSchema) -> Iterator[list[object]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        if header != resource.field_names:
+            raise ValueError(f"{path.name}: header {header} is not the schema's {resource.field_names}")
+        for row in reader:
+            yield [_value(text, field) for text, field in zip(row, resource.fields)]
+
+
+def _write(partial: Path, package_dir: Path, resources: tuple[ResourceSchema, ...]) -> None:
+    """The database into ``partial``."""
+    connection = sqlite3.connect(partial)
+    try:
+        connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096;")
+        connection.execute(f"CREATE TABLE {TABLES_TABLE} (name TEXT PRIMARY KEY, title TEXT NOT NULL, "
+                           "description TEXT NOT NULL, csv TEXT NOT NULL, rows INTEGER NOT NULL)")
+        connection.execute(f"CREATE TABLE {FIELDS_TABLE} (table_name TEXT NOT NULL REFERENCES {TABLES_TABLE} (name), "
+                           "name TEXT NOT NULL, position INTEGER NOT NULL, type TEXT NOT NULL, title TEXT NOT NULL, "
+                           "description TEXT NOT NULL, PRIMARY KEY (table_name, name))")
+        for resource in resources:
+            for statement in _create(resource):
+                connection.execute(statement)
+            insert = (f"INSERT INTO {_quote(resource.name)} VALUES "
+                      f"({', '.join('?' for _ in resource.fields)})")
+            count = connection.executemany(insert, _rows(package_dir / f"{resource.name}.csv", resource)).rowcount
+            connection.execute(f"INSERT INTO {TABLES_TABLE} VALUES (?, ?, ?, ?, ?)",
+                               (resource.name, resource.title, resource.description, f"{resource.name}.csv", count))
+            connection.executemany(f"INSERT INTO {FIELDS_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+                                   [(resource.name, f.name, position, f.type, f.title, f.description)
+                                    for position, f in enumerate(resource.fields, 1)])
+        for statement in _referenced(resources):
+            connection.execute(statement)
+        connection.commit()
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
+def write_database(package_dir: Path, name: str, resources: tuple[ResourceSchema, ...] = RESOURCES) -> Path:
+    """``package_dir/name.sqlite`` from the package's CSVs; replaces any earlier one."""
+    path = package_dir / f"{name}.sqlite"
+    partial = path.with_name(f".{path.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        _write(partial, package_dir, resources)
+    except sqlite3.OperationalError as error:
+        partial.unlink(missing_ok=True)
+        # The disk's errors as the system's, which the build reports in one line (generator/outputs.py).
+        code = _SYSTEM_ERRORS.get(getattr(error, "sqlite_errorcode", 0) & 0xFF)  # the primary code
+        if code is None:
+            raise
+        raise OSError(code, os.strerror(code), str(path)) from error
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, path)
+    return path

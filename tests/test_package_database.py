@@ -1,0 +1,87 @@
+"""The SQLite database of the package, the bulk zip's layout, and failed checks in Chinese."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import zipfile
+from decimal import Decimal
+
+from generator.package.schema import RESOURCES
+
+
+def _database(built_site) -> sqlite3.Connection:
+    return sqlite3.connect(built_site.options.datapackage_dir / "budget-disclosures.sqlite")
+
+
+def test_the_database_holds_every_csv_row_with_its_values(built_site):
+    package = built_site.options.datapackage_dir
+    db = _database(built_site)
+    for resource in RESOURCES:
+        with (package / f"{resource.name}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        columns = ", ".join(f'"{name}"' for name in resource.field_names)
+        stored = db.execute(f'SELECT {columns} FROM "{resource.name}" ORDER BY rowid').fetchall()
+        assert len(stored) == len(rows), resource.name
+        assert db.execute("SELECT rows FROM _tables WHERE name = ?", (resource.name,)).fetchone() == (len(rows),)
+        for row, values in zip(rows, stored):
+            for schema_field, value in zip(resource.fields, values):
+                text = row[schema_field.name]
+                if text == "":
+                    assert value is None
+                elif schema_field.money:
+                    assert Decimal(str(value)).quantize(Decimal("0.01")) == Decimal(text), (resource.name, text)
+                elif schema_field.type == "boolean":
+                    assert value == (text == "true")
+                else:
+                    assert str(value) == text
+    # a known figure: 栾城 2022, 2013701 行政运行 68.56 万元 in table 5
+    assert db.execute("SELECT total FROM general_budget_expenditure WHERE function_code = '2013701' "
+                      "AND disclosure_id LIKE 'shijiazhuang-luancheng-%'").fetchone() == (685600,)
+
+
+def test_the_database_keys_hold_and_titles_are_chinese(built_site):
+    db = _database(built_site)
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    foreign = db.execute("SELECT \"table\", \"from\" FROM pragma_foreign_key_list('general_budget_expenditure')").fetchall()
+    assert ("disclosures", "disclosure_id") in foreign
+    indexes = {row[0] for row in db.execute("SELECT name FROM pragma_index_list('general_budget_expenditure')")}
+    assert "general_budget_expenditure__disclosure_id" in indexes
+    assert db.execute("SELECT title FROM _tables WHERE name = 'units'").fetchone()[0] == next(
+        r.title for r in RESOURCES if r.name == "units")
+    assert db.execute("SELECT title FROM _fields WHERE table_name = 'general_budget_expenditure' "
+                      "AND name = 'function_code'").fetchone() == ("功能分类科目编码",)
+
+
+def test_the_bulk_zip_unpacks_into_one_folder(built_site):
+    package = built_site.options.datapackage_dir
+    with zipfile.ZipFile(package / "downloads" / "budget-disclosures.zip") as bulk:
+        names = bulk.namelist()
+        assert {name.split("/")[0] for name in names} == {"budget-disclosures"}
+        for member in ("datapackage.json", "units.csv", "budget-disclosures.xlsx", "LICENSE.txt", "SHA256SUMS"):
+            assert f"budget-disclosures/{member}" in names
+        assert "budget-disclosures/budget-disclosures.sqlite" not in names  # a download of its own
+        assert bulk.read("budget-disclosures/units.csv") == (package / "units.csv").read_bytes()
+        assert "CC-BY-4.0" in bulk.read("budget-disclosures/LICENSE.txt").decode("utf-8")
+
+
+def test_failed_checks_say_in_chinese_what_they_found(built_site):
+    with (built_site.options.datapackage_dir / "checks.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    failed = [row for row in rows if row["status"] == "fail"]
+    assert len(failed) == built_site.result.checks.count("fail") and all(row["message_zh"] for row in failed)
+    assert all(row["message_zh"] == "" for row in rows if row["status"] != "fail")
+    langfang = next(row for row in failed if row["disclosure_id"] == "langfang-ac041e-2020" and row["line"] == "42")
+    assert langfang["message_zh"] == ("说明中的数字相互加总一致未通过：应为 17,699,000.00 元，实为 11,172,200.00 元，"
+                                      "相差 -6,526,800.00 元")
+    assert langfang["message"]  # the checker's English stays beside it
+
+
+def test_the_same_csvs_make_the_same_database(built_site, tmp_path):
+    from generator.package import write_datapackage
+
+    disclosures, outcomes = built_site.result.load_disclosures(), built_site.result.load_outcomes()
+    write_datapackage(disclosures, outcomes, tmp_path / "again", log=lambda _: None)
+    again = (tmp_path / "again" / "budget-disclosures.sqlite").read_bytes()
+    assert again == (built_site.options.datapackage_dir / "budget-disclosures.sqlite").read_bytes()
