@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from office import office_convert, table_figures
+from office import office_convert, table_figures, write_generated
 
-from generator.corpus import DEFAULT_TEMPLATE, Package, compose_file, plan_corpus
+from generator.corpus import plan_corpus
 from generator.extract.narrative import extract_narrative
 from generator.read import Document, read_document
 
@@ -36,9 +36,8 @@ def sweep(template: str, count: int, seed: int, folder: Path) -> tuple[int, int,
     """(documents, documents whose figures differ, figures compared, indicators compared)."""
     sources = []
     for file in plan_corpus(count, seed, template):
-        path = folder / f"{template}-{len(sources):03d}.docx"
-        path.write_bytes(Package(DEFAULT_TEMPLATE).write(compose_file(file, seed)[0], file.spec.title))
-        sources.append(path)
+        sources.append(folder / f"{template}-{len(sources):03d}.docx")
+        write_generated(file, seed, sources[-1])
     differing = figures = indicator_count = 0
     for source, pdf in zip(sources, office_convert(sources, "pdf", folder / "pdf"), strict=True):
         docx, printed = read_document(source), read_document(pdf)

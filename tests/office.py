@@ -14,6 +14,8 @@ import pypdfium2
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from generator.corpus import DEFAULT_TEMPLATE, GeneratedFile, Package, compose_file
+from generator.corpus.ledger import Ledger
 from generator.extract.tables import extract_tables
 from generator.read import Document
 from generator.read.safety import office_program
@@ -33,6 +35,13 @@ def office_convert(sources: list[Path], target: str, out: Path) -> list[Path]:
     made = [out / (source.stem + suffix) for source in sources]
     assert all(path.is_file() for path in made), made
     return made
+
+
+def write_generated(file: GeneratedFile, seed: int, out: Path) -> Ledger:
+    """A generated disclosure written as .docx to ``out``; the figures it holds."""
+    body, ledger = compose_file(file, seed)
+    out.write_bytes(Package(DEFAULT_TEMPLATE).write(body, file.spec.title))
+    return ledger
 
 
 def scanned_pdf(pdf: Path, out: Path) -> Path:

@@ -24,6 +24,7 @@ from office import (
     truncated_pdf,
     unmapped_pdf,
     with_header_and_page_numbers,
+    write_generated,
 )
 from test_template_families import compare
 
@@ -31,7 +32,7 @@ from generator.build import BuildOptions, build
 from generator.build_report import EXIT_UNREADABLE
 from generator.cache import STORE, Store
 from generator.cli import cli
-from generator.corpus import DEFAULT_TEMPLATE, Package, compose_file, plan_corpus
+from generator.corpus import plan_corpus
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
 from generator.extract.tables import extract_tables
@@ -127,11 +128,8 @@ def test_page_headers_footers_and_numbers_are_dropped(corpus_pdfs, tmp_path):
 def test_a_row_broken_across_pages_with_blank_leftmost_cells_is_one_row(tmp_path):
     """A generated 部门…预算表 disclosure printed by LibreOffice breaks the 收支总表 row
     三十、抗疫特别国债安排的支出 across pages, the income side blank: one row, every figure."""
-    file = plan_corpus(1, 7, "provincial")[0]
-    body, ledger = compose_file(file, 7)
-    docx_path = tmp_path / "provincial.docx"
-    docx_path.write_bytes(Package(DEFAULT_TEMPLATE).write(body, file.spec.title))
-    [pdf] = office_convert([docx_path], "pdf", tmp_path)
+    ledger = write_generated(plan_corpus(1, 7, "provincial")[0], 7, tmp_path / "provincial.docx")
+    [pdf] = office_convert([tmp_path / "provincial.docx"], "pdf", tmp_path)
     tables, _ = extract_tables(read_document(pdf))
     figures, recovered, extra = compare(ledger, tables)
     assert figures > 400 and (recovered, extra) == (figures, 0)
@@ -143,10 +141,8 @@ def test_header_rows_closing_a_page_join_the_table_on_the_next(tmp_path):
     """A generated Ministry-of-Finance disclosure (抚宁区 2020) printed by LibreOffice ends page
     3 with the unit row (unit, year, 单位：元: its own column rules) and the 收入/支出 row of
     table 4; its body opens page 4. One table, every figure of the .docx."""
-    file = plan_corpus(10, 0, "mof")[5]
-    body, ledger = compose_file(file, 0)
     docx_path = tmp_path / "mof.docx"
-    docx_path.write_bytes(Package(DEFAULT_TEMPLATE).write(body, file.spec.title))
+    ledger = write_generated(plan_corpus(10, 0, "mof")[5], 0, docx_path)
     [pdf] = office_convert([docx_path], "pdf", tmp_path)
     tables, _ = extract_tables(read_document(pdf))
     assert figures_of(tables) == table_figures(read_document(docx_path))
@@ -162,11 +158,9 @@ def test_merged_indicator_classes_keep_every_performance_indicator(tmp_path):
     indicator rows) is cut by a page break, and 抚宁区 prints its 效益指标 over two rows as one
     row with a rule under it and no left rule beside the second. Every indicator is read."""
     files = plan_corpus(10, 0, "provincial")
-    sources = []
-    for file in (files[2], files[5]):
-        path = tmp_path / f"{file.spec.unit_name}.docx"
-        path.write_bytes(Package(DEFAULT_TEMPLATE).write(compose_file(file, 0)[0], file.spec.title))
-        sources.append(path)
+    sources = [tmp_path / f"{file.spec.unit_name}.docx" for file in (files[2], files[5])]
+    for file, path in zip((files[2], files[5]), sources, strict=True):
+        write_generated(file, 0, path)
     pdfs = office_convert(sources, "pdf", tmp_path / "pdf")
 
     def narrative(path: Path) -> tuple[list, list[str]]:
