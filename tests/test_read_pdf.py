@@ -153,13 +153,16 @@ def test_header_rows_closing_a_page_join_the_table_on_the_next(tmp_path):
     assert [row.amounts for row in summary.rows if row.name == "收入总计"] == [{"total": Decimal("3265300.00")}]
 
 
-def test_merged_indicator_classes_keep_every_performance_indicator(tmp_path):
+def test_merged_indicator_classes_and_cut_figures_keep_every_indicator_and_figure(tmp_path):
     """Generated 部门…预算表 disclosures printed by LibreOffice: 献县's 产出指标 (over four
-    indicator rows) is cut by a page break, and 抚宁区 prints its 效益指标 over two rows as one
-    row with a rule under it and no left rule beside the second. Every indicator is read."""
+    indicator rows) is cut by a page break, 抚宁区 prints its 效益指标 over two rows as one
+    row with a rule under it and no left rule beside the second, and 新华区's 三公 table row
+    is cut by a page break inside its unit name and its figure (86,200. over 00). Every
+    indicator and every table figure is read."""
     files = plan_corpus(10, 0, "provincial")
-    sources = [tmp_path / f"{file.spec.unit_name}.docx" for file in (files[2], files[5])]
-    for file, path in zip((files[2], files[5]), sources, strict=True):
+    chosen = (files[2], files[5], files[8])
+    sources = [tmp_path / f"{file.spec.unit_name}.docx" for file in chosen]
+    for file, path in zip(chosen, sources, strict=True):
         write_generated(file, 0, path)
     pdfs = office_convert(sources, "pdf", tmp_path / "pdf")
 
@@ -169,13 +172,16 @@ def test_merged_indicator_classes_keep_every_performance_indicator(tmp_path):
 
     for source, pdf in zip(sources, pdfs):
         assert narrative(pdf) == narrative(source), source.stem
+        assert table_figures(read_document(pdf)) == table_figures(read_document(source)), source.stem
     indicators = {source.stem[:2]: narrative(pdf)[0] for source, pdf in zip(sources, pdfs)}
-    assert [len(found) for found in indicators.values()] == [35, 35]
+    assert [len(found) for found in indicators.values()] == [35, 35, 14]
     quality = [(i.level1, i.level3, i.target) for i in indicators["献县"] if i.project_name == "办公设备购置经费"]
     assert quality[:2] == [("产出指标", "办公设备购置完成数量", "≥5次"), ("产出指标", "办公设备购置完成质量", "≥95%")]
     lasting = [(i.level1, i.level2, i.target, i.number) for i in indicators["抚宁"] if i.project_name == "业务培训经费"]
     assert lasting[4:6] == [("效益指标", "社会效益指标", "≥98%", Decimal("98")),
                             ("效益指标", "可持续影响指标", "≥95%", Decimal("95"))]
+    three_public = extract_tables(read_document(pdfs[2]))[0][TableKind.THREE_PUBLIC]
+    assert [(row.name, row.extra) for row in three_public.rows if row.extra] == [("合计", {"机关运行经费": "86,200.00"})]
 
 
 def test_a_pdf_locked_only_against_copying_is_read(corpus_pdfs, tmp_path):

@@ -228,8 +228,9 @@ def _rejoin(above: list[Box], below: list[Box], seam: float, words_above: Sequen
     it joins the cell above. A row whose leftmost cells are blank (the income side of a
     收支总表 ended before the expenditure side) is the rest of the row above too when it
     writes only under text above and leaves a cell with text above empty (the figure written
-    on the page before), and no text of it begins a row. Otherwise only an empty cell under
-    a merged cell (one taller than the row it ends) joins it: the merged cell runs on.
+    on the page before), and its first text does not begin a row (a figure cut in two, 86,200.
+    over 00, ends one). Otherwise only an empty cell under a merged cell (one taller than the
+    row it ends) joins it: the merged cell runs on.
     """
     upper = [box for box in above if abs(box[3] - seam) <= SNAP]
     lower = [box for box in below if abs(box[1] - seam) <= SNAP]
@@ -261,7 +262,7 @@ def _runs_on(in_row: list[tuple[Box, Box]], words_above: Sequence[dict[str, Any]
     texts = [(_text(up, words_above), _text(low, words_below), low[3] <= row_bottom + SNAP) for up, low in in_row]
     return (any(low for _, low, _ in texts) and all(up for up, low, _ in texts if low)
             and any(up and not low and in_row_only for up, low, in_row_only in texts)
-            and not any(ROW_START.match(low) for _, low, _ in texts))
+            and not ROW_START.match(next(low for _, low, _ in texts if low)))
 
 
 def _text(box: Box, words: Sequence[dict[str, Any]]) -> str:
