@@ -190,7 +190,6 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
     if options.verbose:
         for line in summary_lines(tallies):
             log(line)
-    outputs = [options.datapackage_dir, options.site_dir] if options.with_site else [options.datapackage_dir]
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
     # that fails midway leaves the previous data package and site as they were. Frictionless
     # validates the package on the other core while the site is built; an invalid package raises
