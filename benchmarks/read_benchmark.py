@@ -65,7 +65,8 @@ from generator.corpus.variant import FAMILIES
 from generator.document import Document
 from generator.extract import extract_disclosure
 from generator.read import read_document
-from generator.read.docx_reader import forget_reductions, read_docx
+from generator.read.docx_reader import read_docx
+from generator.read.docx_trim import forget_reductions
 from generator.read.legacy import CONVERTED, convert_to_docx
 from generator.read.safety import LIMITS, office_program
 from generator.sources import SourceDocument, discover_sources

@@ -33,7 +33,8 @@ from generator.build import BuildOptions, Unreadable, build, read_and_extract
 from generator.build_report import EXIT_UNREADABLE, REPORT_NAME
 from generator.cli import cli
 from generator.read import UnreadableDocument, read_document
-from generator.read.docx_reader import PARSER, read_docx
+from generator.read.docx_body import PARSER
+from generator.read.docx_reader import read_docx
 from generator.read.safety import OLE2_MAGIC, Limits
 from generator.site import SiteBuildError
 from generator.slugs import unit_id
