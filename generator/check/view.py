@@ -20,7 +20,7 @@ _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 
 
 def plain(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def value(row: TableRow, column: str) -> Decimal | None:

@@ -52,12 +52,18 @@ def parent_equals_children(disclosure: Disclosure) -> Iterator[Result]:
     for table, levels in coded_tables(disclosure):
         rows = [row for row in table.rows if row.code and not row.is_total]
         codes = {row.code for row in rows}
+        # Each row's children in table order, grouped once rather than searched for every row.
+        by_parent: dict[str, list[TableRow]] = {}
+        for row in rows:
+            parent = parent_code(row.code, levels)
+            if parent:
+                by_parent.setdefault(parent, []).append(row)
         for row in rows:
             parent = parent_code(row.code, levels)
             if parent and parent not in codes:
                 yield Result(table.kind.value, location(row), parent, None, FAIL,
                              f"code {row.code} is published without its parent code {parent}")
-            children = [child for child in rows if parent_code(child.code, levels) == row.code]
+            children = by_parent.get(row.code or "", [])
             if children:
                 yield from sum_check(table, row, children, f"{row.code} = sum of its {len(children)} sub-codes")
     three_public = disclosure.table(TableKind.THREE_PUBLIC)
