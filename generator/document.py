@@ -18,7 +18,7 @@ class Paragraph:
     heading_level: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One cell as published: merged cells appear once, at their top-left grid position."""
 

@@ -108,12 +108,14 @@ class TableBuilder:
         width = 0
         rows = [row for row in self.rows if not row[2]]
         place = self._place(rows)
+        # Most tables have no sliver columns: a cell's column is then its raw one, with no call.
+        shifted = place is not _same_column
         for r, (raw, raw_after, _, row_cells) in enumerate(rows):
             next_merges: dict[int, Cell] = {}
             previous: Cell | None = None
-            col = place(raw)
+            col = place(raw) if shifted else raw
             for pieces, raw_span, vmerge, hmerge, tables in row_cells:
-                span = place(raw + raw_span) - col
+                span = place(raw + raw_span) - col if shifted else raw_span
                 raw += raw_span
                 if hmerge is not None and hmerge != "restart" and previous is not None:
                     # Legacy horizontal merge: this cell widens the one to its left.
@@ -156,7 +158,7 @@ class TableBuilder:
     def _place(self, rows: list) -> Callable[[int], int]:
         """Grid column → its place with the slivers closed up; the identity when a cell is all sliver."""
         if self.places is None:
-            return lambda col: col
+            return _same_column
         places, last = self.places, len(self.places) - 1
 
         def place(col: int) -> int:
@@ -166,9 +168,13 @@ class TableBuilder:
             col = row[0]
             for cell in row[3]:
                 if place(col + cell[1]) == place(col):
-                    return lambda col: col
+                    return _same_column
                 col += cell[1]
         return place
+
+
+def _same_column(col: int) -> int:
+    return col
 
 
 def _unwrapped(parent):

@@ -56,6 +56,8 @@ PLAIN_VALUE = re.compile(r'[^&<"\t\n\r]*')
 # Distinct properties remembered across parts: Word and LibreOffice write the same few again and again.
 MAX_REMEMBERED, MAX_REMEMBERED_BYTES = 2048, 4096
 EMPTY_RUN_PROPERTIES = b"<w:rPr></w:rPr>"
+# xml:space changes nothing lxml gives (it keeps every space): the attribute is only parsed.
+PRESERVED_TEXT, TEXT = b'<w:t xml:space="preserve">', b"<w:t>"
 # The end of a run's last w:t and the start of a next run's first w:t, when it has no properties.
 RUN_JOIN = b"</w:t></w:r><w:r><w:t>"
 DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
@@ -91,7 +93,7 @@ def trim_part(xml: bytes) -> bytes:
     every "<" opens a tag. Cell and paragraph properties are reduced to what the reader
     reads of them (``_reduced_properties``), cell borders and widths included; empty run
     properties are dropped, which changes no text: a w:t's own text is read around any
-    children. All of it assumes ``w`` means WordprocessingML, which parse_main checks after
+    children; so is a w:t's xml:space="preserve". All of it assumes ``w`` means WordprocessingML, which parse_main checks after
     parsing (``_w_bound_once``). The one difference: a part whose only XML errors lie inside
     cut cell borders, or in the tags that join two runs, is read, not refused.
     """
@@ -99,7 +101,7 @@ def trim_part(xml: bytes) -> bytes:
         return xml
     trimmed = _reduced_cell_starts(xml)
     trimmed = _reduced_elements(trimmed, PPR_START, PPR_END, PARAGRAPH_PROPERTIES_READ)
-    trimmed = trimmed.replace(EMPTY_RUN_PROPERTIES, b"")
+    trimmed = trimmed.replace(EMPTY_RUN_PROPERTIES, b"").replace(PRESERVED_TEXT, TEXT)
     return xml if len(trimmed) == len(xml) else trimmed
 
 
