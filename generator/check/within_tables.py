@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from generator.check.engine import FAIL, WITHIN_TABLE, Result, compare, rule, total
 from generator.check.view import (
+    TABLE_KINDS,
     coded_tables,
     grand_total_row,
     has_amounts,
@@ -172,7 +173,7 @@ def row_identities(kind: TableKind, columns: list[str]) -> list[tuple[str, tuple
     ("BUD-C002", "BUD-C003"),
 )
 def row_equals_parts(disclosure: Disclosure) -> Iterator[Result]:
-    for kind in TableKind:
+    for kind in TABLE_KINDS:
         table = disclosure.table(kind)
         if table is None:
             continue
