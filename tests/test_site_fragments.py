@@ -16,8 +16,8 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
 from generator.render.fragments import PLACEHOLDER, fragments_file
-from generator.site import CONFIG_FILE, SiteBuildError, build_site
-from generator.site_hooks import NavCache
+from generator.site.hooks import NavCache
+from generator.site.mkdocs import CONFIG_FILE, SiteBuildError, build_site
 
 LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
 

@@ -5,17 +5,18 @@ of a full build from nothing."""
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-import generator.build
-from generator import cache, site
-from generator.build import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.sources import MANIFEST_FIELDS, read_manifest
 from generator.render import pages
-from generator.sources import MANIFEST_FIELDS, read_manifest
+from generator.runtime import store
+from generator.site import mkdocs as site
 from tests.conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
 
 # 000 (栾城区) table 6: the total of 30239 其他交通费用, 3.06万元 → 4.06万元.
@@ -106,10 +107,11 @@ def test_only_the_changed_unit_and_the_site_wide_pages_are_rebuilt(incremental):
 
 def test_a_changed_template_renders_every_unit_again(tmp_path, monkeypatch):
     """A .md.j2 template is part of every unit's key: every unit page is rendered and built again."""
-    templates = tmp_path / "templates"
-    shutil.copytree(pages.TEMPLATES_DIR, templates)
+    package = tmp_path / "generator"  # a copy of the package, whose templates are changed: the code fingerprint's
+    shutil.copytree(store.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    templates = package / pages.TEMPLATES_DIR.relative_to(store.PACKAGE)
     monkeypatch.setattr(pages, "TEMPLATES_DIR", templates)
-    monkeypatch.setattr(cache, "SITE_INPUTS", (templates, *cache.SITE_INPUTS[1:]))
+    monkeypatch.setattr(store, "PACKAGE", package)
     root = tmp_path / "b"
     _sources(root / "source_docs")
     _build(root, cache=True)
@@ -174,13 +176,14 @@ def test_a_failed_incremental_build_leaves_the_published_site_as_it_was(tmp_path
     _build(root, cache=True)
     published = _tree(root / "site")
     _change_a_figure(root / "source_docs")
-    build_site = generator.build.build_site
+    module = importlib.import_module("generator.pipeline.build")  # generator.pipeline.build is the function
+    build_site = module.build_site
 
     def built_then_failed(*args, **kwargs):
         build_site(*args, **kwargs)
         raise RuntimeError("a later stage failed")
 
-    monkeypatch.setattr(generator.build, "build_site", built_then_failed)
+    monkeypatch.setattr(module, "build_site", built_then_failed)
     with pytest.raises(RuntimeError):
         _build(root, cache=True)
     assert _tree(root / "site") == published
