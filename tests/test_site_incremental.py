@@ -46,10 +46,10 @@ def _change_a_figure(folder: Path) -> None:
     path.write_text(text.replace(CHANGED_FROM, CHANGED_TO), encoding="utf-8")
 
 
-def _build(root: Path, cache: bool) -> None:
+def _build(root: Path, cache: bool, site_config: Path | None = None) -> None:
     build(BuildOptions(root / "source_docs", root / "datapackage", root / "site", jobs=1,
                        cache_dir=root / "cache" if cache else None, docs_dir=root / "build" / "docs",
-                       changelog=root / "CHANGELOG.md"), log=lambda line: None)
+                       changelog=root / "CHANGELOG.md", site_config=site_config), log=lambda line: None)
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -143,6 +143,38 @@ def test_a_site_wide_change_is_a_full_build(tmp_path, monkeypatch):
     # every page is built again; a file of the docs folder is linked, the docs folder's own file
     assert kept and not any(path.endswith(".html") for path in kept)
     assert all((root / "site" / path).samefile(root / "build" / "docs" / path) for path in kept)
+
+
+def test_a_site_config_overrides_the_defaults_and_rebuilds_every_page(tmp_path):
+    """--site-config: its keys replace mkdocs.yml's, and it is part of what every page depends on."""
+    root = tmp_path / "b"
+    _sources(root / "source_docs")
+    _build(root, cache=True)
+    default = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<title>部门预算公开数据</title>" in default and "CC BY 4.0" in default
+    config = tmp_path / "site.yml"
+    config.write_text("site_name: 某市部门预算公开数据\ncopyright: 某市财政局发布。\n", encoding="utf-8")
+    before = _times(root / "site")
+    _build(root, cache=True, site_config=config)
+    rebuilt = _changed(before, _times(root / "site"))
+    assert {path for path in before if path.endswith(".html")} <= rebuilt
+    index = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<title>某市部门预算公开数据</title>" in index and "某市财政局发布。" in index and "CC BY 4.0" not in index
+    unit = (root / "site" / "units" / _luancheng(root) / "index.html").read_text(encoding="utf-8")
+    assert "某市财政局发布。" in unit and "- 某市部门预算公开数据</title>" in unit
+    before = _times(root / "site")
+    _build(root, cache=True, site_config=config)
+    assert not {path for path in _changed(before, _times(root / "site")) if path.startswith("units/")}
+
+
+@pytest.mark.parametrize(("text", "message"), [("- site_name\n", "not a mapping"),
+                                               ("site_name: a\ndocs_dir: elsewhere\n", "sets docs_dir"),
+                                               ("site_name: [\n", "cannot be read")])
+def test_a_site_config_that_is_not_a_mapping_of_free_keys_is_refused(tmp_path, text, message):
+    config = tmp_path / "site.yml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(site.SiteConfigError, match=message):
+        site.read_site_config(config)
 
 
 def _unit_ids(root: Path) -> list[str]:
