@@ -57,7 +57,7 @@ from generator.site.paths import CONFIG_FILE, SITE_STATE
 STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file: a server hides it)
 # What a dirty build writes into existing files, besides the theme's templates (404.html,
 # sitemap.xml): the compressed sitemap. Pages and other files it writes only where they are
-# missing (site_hooks: is_modified), and a page's file is unlinked first.
+# missing (hooks.py: is_modified), and a page's file is unlinked first.
 WRITTEN_IN_PLACE = ("sitemap.xml.gz",)
 SEARCH_FOLDER = "pagefind"  # in the site: the search index and its scripts
 # The one warning of a dirty build, which strict mode would count as a failure.
