@@ -35,7 +35,7 @@ from generator.render.charts import bar_chart
 from generator.render.figures import Bar
 from generator.render.markup import amount, md
 from generator.render.names import short_name, unit_titles
-from generator.site.mkdocs import SiteBuildError, build_site
+from generator.site.builder import SiteBuildError, build_site
 
 LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
 

@@ -6,7 +6,7 @@ The package owns everything the site is made with besides the rendered pages: it
 overrides), so an installed wheel builds a site from any folder. ``serve.py`` previews a built site.
 """
 
-from generator.site.mkdocs import SiteBuildError, SiteConfigError, build_site, read_site_config
+from generator.site.builder import SiteBuildError, SiteConfigError, build_site, read_site_config
 from generator.site.paths import CONFIG_FILE, SITE_STATE, TEMPLATES_DIR
 
 __all__ = ["CONFIG_FILE", "SITE_STATE", "TEMPLATES_DIR", "SiteBuildError", "SiteConfigError", "build_site", "read_site_config"]
