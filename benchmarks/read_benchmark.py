@@ -58,22 +58,22 @@ from pathlib import Path
 import docx
 from lxml import etree
 
-from generator.cache import STORE, Store
 from generator.check import check_across_years, check_alone
 from generator.check.stated import figure_quantum
+from generator.contract.document import Document
 from generator.corpus import generate_corpus
 from generator.corpus.variant import FAMILIES
-from generator.document import Document
 from generator.extract import extract_disclosure
 from generator.extract.header import compact
 from generator.extract.money import parse_amount
 from generator.extract.sections import clean_text
+from generator.pipeline.sources import SourceDocument, discover_sources
 from generator.read import read_document
 from generator.read.docx_reader import read_docx
 from generator.read.docx_trim import forget_reductions
 from generator.read.legacy import CONVERTED, convert_to_docx
 from generator.read.safety import LIMITS, office_program
-from generator.sources import SourceDocument, discover_sources
+from generator.runtime.store import STORE, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the workbook writer the tests use

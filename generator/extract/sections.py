@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from generator.document import Document, Paragraph, Table
+from generator.contract.document import Document, Paragraph, Table
 
 # Word field codes that the export writes out as text, e.g. "TC 总体绩效目标 \f A \l 1".
 _FIELD_CODE = re.compile(r"\s*\bTC\s.*?\\l\s*\d+")

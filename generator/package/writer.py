@@ -28,11 +28,10 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.atomic import link_or_copy, replace_dir
-from generator.cache import open_store
-from generator.isolation import map_parallel
+from generator.contract.records import CheckOutcome, Disclosure
 from generator.package.database import write_database
 from generator.package.formats import (
     EXCEL_ROW_LIMIT,
@@ -72,8 +71,13 @@ from generator.package.validation import (
     ValidationReport,
     start_validation,
 )
-from generator.records import CheckOutcome, Disclosure
-from generator.stored import Header, Portable, Records
+from generator.runtime.files import link_or_copy, replace_dir
+from generator.runtime.store import open_store
+from generator.runtime.workers import map_parallel
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.stored import Header, Portable, Records
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARALLEL_VALIDATION_ROWS = 20_000
@@ -256,7 +260,7 @@ class Validated:
 
 
 class DownloadCache:
-    """Deflated rows and download zips of earlier builds, in the store (generator.cache), by the
+    """Deflated rows and download zips of earlier builds, in the store (generator.runtime.store), by the
     hash of what they are made of; ``directory`` None keeps nothing."""
 
     def __init__(self, cache_dir: Path | None) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from generator.document import Cell, Table
+from generator.contract.document import Cell, Table
 from generator.read.safety import Limits, check_table_grid
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

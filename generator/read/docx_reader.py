@@ -17,7 +17,7 @@ from typing import IO
 
 from lxml import etree
 
-from generator.document import Block, Document, Paragraph
+from generator.contract.document import Block, Document, Paragraph
 from generator.read.docx_body import BODY, OUTLINE_LEVEL, P_STYLE, PARSER, PPR, VAL, W, first_child, walk
 from generator.read.docx_trim import parse_main
 from generator.read.safety import LIMITS, Limits, check_package, load, load_stream
