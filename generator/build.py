@@ -75,6 +75,7 @@ class BuildResult:
     unreadable: list[Unreadable] = field(default_factory=list)
     records: Records = field(default_factory=lambda: InMemoryRecords([], []))
     checks: CheckTally = field(default_factory=CheckTally)  # of every disclosure
+    failing: int = 0  # disclosures with a failed check
     scratch: tempfile.TemporaryDirectory | None = None  # the record store of a build without a cache folder
 
     def load_disclosures(self) -> list[Disclosure]:
@@ -187,6 +188,7 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
     tallies = {header.disclosure_id: records.checks(header)
                for header in sorted(result.headers, key=lambda header: header.disclosure_id)}
     result.checks = CheckTally.merged(tallies.values())
+    result.failing = sum(1 for tally in tallies.values() if tally.count("fail"))
     if options.verbose:
         for line in summary_lines(tallies):
             log(line)
@@ -216,10 +218,9 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
 
 def build_summary(result: BuildResult, options: BuildOptions) -> list[str]:
     """What a person reads at the end of a build: the documents, the checks, where the report and the site are."""
-    failing = sum(1 for header in result.headers if result.records.checks(header).count("fail"))
     failed = result.checks.count("fail")
     lines = [f"documents: {len(result.headers)} read, {len(result.unreadable)} unreadable",
-             f"checks: {result.checks.total} run, {failed} failed in {failing} of {len(result.headers)} disclosures"
+             f"checks: {result.checks.total} run, {failed} failed in {result.failing} of {len(result.headers)} disclosures"
              + ("" if options.verbose or not failed else " (--verbose lists them)"),
              f"report: {options.datapackage_dir / REPORT_NAME}"]
     if options.with_site:
