@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.atomic import replace_dirs
 from generator.build_report import REPORT_NAME, write_report
-from generator.cache import STORE, RecordStore, code_fingerprint, open_store
+from generator.cache import STORE, RecordStore, cache_key, code_fingerprint, open_store
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
 from generator.cluster import ClusterError, connected
@@ -184,7 +184,8 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
         else:
             extracted.append(outcome)
     result.headers = [item.header for item in extracted]
-    result.records = records = check_records(store, extracted, log, options.jobs)
+    result.records = records = check_records(store, extracted, log, options.jobs,
+                                             {cache_key(source): source for source in sources})
     tallies = {header.disclosure_id: records.checks(header)
                for header in sorted(result.headers, key=lambda header: header.disclosure_id)}
     result.checks = CheckTally.merged(tallies.values())
