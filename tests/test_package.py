@@ -26,8 +26,8 @@ from generator.package import (
     validate_package,
     write_datapackage,
 )
+from generator.package.descriptor import creation_time
 from generator.package.schema import RESOURCES
-from generator.package.writer import creation_time
 from generator.records import (
     BudgetTable,
     CheckOutcome,

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from generator.package import bulk_download, disclosure_download, unit_download
-from generator.package.writer import creation_time
+from generator.package.descriptor import creation_time
 from generator.render.docs_folder import DocsFolder
 from generator.stored import Header
 
