@@ -16,7 +16,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator.package.schema import RESOURCES, Field, ResourceSchema
+from generator.package.fields import Field, ResourceSchema
+from generator.package.schema import RESOURCES
 
 TABLES_TABLE = "_tables"
 FIELDS_TABLE = "_fields"

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from generator import __version__
+from generator.package.fields import ResourceSchema
 from generator.package.readme import readme_text
-from generator.package.schema import RESOURCES, ResourceSchema
+from generator.package.schema import RESOURCES
 from generator.stored import Header
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"

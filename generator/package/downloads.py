@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator.atomic import link_or_copy
 from generator.package.descriptor import CsvFile, PackageMeta, metadata_files
+from generator.package.fields import ID_PATTERN, ResourceSchema
 from generator.package.formats import (
     EXCEL_ROW_LIMIT,
     Content,
@@ -25,7 +26,7 @@ from generator.package.formats import (
     zip_bytes,
 )
 from generator.package.rows import PER_DISCLOSURE, PackageDataError, PackageRows
-from generator.package.schema import ID_PATTERN, RESOURCES, ResourceSchema
+from generator.package.schema import RESOURCES
 from generator.package.stage import CHECKS, Stage, csv_header, inflated, parts_key
 from generator.stored import Header
 

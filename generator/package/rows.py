@@ -19,7 +19,8 @@ from generator.check.wording import message_zh
 from generator.extract.facts import FACTS
 from generator.extract.procurement import PROCUREMENT_COLUMNS
 from generator.extract.projects import project_ids
-from generator.package.schema import CODE_LEVELS, RESOURCES
+from generator.package.fields import CODE_LEVELS
+from generator.package.schema import RESOURCES
 from generator.records import CheckOutcome, Disclosure, TableKind, TableStatus
 from generator.stored import Header, InMemoryRecords, Records
 from generator.table_specs import SPEC_BY_KIND

@@ -15,6 +15,7 @@ from pathlib import Path
 from generator.cache import open_store
 from generator.isolation import map_parallel
 from generator.package.descriptor import RESOURCE_BY_NAME, CsvFile, PackageMeta
+from generator.package.fields import ResourceSchema
 from generator.package.formats import Piece, csv_bytes, csv_rows, sheet_rows_xml, text_csv
 from generator.package.rows import (
     PER_DISCLOSURE,
@@ -27,7 +28,7 @@ from generator.package.rows import (
     disclosure_rows,
     shared_rows,
 )
-from generator.package.schema import RESOURCES, ResourceSchema
+from generator.package.schema import RESOURCES
 from generator.package.validation import IncrementalPlan, Slice
 from generator.records import CheckOutcome, Disclosure
 from generator.stored import Header, Portable
