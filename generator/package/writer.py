@@ -19,7 +19,8 @@ import functools
 import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent import futures
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -50,7 +51,8 @@ class PackageInvalid(RuntimeError):
 class PendingPackage:
     """A package written whose validation may still run in another process. wait() gives the
     report, or raises PackageInvalid; leaving the with block without waiting stops waiting (a
-    validation under way finishes in its process, unheeded)."""
+    validation under way finishes in its process, unheeded). The SQLite database is made alike
+    (make_database)."""
 
     def __init__(self, directory: Path, rows: int, log: Callable[[str], None], plan: IncrementalPlan | None = None,
                  on_valid: Callable[[], None] = lambda: None) -> None:
@@ -63,13 +65,31 @@ class PendingPackage:
         # one is validated in this process when waited for, sooner than a worker starts.
         self._pool: Executor | None = None
         self._report: Callable[[], ValidationReport] = lambda: start_validation(directory, plan=plan)()
+        self._database: Future | None = None
         if rows >= PARALLEL_VALIDATION_ROWS:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            # One process validates, the other makes the database, while this one goes on.
+            self._pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
             self._report = start_validation(directory, self._pool, plan)
+
+    def make_database(self, name: str) -> None:
+        """The SQLite database, from the CSVs written: in the pool when there is one."""
+        if self._pool is not None:
+            self._database = self._pool.submit(write_database, self.directory, name)
+        else:
+            self._database_made(lambda: write_database(self.directory, name))
+
+    def _database_made(self, made: Callable[[], object]) -> None:
+        try:
+            made()
+        except sqlite3.IntegrityError as error:
+            # The validation names the broken key with its row; the database says less.
+            self.database_error = f"the SQLite database refused the package's rows: {error}"
 
     def wait(self) -> ValidationReport:
         try:
             report = self._report()
+            if self._database is not None:
+                self._database_made(self._database.result)
         finally:
             self._close(wait=True)
         if not report.valid:
@@ -81,6 +101,9 @@ class PendingPackage:
         return report
 
     def _close(self, wait: bool) -> None:
+        if self._database is not None and not self._database.cancel():
+            # It writes into the package folder, which the caller may remove next.
+            futures.wait([self._database])
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None
@@ -133,13 +156,9 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
                              functools.partial(stage.cache.put_validated, stage.validated_now(csvs)))
     with contextlib.ExitStack() as on_error:
         on_error.callback(pending.__exit__)
-        try:
-            # Made from the CSVs each build, streamed: the store reads an entry whole, and at
-            # scale the database is the size of the CSVs. Not in the bulk zip for the same reason.
-            write_database(out_dir, meta.name)
-        except sqlite3.IntegrityError as error:
-            # The validation under way names the broken key with its row; the database says less.
-            pending.database_error = f"the SQLite database refused the package's rows: {error}"
+        # Made from the CSVs each build, streamed: the store reads an entry whole, and at scale the
+        # database is the size of the CSVs. Not in the bulk zip for the same reason.
+        pending.make_database(meta.name)
         files[f"{meta.name}.xlsx"] = main_workbook(stage)
         (out_dir / f"{meta.name}.xlsx").write_bytes(files[f"{meta.name}.xlsx"])
         write_downloads(stage, out_dir)
