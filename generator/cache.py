@@ -116,6 +116,12 @@ class Store:
 
     def get(self, kind: str, key: str) -> bytes | None:
         """The entry's content; None when it is missing or damaged (then it is removed)."""
+        found = self.read(kind, key)
+        return None if found is None else found[0]
+
+    def read(self, kind: str, key: str) -> tuple[bytes, str] | None:
+        """The entry's content and its SHA-256 (hex), checked; None when it is missing or damaged
+        (then it is removed)."""
         path = self._path(kind, key)
         if path is None:
             return None
@@ -125,12 +131,13 @@ class Store:
             return None
         head = len(_MAGIC) + _DIGEST
         content = data[head:]
-        if not data.startswith(_MAGIC) or hashlib.sha256(content).digest() != data[len(_MAGIC):head]:
+        digest = hashlib.sha256(content).digest()
+        if not data.startswith(_MAGIC) or digest != data[len(_MAGIC):head]:
             path.unlink(missing_ok=True)
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # used by this build: kept by prune
-        return content
+        return content, digest.hex()
 
     def keep(self, kind: str, key: str) -> bool:
         """Mark the entry used by this build without reading it (prune keeps it); whether it is

@@ -133,11 +133,13 @@ def _write_download(stage: Stage, staging: Path, path: str, path_id: str, member
     target.parent.mkdir(parents=True, exist_ok=True)
     cached = stage.cache.zip(key)
     if cached is not None:
-        target.write_bytes(cached)
+        data, stage.digests[path] = cached
+        target.write_bytes(data)
         stage.reused += 1
         return
     data = zip_bytes(_package_members(stage, members, sub_meta), meta.created)
     target.write_bytes(data)
+    stage.digests[path] = hashlib.sha256(data).hexdigest()
     stage.cache.put_zip(key, data)
     stage.made.append(path)
 
@@ -149,6 +151,7 @@ def write_downloads(stage: Stage, staging: Path) -> None:
                             [disclosure])
         if len(members) == 1:
             link_or_copy(staging / disclosure_download(members[0].disclosure_id), staging / unit_download(unit_id))
+            stage.digests[unit_download(unit_id)] = stage.digests[disclosure_download(members[0].disclosure_id)]
         else:
             _write_download(stage, staging, unit_download(unit_id), unit_id, members)
 

@@ -90,8 +90,9 @@ class DownloadCache:
     def put_validated(self, validated: Validated) -> None:
         self.store.save("validated", "package", validated)
 
-    def zip(self, key: str) -> bytes | None:
-        return self.store.get("zip", key)
+    def zip(self, key: str) -> tuple[bytes, str] | None:
+        """The zip's bytes and their SHA-256."""
+        return self.store.read("zip", key)
 
     def put_zip(self, key: str, data: bytes) -> None:
         self.store.put("zip", key, data)
@@ -136,6 +137,7 @@ class Stage:
     crcs: dict[str, int] = field(default_factory=dict)  # CRC-32 of each resource kept per disclosure, for the bulk zip
     shared: dict[str, bytes] = field(default_factory=dict)  # resource name → CSV, for shared_csv
     made: list[str] = field(default_factory=list)  # downloads made, not taken from the cache
+    digests: dict[str, str] = field(default_factory=dict)  # path in the package → SHA-256 of each file known
     reused: int = 0
     validated: Validated | None = None  # by an earlier build
     # disclosure_id → resource → (offset, length) of its rows in the CSV, for the disclosures

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -58,6 +59,8 @@ class PendingPackage:
                  on_valid: Callable[[], None] = lambda: None) -> None:
         self.directory = directory
         self.made: list[str] = []  # the download zips made by this build (the others came from the cache)
+        # SHA-256 of the zips written, by path in the package: the site lists them without reading them again
+        self.digests: dict[str, str] = {}
         self.database_error: str | None = None  # why the SQLite database could not be made
         self._log = log
         self._on_valid = on_valid
@@ -67,8 +70,9 @@ class PendingPackage:
         self._report: Callable[[], ValidationReport] = lambda: start_validation(directory, plan=plan)()
         self._database: Future | None = None
         if rows >= PARALLEL_VALIDATION_ROWS:
-            # One process validates, the other makes the database, while this one goes on.
-            self._pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+            # It validates, then makes the database, while this process goes on (a second process
+            # would cost more to start, importing frictionless, than most databases take).
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
             self._report = start_validation(directory, self._pool, plan)
 
     def make_database(self, name: str) -> None:
@@ -164,10 +168,15 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
         write_downloads(stage, out_dir)
         bulk = out_dir / bulk_download(meta.name)
         bulk.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
         with bulk.open("wb") as handle:
-            handle.writelines(zip_chunks(bulk_members(stage, files, csvs), meta.created))
+            for chunk in zip_chunks(bulk_members(stage, files, csvs), meta.created):
+                handle.write(chunk)
+                digest.update(chunk)
+        stage.digests[bulk_download(meta.name)] = digest.hexdigest()
         on_error.pop_all()
     pending.made = stage.made
+    pending.digests = stage.digests
     log(f"data package: {len(stage.made)} download zips made, {stage.reused} from the cache")
     return pending
 
