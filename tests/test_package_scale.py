@@ -17,6 +17,7 @@ from test_package import OTHER_UNIT, UNIT, disclosure, outcome
 import generator.package.downloads as downloads
 import generator.package.formats as formats
 import generator.package.stage as stage
+from generator.contract.records import CheckOutcome, TableKind
 from generator.package import (
     PackageInvalid,
     disclosure_download,
@@ -25,7 +26,6 @@ from generator.package import (
     unit_download,
     write_datapackage,
 )
-from generator.records import CheckOutcome, TableKind
 
 
 def quiet(_: str) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from generator import isolation
-from generator.build import BuildOptions, build
-from generator.cache import RecordStore
 from generator.check import run_checks
 from generator.check.tally import CheckTally
 from generator.corpus import generate_corpus
-from generator.extraction import store_disclosure
-from generator.stored import check_records
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.extraction import store_disclosure
+from generator.pipeline.stored import check_records
+from generator.runtime import workers
+from generator.runtime.store import RecordStore
 from tests.test_check_rules import fact, sample
 
 SEED = 5
@@ -31,7 +31,7 @@ def test_workers_make_the_same_package_and_site(tmp_path, monkeypatch):
     generate_corpus(6, SEED, source)
     serial = _build(tmp_path / "serial", source, jobs=1, cache=True)
     # Every stage in two workers, even for six documents; the records in a store for this build only.
-    monkeypatch.setattr(isolation, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
     parallel = _build(tmp_path / "parallel", source, jobs=2, cache=False)
     assert parallel.keys() == serial.keys()
     assert [path for path in serial if parallel[path] != serial[path]] == []
@@ -51,7 +51,7 @@ def test_years_are_checked_against_each_other_in_workers(tmp_path, monkeypatch):
     disclosures = [*_two_years("hebei-a-224"), *_two_years("hebei-b-224")]
     store = RecordStore(tmp_path / "records")
     extracted = [store_disclosure(store, f"{number:064x}", d) for number, d in enumerate(disclosures)]
-    monkeypatch.setattr(isolation, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
     for anew in (2, 0):  # the second time from the store
         lines: list[str] = []
         records = check_records(store, extracted, lines.append, jobs=2)

@@ -10,12 +10,17 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.package.fields import ResourceSchema
 from generator.package.readme import readme_text
 from generator.package.schema import RESOURCES
-from generator.stored import Header
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.stored import Header
+
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 DEFAULT_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",

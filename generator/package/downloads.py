@@ -9,8 +9,8 @@ import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.atomic import link_or_copy
 from generator.package.descriptor import CsvFile, PackageMeta, metadata_files
 from generator.package.fields import ID_PATTERN, ResourceSchema
 from generator.package.formats import (
@@ -28,7 +28,12 @@ from generator.package.formats import (
 from generator.package.rows import PER_DISCLOSURE, PackageDataError, PackageRows
 from generator.package.schema import RESOURCES
 from generator.package.stage import CHECKS, Stage, csv_header, inflated, parts_key
-from generator.stored import Header
+from generator.runtime.files import link_or_copy
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.stored import Header
+
 
 # A workbook's checks sheet would pass Excel's row limit at about 3,200 disclosures, and passed
 # checks are of little use in Excel: every workbook lists the failed ones (checks.csv has all).

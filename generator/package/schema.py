@@ -1,12 +1,14 @@
 """The Table Schema of every published resource, as data: the CSV writer, the XLSX writer,
 the generated README and the pandas dtype mapping all read these, so they cannot drift.
 
-Standard tables take their amount fields from generator/table_specs.py: a new column in a
+Standard tables take their amount fields from generator/contract/table_specs.py: a new column in a
 year's template is one change there.
 """
 
 from __future__ import annotations
 
+from generator.contract.records import PROJECT_MATCHES, RowType, TableKind, TableStatus
+from generator.contract.table_specs import SPECS
 from generator.extract.procurement import PROCUREMENT_COLUMNS
 from generator.package.fields import (
     DISCLOSURE_ID,
@@ -26,8 +28,6 @@ from generator.package.fields import (
     table_resource,
     text_field,
 )
-from generator.records import PROJECT_MATCHES, RowType, TableKind, TableStatus
-from generator.table_specs import SPECS
 
 UNITS = ResourceSchema(
     "units", "预算单位", "One row per budget unit (department or unit) across years.",

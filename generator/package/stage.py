@@ -11,9 +11,9 @@ import hashlib
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.cache import open_store
-from generator.isolation import map_parallel
+from generator.contract.records import CheckOutcome, Disclosure
 from generator.package.descriptor import RESOURCE_BY_NAME, CsvFile, PackageMeta
 from generator.package.fields import ResourceSchema
 from generator.package.formats import Piece, csv_bytes, csv_rows, sheet_rows_xml, text_csv
@@ -30,8 +30,13 @@ from generator.package.rows import (
 )
 from generator.package.schema import RESOURCES
 from generator.package.validation import IncrementalPlan, Slice
-from generator.records import CheckOutcome, Disclosure
-from generator.stored import Header, Portable
+from generator.runtime.store import open_store
+from generator.runtime.workers import map_parallel
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.stored import Header, Portable
+
 
 # Past this share of disclosures not validated before, frictionless reads the whole package:
 # the sliced package and the key check would cost about as much.
@@ -70,7 +75,7 @@ class Validated:
 
 
 class DownloadCache:
-    """Deflated rows and download zips of earlier builds, in the store (generator.cache), by the
+    """Deflated rows and download zips of earlier builds, in the store (generator.runtime.store), by the
     hash of what they are made of; ``directory`` None keeps nothing."""
 
     def __init__(self, cache_dir: Path | None) -> None:

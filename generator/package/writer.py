@@ -24,9 +24,10 @@ from concurrent import futures
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.atomic import replace_dir
+from generator.contract.records import CheckOutcome, Disclosure
 from generator.package.database import write_database
 from generator.package.descriptor import DEFAULT_LICENSE, PackageMeta, creation_time, metadata_files
 from generator.package.downloads import bulk_download, bulk_members, download_groups, main_workbook, write_downloads
@@ -34,8 +35,12 @@ from generator.package.formats import zip_chunks
 from generator.package.rows import PackageDataError, PackageRows, package_rows, records_of
 from generator.package.stage import DownloadCache, Stage
 from generator.package.validation import IncrementalPlan, ValidationReport, start_validation
-from generator.records import CheckOutcome, Disclosure
-from generator.stored import Records
+from generator.runtime.files import replace_dir
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.stored import Records
+
 
 PARALLEL_VALIDATION_ROWS = 20_000
 
