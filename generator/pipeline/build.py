@@ -218,7 +218,7 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
                         cache_dir=options.cache_dir, jobs=options.jobs, digests=package.digests)
             # With a cache, the site is built from the published one when nothing site-wide changed.
             build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir,
-                       overrides=site_overrides)
+                       overrides=site_overrides, jobs=options.jobs)
         package.wait()
     # What this build did not use goes: the store holds one corpus, package and site, not every past one.
     removed = kept.prune()

@@ -17,7 +17,8 @@ The kinds: ``records`` and ``summary`` (a document's read+extract result and wha
 of it), ``derived`` (check outcomes across two years), ``made`` (a disclosure's package rows),
 ``zip`` (download zips), ``validated`` (what the last valid package was made of), ``unit`` (a
 unit as the render stage left it), ``jinja`` (compiled templates), ``site`` (what the published
-site was built from) and ``search`` (the search's Chinese dictionary).
+site was built from) and ``search`` (a part of the search index: its Pagefind bundle, by the part's
+pages' bytes, generator.site.search).
 """
 
 from __future__ import annotations
