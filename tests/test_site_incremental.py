@@ -16,7 +16,7 @@ from generator.pipeline.build import BuildOptions, build
 from generator.pipeline.sources import MANIFEST_FIELDS, read_manifest
 from generator.render import pages
 from generator.runtime import store
-from generator.site import mkdocs as site
+from generator.site import builder as site
 from tests.conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
 
 # 000 (栾城区) table 6: the total of 30239 其他交通费用, 3.06万元 → 4.06万元.
