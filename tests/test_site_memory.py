@@ -3,6 +3,7 @@ it writes one, and the site's hooks (generator/site/hooks.py) keep no page's ful
 
 from __future__ import annotations
 
+import gc
 import json
 import tracemalloc
 from pathlib import Path
@@ -35,6 +36,7 @@ def _docs(folder: Path, pages: int) -> tuple[Path, dict]:
 def _peak_mb(folder: Path, pages: int) -> float:
     docs, state = _docs(folder, pages)
     config = _config(docs, folder / "site", state, {})
+    gc.collect()  # what earlier tests left is not counted
     tracemalloc.start()
     try:
         _run_mkdocs(config, state, dirty=False, kept=open_store(None))
@@ -46,9 +48,10 @@ def _peak_mb(folder: Path, pages: int) -> float:
 
 
 def test_mkdocs_peak_memory_grows_by_far_less_than_the_pages_html(tmp_path):
-    small, large = _peak_mb(tmp_path / "small", 20), _peak_mb(tmp_path / "large", 80)
-    per_page_kb = (large - small) * 1024 / 60
-    print(f"peak {small:.1f} MB at 20 pages, {large:.1f} MB at 80; {per_page_kb:.1f} KB per page")
+    small, large = _peak_mb(tmp_path / "small", 20), _peak_mb(tmp_path / "large", 100)
+    per_page_kb = (large - small) * 1024 / 80
+    print(f"peak {small:.1f} MB at 20 pages, {large:.1f} MB at 100; {per_page_kb:.1f} KB per page")
     # Measured: holding each page's converted HTML and table of contents to the end of MkDocs' build
-    # costs 44 KB per page here; the hooks keep a compressed copy until the page is built (~1 KB).
-    assert per_page_kb < 15
+    # costs 44-60 KB per page here; the hooks keep a compressed copy until the page is built (~1 KB),
+    # and the peak varies by up to ~1 MB from run to run.
+    assert per_page_kb < 25
