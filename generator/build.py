@@ -17,7 +17,7 @@ from generator.check.tally import CheckTally
 from generator.cluster import ClusterError, connected
 from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
-from generator.isolation import Failure, start_workers
+from generator.isolation import Failure, start_workers, worker_pool
 from generator.outputs import Folder, OutputRefused, check_outputs, environment_error, environment_message, lock_outputs
 from generator.package import start_datapackage
 from generator.records import CheckOutcome, Disclosure
@@ -115,7 +115,9 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     try:
         with lock_outputs(outputs):
             if options.cluster is None:
-                return _build(options, _printable_log(log), outputs)
+                # One pool of workers for every stage, started once: none per batch or per stage.
+                with worker_pool(options.jobs):
+                    return _build(options, _printable_log(log), outputs)
             return _build_on_cluster(options, _printable_log(log), outputs)
     except Exception as error:
         cause = environment_error(error)

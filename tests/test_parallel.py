@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from generator import isolation
@@ -12,8 +14,10 @@ from generator.check import run_checks
 from generator.check.tally import CheckTally
 from generator.corpus import generate_corpus
 from generator.extraction import store_disclosure
+from generator.isolation import Failure, map_isolated, map_parallel, worker_pool
 from generator.stored import check_records
 from tests.test_check_rules import fact, sample
+from tests.test_hostile_isolation import behave
 
 SEED = 5
 
@@ -30,9 +34,18 @@ def test_workers_make_the_same_package_and_site(tmp_path, monkeypatch):
     source = tmp_path / "docs"
     generate_corpus(6, SEED, source)
     serial = _build(tmp_path / "serial", source, jobs=1, cache=True)
-    # Every stage in two workers, even for six documents; the records in a store for this build only.
-    monkeypatch.setattr(isolation, "PARALLEL_FROM", 1)
+    # Every stage in two workers, even for six documents, all in the one pool of the build;
+    # the records in a store for this build only.
+    pools = []
+
+    class Counted(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(isolation, "ProcessPoolExecutor", Counted)
     parallel = _build(tmp_path / "parallel", source, jobs=2, cache=False)
+    assert pools == [2]
     assert parallel.keys() == serial.keys()
     assert [path for path in serial if parallel[path] != serial[path]] == []
     assert sum(path.startswith("site/units/") and path.endswith("/index.html") for path in serial) == 6
@@ -63,3 +76,20 @@ def test_years_are_checked_against_each_other_in_workers(tmp_path, monkeypatch):
             ["not_applicable", "pass", "not_applicable", "pass"]
         assert records.checks(extracted[0].header) == CheckTally.of(
             [o for o in loaded if o.disclosure_id == disclosures[0].disclosure_id])
+
+
+def worker(item: object) -> int:
+    return os.getpid()
+
+
+def test_one_pool_serves_every_map_and_a_worker_killed_costs_one_document():
+    with worker_pool(2) as pool:
+        read = set(map_isolated(worker, range(40)))
+        made = set(map_parallel(worker, range(400)))
+        assert len(read | made) <= 2 and pool.started == 1
+        results = map_isolated(behave, ["a", "b", "crash", "c", "d", "e"])
+        assert [r for r in results if isinstance(r, Failure)] == [results[2]] and results[2].kind == "crash"
+        assert results[:2] + results[3:] == ["A", "B", "C", "D", "E"]
+        # The broken pool was replaced once, and its new workers serve the maps after it.
+        after = set(map_parallel(worker, range(400)))
+        assert pool.started == 2 and len(after) <= 2 and not after & (read | made)
