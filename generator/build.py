@@ -194,8 +194,9 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
             log(line)
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
     # that fails midway leaves the previous data package and site as they were. Frictionless
-    # validates the package on the other core while the site is built; an invalid package raises
-    # PackageInvalid at wait(), and replace_dirs then keeps the previous outputs.
+    # validates the package on a worker while MkDocs, which runs in this process alone, builds the
+    # site; an invalid package raises PackageInvalid at wait(), and replace_dirs then keeps the
+    # previous outputs.
     with replace_dirs(*outputs) as staged, \
             start_datapackage(records, staged[0], version=current_data_version(options.changelog),
                               cache_dir=options.cache_dir, jobs=options.jobs, log=log) as package:
@@ -204,6 +205,7 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
             docs_dir = _docs_dir(options)
             render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
                         cache_dir=options.cache_dir, jobs=options.jobs)
+            package.validate()
             # With a cache, the site is built from the published one when nothing site-wide changed.
             build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir)
         package.wait()

@@ -31,7 +31,7 @@ import resource
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -142,6 +142,19 @@ pool: WorkerPool | None = None
 """The build's workers while it runs (worker_pool); None: each map starts its own."""
 
 
+def in_background(func: Callable[..., R], *args: object) -> Future[R]:
+    """``func(*args)`` in a worker of the build's pool while the caller goes on (the result, or the
+    error it raised, from the future); without the pool, done now in this process."""
+    if pool is not None:
+        return pool.submit(func, *args)
+    done: Future[R] = Future()
+    try:
+        done.set_result(func(*args))
+    except Exception as error:
+        done.set_exception(error)
+    return done
+
+
 @contextmanager
 def worker_pool(jobs: int | None) -> Iterator[WorkerPool]:
     """One pool of ``jobs`` workers (None: the CPU count) for every map called inside."""
@@ -165,7 +178,7 @@ class _Guards:
 AHEAD = 4
 
 
-class WorkerPool:
+class WorkerPool(Executor):
     """Worker processes kept for every map until closed; a broken pool is replaced on its next use."""
 
     def __init__(self, workers: int) -> None:
@@ -173,25 +186,19 @@ class WorkerPool:
         self.started = 0  # pools of processes started: one, unless a document killed a worker
         self._executor: ProcessPoolExecutor | None = None
 
-    def _submit(self, func: Callable[..., R], *args: object) -> Future[R]:
+    def submit(self, func: Callable[..., R], /, *args: object, **kwargs: object) -> Future[R]:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=WORKERS)
             self.started += 1
-        return self._executor.submit(func, *args)
+        return self._executor.submit(func, *args, **kwargs)
 
     def _replace(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
-    def close(self) -> None:
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._replace()
-
-    def __enter__(self) -> WorkerPool:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def isolated(self, func: Callable[[T], R], items: Sequence[T], guards: _Guards) -> Iterator[R | Failure]:
         done: dict[int, R | Failure] = {}
@@ -199,7 +206,7 @@ class WorkerPool:
         following = 0
         for index in range(len(items)):
             while following < len(items) and len(flight) < AHEAD * self.workers:
-                flight[following] = self._submit(_guarded, func, items[following], guards)
+                flight[following] = self.submit(_guarded, func, items[following], guards)
                 following += 1
             if index not in done:
                 try:
@@ -235,7 +242,7 @@ class WorkerPool:
         chunks = iter([items[start:start + size] for start in range(0, len(items), size)])
         flight: list[Future[list[R]]] = []
         while True:
-            flight.extend(self._submit(run_chunk, func, chunk)
+            flight.extend(self.submit(run_chunk, func, chunk)
                           for chunk in itertools.islice(chunks, AHEAD * self.workers - len(flight)))
             if not flight:
                 return

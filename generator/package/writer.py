@@ -29,10 +29,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, isolation
 from generator.atomic import link_or_copy, replace_dir
 from generator.cache import open_store
-from generator.isolation import map_parallel
+from generator.isolation import in_background, map_parallel
 from generator.package.database import write_database
 from generator.package.formats import (
     EXCEL_ROW_LIMIT,
@@ -588,26 +588,40 @@ def _bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile
 
 
 class PendingPackage:
-    """A package written whose validation may still run in another process. wait() gives the
-    report, or raises PackageInvalid; leaving the with block without waiting stops waiting (a
-    validation under way finishes in its process, unheeded)."""
+    """A package written, to be validated: validate() starts frictionless on it in another process
+    while the caller works on; wait() gives the report (validating first if not started), or raises
+    PackageInvalid; leaving the with block without waiting stops waiting (a validation under way
+    finishes in its process, unheeded)."""
 
     def __init__(self, directory: Path, rows: int, log: Callable[[str], None], plan: IncrementalPlan | None = None,
                  on_valid: Callable[[], None] = lambda: None) -> None:
         self.directory = directory
         self.made: list[str] = []  # the download zips made by this build (the others came from the cache)
         self.database_error: str | None = None  # why the SQLite database could not be made
+        self._rows = rows
+        self._plan = plan
         self._log = log
         self._on_valid = on_valid
-        # A fresh process (spawned: a fork would copy the records) for a package worth it; a small
-        # one is validated in this process when waited for, sooner than a worker starts.
         self._pool: Executor | None = None
-        self._report: Callable[[], ValidationReport] = lambda: start_validation(directory, plan=plan)()
-        if rows >= PARALLEL_VALIDATION_ROWS:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._report = start_validation(directory, self._pool, plan)
+        self._report: Callable[[], ValidationReport] | None = None
+
+    def validate(self) -> None:
+        """Start validating: in a worker of the build's pool (generator.isolation), else in a fresh
+        process (spawned: a fork would copy the records), for a package worth it; a small one is
+        validated in this process when waited for, sooner than a worker starts."""
+        if self._report is not None:
+            return
+        if self._rows < PARALLEL_VALIDATION_ROWS:
+            self._report = lambda: start_validation(self.directory, plan=self._plan)()
+            return
+        executor: Executor | None = isolation.pool
+        if executor is None:
+            executor = self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._report = start_validation(self.directory, executor, self._plan)
 
     def wait(self) -> ValidationReport:
+        self.validate()
+        assert self._report is not None
         try:
             report = self._report()
         finally:
@@ -636,9 +650,9 @@ def start_datapackage(records: Records, out_dir: Path, *, version: str | None = 
                       created: datetime | None = None, name: str = "budget-disclosures", license: dict | None = None,
                       cache_dir: Path | None = None, jobs: int | None = None,
                       log: Callable[[str], None] = print) -> PendingPackage:
-    """Write the package into out_dir as it goes (a staging folder the caller swaps in), start
-    validating it in another process once its CSVs and descriptor are written, and return while
-    that runs: the caller works meanwhile and calls wait() before publishing. The rows of the
+    """Write the package into out_dir as it goes (a staging folder the caller swaps in) and return
+    it to be validated: the caller starts the validation in another process with validate() when
+    a core is free (the site build leaves one), and calls wait() before publishing. The rows of the
     disclosures not in the cache are made in up to ``jobs`` worker processes (None: the CPU
     count), each loading one disclosure's records at a time: cache_dir keeps deflated rows and
     download zips for the next build (None: no cache)."""
@@ -668,18 +682,14 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
     files = _metadata_files(rows.disclosures, meta, csvs, row_counts, downloads=True)
     for path, content in files.items():
         (out_dir / path).write_bytes(content)
-    # Frictionless reads the package in another process while this one makes the workbook and downloads.
     pending = PendingPackage(out_dir, sum(row_counts.values()), log, stage.validation_plan(csvs),
                              functools.partial(stage.cache.put_validated, stage.validated_now(csvs)))
     with contextlib.ExitStack() as on_error:
         on_error.callback(pending.__exit__)
-        try:
-            # Made from the CSVs each build, streamed: the store reads an entry whole, and at
-            # scale the database is the size of the CSVs. Not in the bulk zip for the same reason.
-            write_database(out_dir, meta.name)
-        except sqlite3.IntegrityError as error:
-            # The validation under way names the broken key with its row; the database says less.
-            pending.database_error = f"the SQLite database refused the package's rows: {error}"
+        # Made from the CSVs each build, streamed: the store reads an entry whole, and at scale the
+        # database is the size of the CSVs. Not in the bulk zip for the same reason. A worker makes
+        # it while this process makes the workbook and downloads.
+        database = in_background(write_database, out_dir, meta.name)
         files[f"{meta.name}.xlsx"] = _main_workbook(stage)
         (out_dir / f"{meta.name}.xlsx").write_bytes(files[f"{meta.name}.xlsx"])
         _write_downloads(stage, out_dir)
@@ -687,6 +697,11 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
         bulk.parent.mkdir(parents=True, exist_ok=True)
         with bulk.open("wb") as handle:
             handle.writelines(zip_chunks(_bulk_members(stage, files, csvs), meta.created))
+        try:
+            database.result()
+        except sqlite3.IntegrityError as error:
+            # The validation names the broken key with its row; the database says less.
+            pending.database_error = f"the SQLite database refused the package's rows: {error}"
         on_error.pop_all()
     pending.made = stage.made
     log(f"data package: {len(stage.made)} download zips made, {stage.reused} from the cache")
