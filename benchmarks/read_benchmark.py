@@ -48,11 +48,11 @@ from pathlib import Path
 import docx
 from lxml import etree
 
-from generator.cache import STORE, Store
 from generator.read import read_document
 from generator.read.docx_reader import forget_reductions, read_docx
 from generator.read.legacy import CONVERTED, convert_to_docx
 from generator.read.safety import LIMITS, office_program
+from generator.runtime.store import STORE, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the workbook writer the tests use

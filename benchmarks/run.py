@@ -14,7 +14,7 @@ again with the cache, which is the incremental rebuild. Each build runs in its o
 so that one build's memory does not count in the next. Finally the extraction of one
 disclosure of 30+ Word tables on one core (the real 2024 corpus document and a synthetic one).
 
-The stages are the functions generator.build.build calls, found and timed where they are
+The stages are the functions generator.pipeline.build.build calls, found and timed where they are
 called: a stage that build() does not call yet is reported as missing. "extract" includes the
 checks that read one disclosure alone (they run in the extraction workers); "check" is what
 remains (the rules across years); "validate (wait)" is the part of the package's validation,
@@ -137,7 +137,9 @@ def cpu_seconds() -> float:
 
 def _timed_build(work: Path, jobs: int | None, cluster: str | None) -> dict[str, Any]:
     """One build in this process, each stage timed; returns the figures as a dict."""
-    import generator.build as pipeline
+    import importlib
+
+    pipeline = importlib.import_module("generator.pipeline.build")  # generator.pipeline.build is the function
 
     memory = TreeMemory()
     stages: list[dict[str, Any]] = []
@@ -214,8 +216,8 @@ def one_disclosure_ms(repeat: int = 15) -> list[dict[str, Any]]:
     """read + extract of one disclosure with 30 or more Word tables, on one core."""
     from generator.corpus import DEFAULT_TEMPLATE, Package, plan_corpus, render_file
     from generator.extract import extract_disclosure
+    from generator.pipeline.sources import discover_sources
     from generator.read import read_document
-    from generator.sources import discover_sources
 
     candidates = [source for source in discover_sources(ROOT / "source_docs")
                   if source.file.startswith("2024_邯郸市_馆陶县")]

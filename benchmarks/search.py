@@ -28,9 +28,9 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.build import BuildOptions, build  # noqa: E402
 from generator.corpus import generate_corpus  # noqa: E402
-from generator.serve import site_server  # noqa: E402
+from generator.pipeline.build import BuildOptions, build  # noqa: E402
+from generator.site.serve import site_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 # Words of the synthetic corpus: an economic class, a functional class (in every unit), a project.

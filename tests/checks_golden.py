@@ -21,7 +21,7 @@ FIELDS = ("seed", "rule", "table", "location", "expected", "actual", "status", "
 def seed_disclosure(seed: str):
     """The seed's Disclosure, extracted once per session. Shared: copy it before changing it."""
     from generator.extract import extract_disclosure
-    from generator.sources import discover_sources
+    from generator.pipeline.sources import discover_sources
 
     source = next(s for s in discover_sources(SOURCE_DOCS) if s.file == f"{SEEDS[seed]}.docx")
     return extract_disclosure(seed_document(seed), source)

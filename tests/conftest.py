@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, BuildResult, build
-from generator.document import Document
+from generator.contract.document import Document
+from generator.pipeline.build import BuildOptions, BuildResult, build
 from generator.read import read_document
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,12 +14,12 @@ import pypdfium2
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from generator.contract.records import BudgetTable, TableKind
 from generator.corpus import DEFAULT_TEMPLATE, GeneratedFile, Package, compose_file
 from generator.corpus.ledger import Ledger
 from generator.extract.tables import extract_tables
 from generator.read import Document
 from generator.read.safety import office_program
-from generator.records import BudgetTable, TableKind
 
 
 def office_convert(sources: list[Path], target: str, out: Path) -> list[Path]:

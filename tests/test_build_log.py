@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.build import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 
 
 def test_control_characters_in_file_names_are_escaped(tmp_path):
@@ -43,7 +43,7 @@ def test_serve_previews_the_site_with_folder_links(built_site):
     import threading
     import urllib.request
 
-    from generator.serve import site_server
+    from generator.site.serve import site_server
 
     server = site_server(built_site.options.site_dir, port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

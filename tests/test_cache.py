@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import STORE, RecordStore, cache_key, code_fingerprint
 from generator.check.tally import CheckTally
 from generator.corpus import generate_corpus, revise_file
-from generator.extraction import Extracted, extract_all, read_and_extract
-from generator.progress import StageProgress
-from generator.sources import discover_sources
+from generator.pipeline.extraction import Extracted, extract_all, read_and_extract
+from generator.pipeline.sources import discover_sources
+from generator.runtime.progress import StageProgress
+from generator.runtime.store import STORE, RecordStore, cache_key, code_fingerprint
 
 SEED = 11
 
@@ -86,7 +86,7 @@ def test_progress_off_a_terminal_is_a_line_per_tenth():
 
 
 def test_a_build_removes_the_cache_entries_no_source_needs(folder, tmp_path):
-    from generator.build import BuildOptions, build
+    from generator.pipeline.build import BuildOptions, build
 
     def entries(kind: str) -> int:
         return sum(1 for path in (tmp_path / "cache" / STORE / kind).rglob("*") if path.is_file())

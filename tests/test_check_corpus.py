@@ -14,10 +14,10 @@ from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES, seed_document
 
 from generator.check import check_disclosure, rules
 from generator.check.engine import ACROSS_TABLES, WITHIN_TABLE
+from generator.contract.records import CheckOutcome, Disclosure, TableKind
 from generator.extract import extract_disclosure
+from generator.pipeline.sources import discover_sources
 from generator.read import read_document
-from generator.records import CheckOutcome, Disclosure, TableKind
-from generator.sources import discover_sources
 
 TABLE_SEEDS = ("000", "001", "002")
 RULE_CATEGORY = {item.rule_id: item.category for item in rules()}

@@ -17,7 +17,7 @@ from generator.check import (
     tallies_by_disclosure,
 )
 from generator.check.against_narrative import stated_quantum
-from generator.records import (
+from generator.contract.records import (
     BudgetTable,
     Disclosure,
     FixedAsset,

@@ -1,4 +1,4 @@
-"""The build on a Dask cluster (generator.cluster) publishes the bytes of the local build."""
+"""The build on a Dask cluster (generator.runtime.cluster) publishes the bytes of the local build."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import pytest
 from conftest import ROOT, SOURCE_DOCS
 from distributed import Client, get_task_stream
 
-from generator import isolation
-from generator.build import BuildOptions, build
-from generator.cluster import ClusterError, DaskRemote, check_workers, local_cluster
 from generator.corpus import generate_corpus
-from generator.isolation import Failure
+from generator.pipeline.build import BuildOptions, build
+from generator.runtime import workers
+from generator.runtime.cluster import ClusterError, DaskRemote, check_workers, local_cluster
+from generator.runtime.workers import Failure
 from tests.test_hostile_isolation import behave
 
 SEED = 21
@@ -72,12 +72,12 @@ def test_a_build_on_two_dask_workers_publishes_the_local_bytes(tmp_path, cluster
 
 def test_isolation_holds_on_the_cluster(cluster):
     with Client(cluster) as client:
-        isolation.remote = DaskRemote(client)
+        workers.remote = DaskRemote(client)
         try:
-            results = isolation.map_isolated(behave, ["a", "raise", "crash", "b", "hang"], timeout=1)
-            made = list(isolation.map_parallel(str.upper, ["x", "y", "z"]))
+            results = workers.map_isolated(behave, ["a", "raise", "crash", "b", "hang"], timeout=1)
+            made = list(workers.map_parallel(str.upper, ["x", "y", "z"]))
         finally:
-            isolation.remote = None
+            workers.remote = None
     assert results[:2] == ["A", Failure("error", "ValueError: bad cell")]
     assert results[2].kind == "crash" and results[3] == "B"
     assert results[4] == Failure("timeout", "took longer than 1 s")
@@ -100,7 +100,7 @@ class _LostTasks:
 
 def test_documents_of_a_lost_task_are_failures_in_their_places():
     results = DaskRemote(_LostTasks()).map_isolated(str.upper, [f"doc{n}" for n in range(6)], timeout=1,
-                                                    memory=isolation.DEFAULT_MEMORY)
+                                                    memory=workers.DEFAULT_MEMORY)
     assert len(results) == 6
     assert {result.kind for result in results} == {"crash"}
     assert "KilledWorker" in results[0].message
@@ -111,9 +111,9 @@ def test_batches_of_documents_keep_every_worker_thread_of_a_cluster_busy(monkeyp
         def nthreads(self) -> dict[str, int]:
             return {f"tcp://10.0.0.{n}:40000": 8 for n in range(6)}
 
-    assert isolation.parallelism(3) == 3 and isolation.parallelism(None) == isolation.default_jobs()
-    monkeypatch.setattr(isolation, "remote", DaskRemote(Large()))
-    assert isolation.parallelism(3) == 48
+    assert workers.parallelism(3) == 3 and workers.parallelism(None) == workers.default_jobs()
+    monkeypatch.setattr(workers, "remote", DaskRemote(Large()))
+    assert workers.parallelism(3) == 48
 
 
 class _OneWorker:
@@ -148,7 +148,7 @@ def test_a_build_on_a_cluster_needs_a_cache_folder(tmp_path):
 
 
 def test_the_build_does_not_import_dask_without_a_cluster():
-    code = ("import sys, generator.cli, generator.build, generator.cluster; "
+    code = ("import sys, generator.cli, generator.pipeline.build, generator.runtime.cluster; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from generator.document import Cell, Document, Paragraph, Table
+from generator.contract.document import Cell, Document, Paragraph, Table
+from generator.contract.records import TableKind
 from generator.extract.codes import SplitCode
 from generator.extract.families import family_of, header_kind
 from generator.extract.layout import LayoutRow, layout_row, stated_identity
 from generator.extract.recognise import match_title
 from generator.extract.tables import read_tables
-from generator.records import TableKind
 
 K = TableKind
 

@@ -8,13 +8,13 @@ from functools import cache
 import pytest
 from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
 
-from generator.document import Cell, Document, Paragraph, Table
+from generator.contract.document import Cell, Document, Paragraph, Table
+from generator.contract.records import Finding, Narrative, NarrativeFact, Project
 from generator.extract.facts import FACTS
 from generator.extract.narrative import extract_narrative
 from generator.extract.performance import parse_target
 from generator.extract.sections import heading_kind
 from generator.read import read_document
-from generator.records import Finding, Narrative, NarrativeFact, Project
 
 # The unit the budget tables use: 万元 in 000-002; 003 and 004 have no tables and the pipeline
 # then passes 万元, which 003's tables in 元 (单位：元) and sentences in 元 must override.

@@ -12,9 +12,9 @@ from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES, seed_document
 from tables_golden import GOLDEN, TABLE_SEEDS, serialise
 
 from generator.commands.inspect import inspect_command
+from generator.contract.records import BudgetTable, Finding, TableKind, TableRow, TableStatus
 from generator.extract.layout import LayoutRow, layout_row, stated_identity
 from generator.extract.tables import extract_tables
-from generator.records import BudgetTable, Finding, TableKind, TableRow, TableStatus
 
 FORMATS = ("docx", "txt")
 

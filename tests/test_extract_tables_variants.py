@@ -13,13 +13,13 @@ import pytest
 from conftest import SEEDS, TEXT_FIXTURES, seed_document
 from tables_golden import GOLDEN, TABLE_SEEDS, serialise
 
-from generator.document import Cell, Document, Paragraph, Table
+from generator.contract.document import Cell, Document, Paragraph, Table
+from generator.contract.records import TableKind, TableStatus
 from generator.extract.codes import CodeEntry, code_level, collect_codes, parent_code
 from generator.extract.header import read_header
 from generator.extract.money import AmountError, parse_amount
 from generator.extract.tables import extract_tables
 from generator.read.text_reader import parse_text
-from generator.records import TableKind, TableStatus
 
 _DECIMAL_CELL = re.compile(r"^(\t)(\d+\.\d+)$", re.MULTILINE)
 _FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")

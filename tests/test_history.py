@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
 
-from generator.build import BuildOptions, build
 from generator.cli import cli
 from generator.history.diff import diff_packages
 from generator.history.snapshot import current_data_version, record_snapshot, tag_snapshot
-from generator.sources import MANIFEST_FIELDS, read_manifest
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.sources import MANIFEST_FIELDS, read_manifest
 
 # 000 table 6: the total of 30239 其他交通费用, 3.06万元 → 4.06万元 (its 公用经费 stays 3.06).
 CHANGED_FROM = "\t30239\n\t其他交通费用\n\t3.06\n"

@@ -28,16 +28,16 @@ from lxml import etree
 from mkdocs.exceptions import BuildError
 from test_browser import _QuietHandler, browser  # noqa: F401 (browser is a fixture)
 
-import generator.site
-from generator.build import BuildOptions, Unreadable, build, read_and_extract
-from generator.build_report import EXIT_UNREADABLE, REPORT_NAME
+import generator.site.builder
 from generator.cli import cli
+from generator.contract.slugs import unit_id
+from generator.pipeline.build import BuildOptions, Unreadable, build, read_and_extract
+from generator.pipeline.report import EXIT_UNREADABLE, REPORT_NAME
+from generator.pipeline.sources import discover_sources
 from generator.read import UnreadableDocument, read_document
 from generator.read.docx_reader import PARSER, read_docx
 from generator.read.safety import OLE2_MAGIC, Limits
-from generator.site import SiteBuildError
-from generator.slugs import unit_id
-from generator.sources import discover_sources
+from generator.site.builder import SiteBuildError
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "source_docs"
@@ -580,7 +580,7 @@ def test_failing_site_build_leaves_previous_outputs(published, monkeypatch):
         (Path(config["site_dir"]) / "index.html").write_text("half", encoding="utf-8")
         raise BuildError("the site build failed midway")
 
-    monkeypatch.setattr(generator.site, "build", half_written_site)
+    monkeypatch.setattr(generator.site.builder, "build", half_written_site)
     with pytest.raises(SiteBuildError):
         build(rebuild, log=lambda line: None)
     assert changed(before) == []

@@ -11,11 +11,11 @@ from decimal import Decimal
 import pytest
 from test_hostile import CORPUS, GOOD_DOCX, TEXT_EXPORTS, write
 
-from generator.build import BuildOptions, build
-from generator.build_report import REPORT_NAME
+from generator.contract.records import TableKind
 from generator.extract.money import AmountError, parse_amount, to_yuan
 from generator.extract.performance import parse_target
-from generator.records import TableKind
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.report import REPORT_NAME
 
 NINES = "9" * 5000
 UNIT = "224001中共馆陶县委网络安全和信息化委员会办公室本级"

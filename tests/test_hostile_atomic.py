@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from generator.atomic import replace_dir, write_text
+from generator.runtime.files import replace_dir, write_text
 
 
 def test_a_failed_write_leaves_the_previous_folder(tmp_path):

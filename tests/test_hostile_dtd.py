@@ -12,7 +12,7 @@ import pytest
 from test_hostile import CORPUS, GOOD_DOCX, SECRET, write
 from workbooks import standard_sheets, write_xlsx
 
-from generator.build import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 from generator.read import UnreadableDocument, read_document
 
 MAIN = "word/document.xml"

@@ -10,8 +10,8 @@ from decimal import Decimal
 from click.testing import CliRunner
 from test_hostile import CONTROL_CHARACTER, CORPUS, ESCAPES, GOOD_DOCX, TEXT_EXPORTS, write
 
-from generator.build import BuildOptions, build
 from generator.cli import cli
+from generator.pipeline.build import BuildOptions, build
 from generator.render.charts import bar_chart
 from generator.render.figures import Bar
 from generator.render.markup import md

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from test_hostile import CORPUS, GOOD_DOCX, with_main_part, write
 
-from generator.build import BuildOptions, build
-from generator.isolation import MB, Failure, map_isolated
+from generator.pipeline.build import BuildOptions, build
 from generator.read import UnreadableDocument, read_document
 from generator.read.safety import Limits
 from generator.read.text_reader import parse_text
+from generator.runtime.workers import MB, Failure, map_isolated
 
 HUGE = 100_000_000
 FIRST_CELL_WIDTH = '<w:tcW w:w="6752" w:type="dxa"/>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from generator.isolation import Failure, default_jobs, map_isolated
+from generator.runtime.workers import Failure, default_jobs, map_isolated
 
 
 def behave(item: str) -> str:

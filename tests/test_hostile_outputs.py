@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import BuildOptions, OutputRefused, build
 from generator.cli import cli
-from generator.isolation import Failure, map_isolated
-from generator.outputs import lock_outputs
+from generator.pipeline.build import BuildOptions, OutputRefused, build
+from generator.runtime.outputs import lock_outputs
+from generator.runtime.workers import Failure, map_isolated
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "source_docs"
@@ -89,11 +89,12 @@ WAITING_BUILD = """
 import sys, time
 from contextlib import contextmanager
 from pathlib import Path
-import generator.build
+import importlib
 from generator.cli import cli
 
 go, arguments = Path(sys.argv[1]), sys.argv[2:]
-lock = generator.build.lock_outputs
+module = importlib.import_module("generator.pipeline.build")  # generator.pipeline.build is the function
+lock = module.lock_outputs
 
 @contextmanager
 def waiting(outputs):
@@ -103,7 +104,7 @@ def waiting(outputs):
             time.sleep(0.05)
         yield
 
-generator.build.lock_outputs = waiting
+module.lock_outputs = waiting
 cli(arguments)
 """
 

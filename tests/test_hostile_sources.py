@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from test_hostile import CORPUS, write
 
-from generator.build import BuildOptions, BuildResult, build
-from generator.build_report import REPORT_NAME
-from generator.manifest import ManifestProblem, parse_manifest
-from generator.sources import SourceProblem, discover_sources
+from generator.pipeline.build import BuildOptions, BuildResult, build
+from generator.pipeline.manifest import ManifestProblem, parse_manifest
+from generator.pipeline.report import REPORT_NAME
+from generator.pipeline.sources import SourceProblem, discover_sources
 
 CORPUS_IDS = {"handan-guantao-224001-50b4ce-2024", "langfang-ac041e-2020", "shijiazhuang-jinzhou-224-e3ae86-2026",
               "shijiazhuang-luancheng-224-6c407b-2022", "xingtai-longyao-288002-9f632e-2020"}

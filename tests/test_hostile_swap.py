@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.atomic import recover, replace_dirs
+from generator.runtime.files import recover, replace_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "source_docs"
@@ -20,7 +20,7 @@ CORPUS = ROOT / "source_docs"
 SWAP = """
 import os, shutil, signal, sys
 from pathlib import Path
-from generator.atomic import replace_dirs
+from generator.runtime.files import replace_dirs
 
 kill_after, root = int(sys.argv[1]), Path(sys.argv[2])
 done = None

@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from generator.cache import RecordStore
 from generator.check import check_across_years, run_checks, years_view
-from generator.extraction import store_disclosure
-from generator.records import TableKind
+from generator.contract.records import TableKind
+from generator.pipeline.extraction import store_disclosure
+from generator.runtime.store import RecordStore
 from tests.test_check_rules import fact
 from tests.test_parallel import _two_years
 
@@ -28,7 +28,7 @@ def test_a_years_view_holds_what_the_rules_across_years_read():
 
 
 def test_pairs_of_years_are_checked_from_their_views_not_their_records(tmp_path, monkeypatch):
-    from generator.stored import check_records
+    from generator.pipeline.stored import check_records
 
     disclosures = [d for unit in ("hebei-a-224", "hebei-b-224", "hebei-c-224") for d in _two_years(unit)]
     store = RecordStore(tmp_path / "records")
@@ -48,8 +48,8 @@ def test_pairs_of_years_are_checked_from_their_views_not_their_records(tmp_path,
 
 
 def test_a_missing_view_is_made_again_from_the_records(tmp_path):
-    from generator.extraction import years_view_key
-    from generator.stored import check_records
+    from generator.pipeline.extraction import years_view_key
+    from generator.pipeline.stored import check_records
 
     disclosures = _two_years("hebei-a-224")
     store = RecordStore(tmp_path / "records")

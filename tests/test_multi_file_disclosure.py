@@ -18,12 +18,12 @@ from click.testing import CliRunner
 from conftest import SEEDS, SOURCE_DOCS, seed_document
 from workbooks import standard_sheets, write_xlsx
 
-from generator.build import BuildOptions, build
-from generator.cache import cache_key
 from generator.cli import cli
-from generator.extraction import Unreadable, read_and_extract
-from generator.records import TableKind
-from generator.sources import discover_sources
+from generator.contract.records import TableKind
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.extraction import Unreadable, read_and_extract
+from generator.pipeline.sources import discover_sources
+from generator.runtime.store import cache_key
 
 STEM = SEEDS["001"]
 TABLES, EXPLANATION, OTHER = "tables.xlsx", "explanation.docx", "通讯录.xlsx"

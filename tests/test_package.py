@@ -17,18 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.package import (
-    PackageDataError,
-    PackageInvalid,
-    disclosure_download,
-    read_resource,
-    unit_download,
-    validate_package,
-    write_datapackage,
-)
-from generator.package.schema import RESOURCES
-from generator.package.writer import creation_time
-from generator.records import (
+from generator.contract.records import (
     BudgetTable,
     CheckOutcome,
     Disclosure,
@@ -40,6 +29,17 @@ from generator.records import (
     TableStatus,
     Unit,
 )
+from generator.package import (
+    PackageDataError,
+    PackageInvalid,
+    disclosure_download,
+    read_resource,
+    unit_download,
+    validate_package,
+    write_datapackage,
+)
+from generator.package.schema import RESOURCES
+from generator.package.writer import creation_time
 
 UNIT = Unit("shijiazhuang-luancheng-224-abc123", "224", "网信办", "河北省", "石家庄市", "栾城区")
 OTHER_UNIT = Unit("handan-guantao-224001-def456", "224001", "馆陶县网信办本级", "河北省", "邯郸市", "馆陶县")

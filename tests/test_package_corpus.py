@@ -23,7 +23,7 @@ GUANTAO_2024 = "handan-guantao-224001-50b4ce-2024"
 BUILD = """
 import sys
 from pathlib import Path
-from generator.build import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
 out = Path(sys.argv[1])
 build(BuildOptions(source_dir=Path(sys.argv[2]), datapackage_dir=out / "datapackage", site_dir=out / "site",
                    cache_dir=None, with_site=False))

@@ -14,9 +14,9 @@ import pytest
 from test_package import OTHER_UNIT, disclosure, outcome
 
 import generator.package.writer as writer
+from generator.contract.records import TableKind
 from generator.package import PackageInvalid, records_of, start_datapackage, validate_package
 from generator.package.keys import check_keys
-from generator.records import TableKind
 
 CHANGED = "shijiazhuang-luancheng-224-abc123-2018"
 OTHER = "shijiazhuang-luancheng-224-abc123-2019"

@@ -16,6 +16,7 @@ from test_package import OTHER_UNIT, UNIT, disclosure, outcome
 
 import generator.package.formats as formats
 import generator.package.writer as writer
+from generator.contract.records import CheckOutcome, TableKind
 from generator.package import (
     PackageInvalid,
     disclosure_download,
@@ -24,7 +25,6 @@ from generator.package import (
     unit_download,
     write_datapackage,
 )
-from generator.records import CheckOutcome, TableKind
 
 
 def quiet(_: str) -> None:

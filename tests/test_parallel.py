@@ -7,15 +7,15 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from generator import isolation
-from generator.build import BuildOptions, build
-from generator.cache import RecordStore
 from generator.check import run_checks
 from generator.check.tally import CheckTally
 from generator.corpus import generate_corpus
-from generator.extraction import store_disclosure
-from generator.isolation import Failure, map_isolated, map_parallel, worker_pool
-from generator.stored import check_records
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.extraction import store_disclosure
+from generator.pipeline.stored import check_records
+from generator.runtime import workers
+from generator.runtime.store import RecordStore
+from generator.runtime.workers import Failure, map_isolated, map_parallel, worker_pool
 from tests.test_check_rules import fact, sample
 from tests.test_hostile_isolation import behave
 
@@ -43,7 +43,7 @@ def test_workers_make_the_same_package_and_site(tmp_path, monkeypatch):
             pools.append(kwargs["max_workers"])
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(isolation, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
     parallel = _build(tmp_path / "parallel", source, jobs=2, cache=False)
     assert pools == [2]
     assert parallel.keys() == serial.keys()
@@ -64,7 +64,7 @@ def test_years_are_checked_against_each_other_in_workers(tmp_path, monkeypatch):
     disclosures = [*_two_years("hebei-a-224"), *_two_years("hebei-b-224")]
     store = RecordStore(tmp_path / "records")
     extracted = [store_disclosure(store, f"{number:064x}", d) for number, d in enumerate(disclosures)]
-    monkeypatch.setattr(isolation, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
     for anew in (2, 0):  # the second time from the store
         lines: list[str] = []
         records = check_records(store, extracted, lines.append, jobs=2)

@@ -11,10 +11,10 @@ from checks_golden import seed_disclosure
 from conftest import ROOT, SEEDS
 from procurement_golden import GOLDEN, current
 
+from generator.contract.records import Project, RowType
 from generator.extract.money import AmountError, parse_number
 from generator.extract.projects import join_projects, project_ids
 from generator.extract.sections import split_sections, stated_money_unit
-from generator.records import Project, RowType
 
 # seed → (projects, their amounts summed once per project, the document's 项目支出; None: not published)
 PROJECTS = {

@@ -21,7 +21,7 @@ from __future__ import annotations
 import pytest
 from conftest import SEEDS, seed_document
 
-from generator.document import Document, Table
+from generator.contract.document import Document, Table
 
 # seed → (tables in the .docx, tables in the text export)
 TABLE_COUNTS = {"000": (36, 38), "001": (35, 24), "002": (32, 20), "003": (5, 4), "004": (20, 19)}

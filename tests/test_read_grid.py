@@ -14,7 +14,7 @@ import docx
 import pytest
 from lxml import etree
 
-from generator.document import Cell, Document, Paragraph, Table
+from generator.contract.document import Cell, Document, Paragraph, Table
 from generator.read import docx_reader
 from generator.read.docx_reader import read_docx
 

@@ -28,17 +28,17 @@ from office import (
 )
 from test_template_families import compare
 
-from generator.build import BuildOptions, build
-from generator.build_report import EXIT_UNREADABLE
-from generator.cache import STORE, Store
 from generator.cli import cli
+from generator.contract.records import TableKind
 from generator.corpus import plan_corpus
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
 from generator.extract.tables import extract_tables
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.report import EXIT_UNREADABLE
 from generator.read import Document, UnreadableDocument, read_document
 from generator.read.safety import Limits
-from generator.records import TableKind
+from generator.runtime.store import STORE, Store
 
 # Facts the .docx states that the PDF's explanation does not give (seed 004): its asset
 # paragraph is read as two, each without the other's half of the sentence.

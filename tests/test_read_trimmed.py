@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from test_read_grid import BORDERS, CONTENT_TYPES, PACKAGE_RELS, main_part, only_table, p, package, run, tbl, tr
 
-from generator.document import Document
+from generator.contract.document import Document
 from generator.read import docx_reader
 from generator.read.docx_reader import read_docx
 

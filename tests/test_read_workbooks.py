@@ -21,14 +21,14 @@ from conftest import SEEDS, SOURCE_DOCS, seed_document
 from workbooks import standard_sheets, write_xls, write_xlsx
 
 from generator.commands.inspect import inspect_command
-from generator.document import Document, Table
+from generator.contract.document import Document, Table
+from generator.contract.records import BudgetTable, TableKind, TableStatus
 from generator.extract.tables import extract_tables
-from generator.extraction import Unreadable, read_and_extract
+from generator.pipeline.extraction import Unreadable, read_and_extract
+from generator.pipeline.sources import SourceDocument, sha256_of
 from generator.read import UnreadableDocument, read_document
 from generator.read.numbers import display_number
 from generator.read.safety import Kind, Limits, sniff
-from generator.records import BudgetTable, TableKind, TableStatus
-from generator.sources import SourceDocument, sha256_of
 
 TABLE_SEEDS = ("000", "001", "002")  # 003 and 004 publish only the explanation
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import SOURCE_DOCS
 
-from generator.records import (
+from generator.contract.records import (
     BudgetTable,
     CheckOutcome,
     Disclosure,
@@ -29,13 +29,13 @@ from generator.records import (
     TableStatus,
     Unit,
 )
+from generator.pipeline.stored import InMemoryRecords
 from generator.render import render_site
 from generator.render.charts import bar_chart
 from generator.render.figures import Bar
 from generator.render.markup import amount, md
 from generator.render.names import short_name, unit_titles
-from generator.site import SiteBuildError, build_site
-from generator.stored import InMemoryRecords
+from generator.site.builder import SiteBuildError, build_site
 
 LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
 

@@ -16,8 +16,8 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
 from generator.render.fragments import PLACEHOLDER, fragments_file
-from generator.site import CONFIG_FILE, SiteBuildError, build_site
-from generator.site_hooks import NavCache
+from generator.site import TEMPLATES_DIR, SiteBuildError, build_site
+from generator.site.hooks import NavCache
 
 LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
 
@@ -84,7 +84,7 @@ def _material_template(name: str) -> str:
 
 
 def _override(name: str) -> str:
-    return (CONFIG_FILE.parent / "site_templates" / "overrides" / name).read_text(encoding="utf-8")
+    return (TEMPLATES_DIR / "overrides" / name).read_text(encoding="utf-8")
 
 
 def _without_header(template: str) -> str:

@@ -14,12 +14,12 @@ from itertools import pairwise
 import pytest
 from conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
 
-from generator.build import BuildOptions, BuildResult, build
 from generator.history.snapshot import record_snapshot
 from generator.package import bulk_download
+from generator.pipeline.build import BuildOptions, BuildResult, build
+from generator.pipeline.sources import MANIFEST_FIELDS, read_manifest
 from generator.render import render_site
 from generator.render.changelog import changelog_blocks, inline
-from generator.sources import MANIFEST_FIELDS, read_manifest
 
 LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
 NEXT_YEAR = "2023_石家庄市_栾城区_网信办_部门预算.txt"

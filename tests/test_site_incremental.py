@@ -5,17 +5,18 @@ of a full build from nothing."""
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-import generator.build
-from generator import cache, site
-from generator.build import BuildOptions, build
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.sources import MANIFEST_FIELDS, read_manifest
 from generator.render import pages
-from generator.sources import MANIFEST_FIELDS, read_manifest
+from generator.runtime import store
+from generator.site import mkdocs as site
 from tests.conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
 
 # 000 (栾城区) table 6: the total of 30239 其他交通费用, 3.06万元 → 4.06万元.
@@ -45,10 +46,10 @@ def _change_a_figure(folder: Path) -> None:
     path.write_text(text.replace(CHANGED_FROM, CHANGED_TO), encoding="utf-8")
 
 
-def _build(root: Path, cache: bool) -> None:
+def _build(root: Path, cache: bool, site_config: Path | None = None) -> None:
     build(BuildOptions(root / "source_docs", root / "datapackage", root / "site", jobs=1,
                        cache_dir=root / "cache" if cache else None, docs_dir=root / "build" / "docs",
-                       changelog=root / "CHANGELOG.md"), log=lambda line: None)
+                       changelog=root / "CHANGELOG.md", site_config=site_config), log=lambda line: None)
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -106,10 +107,11 @@ def test_only_the_changed_unit_and_the_site_wide_pages_are_rebuilt(incremental):
 
 def test_a_changed_template_renders_every_unit_again(tmp_path, monkeypatch):
     """A .md.j2 template is part of every unit's key: every unit page is rendered and built again."""
-    templates = tmp_path / "templates"
-    shutil.copytree(pages.TEMPLATES_DIR, templates)
+    package = tmp_path / "generator"  # a copy of the package, whose templates are changed: the code fingerprint's
+    shutil.copytree(store.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    templates = package / pages.TEMPLATES_DIR.relative_to(store.PACKAGE)
     monkeypatch.setattr(pages, "TEMPLATES_DIR", templates)
-    monkeypatch.setattr(cache, "SITE_INPUTS", (templates, *cache.SITE_INPUTS[1:]))
+    monkeypatch.setattr(store, "PACKAGE", package)
     root = tmp_path / "b"
     _sources(root / "source_docs")
     _build(root, cache=True)
@@ -143,6 +145,38 @@ def test_a_site_wide_change_is_a_full_build(tmp_path, monkeypatch):
     assert all((root / "site" / path).samefile(root / "build" / "docs" / path) for path in kept)
 
 
+def test_a_site_config_overrides_the_defaults_and_rebuilds_every_page(tmp_path):
+    """--site-config: its keys replace mkdocs.yml's, and it is part of what every page depends on."""
+    root = tmp_path / "b"
+    _sources(root / "source_docs")
+    _build(root, cache=True)
+    default = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<title>部门预算公开数据</title>" in default and "CC BY 4.0" in default
+    config = tmp_path / "site.yml"
+    config.write_text("site_name: 某市部门预算公开数据\ncopyright: 某市财政局发布。\n", encoding="utf-8")
+    before = _times(root / "site")
+    _build(root, cache=True, site_config=config)
+    rebuilt = _changed(before, _times(root / "site"))
+    assert {path for path in before if path.endswith(".html")} <= rebuilt
+    index = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<title>某市部门预算公开数据</title>" in index and "某市财政局发布。" in index and "CC BY 4.0" not in index
+    unit = (root / "site" / "units" / _luancheng(root) / "index.html").read_text(encoding="utf-8")
+    assert "某市财政局发布。" in unit and "- 某市部门预算公开数据</title>" in unit
+    before = _times(root / "site")
+    _build(root, cache=True, site_config=config)
+    assert not {path for path in _changed(before, _times(root / "site")) if path.startswith("units/")}
+
+
+@pytest.mark.parametrize(("text", "message"), [("- site_name\n", "not a mapping"),
+                                               ("site_name: a\ndocs_dir: elsewhere\n", "sets docs_dir"),
+                                               ("site_name: [\n", "cannot be read")])
+def test_a_site_config_that_is_not_a_mapping_of_free_keys_is_refused(tmp_path, text, message):
+    config = tmp_path / "site.yml"
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(site.SiteConfigError, match=message):
+        site.read_site_config(config)
+
+
 def _unit_ids(root: Path) -> list[str]:
     return [path.name for path in (root / "site" / "units").iterdir() if path.is_dir()]
 
@@ -174,13 +208,14 @@ def test_a_failed_incremental_build_leaves_the_published_site_as_it_was(tmp_path
     _build(root, cache=True)
     published = _tree(root / "site")
     _change_a_figure(root / "source_docs")
-    build_site = generator.build.build_site
+    module = importlib.import_module("generator.pipeline.build")  # generator.pipeline.build is the function
+    build_site = module.build_site
 
     def built_then_failed(*args, **kwargs):
         build_site(*args, **kwargs)
         raise RuntimeError("a later stage failed")
 
-    monkeypatch.setattr(generator.build, "build_site", built_then_failed)
+    monkeypatch.setattr(module, "build_site", built_then_failed)
     with pytest.raises(RuntimeError):
         _build(root, cache=True)
     assert _tree(root / "site") == published

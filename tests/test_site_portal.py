@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from conftest import SOURCE_DOCS
 
-from generator.records import TableKind
+from generator.contract.records import TableKind
+from generator.pipeline.stored import InMemoryRecords
 from generator.render import render_site
 from generator.render.figures import total_row
-from generator.stored import InMemoryRecords
 
 LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
 LONGYAO = "xingtai-longyao-288002-9f632e"  # seed 003, 2020, in 元

@@ -1,4 +1,4 @@
-"""The store under the pipeline (generator.cache): a damaged entry is made again, never used,
+"""The store under the pipeline (generator.runtime.store): a damaged entry is made again, never used,
 and a change to any code the output is made with gives a cached build the bytes of a cold one."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SEEDS, SOURCE_DOCS, TEXT_FIXTURES
 
-from generator.build import BuildOptions, build
-from generator.build_report import EXIT_UNREADABLE
-from generator.cache import STORE, Store
 from generator.cli import cli
 from generator.package import validate_package
-from generator.sources import MANIFEST_FIELDS, read_manifest
+from generator.pipeline.build import BuildOptions, build
+from generator.pipeline.report import EXIT_UNREADABLE
+from generator.pipeline.sources import MANIFEST_FIELDS, read_manifest
+from generator.runtime.store import STORE, Store
 
 NEXT_YEAR = "2023_石家庄市_栾城区_网信办_部门预算.txt"
 # A label of the year-over-year comparison (a module outside the render code) and a line added
@@ -138,15 +138,13 @@ def test_a_change_to_a_module_or_a_template_reaches_a_cached_build(cold, tmp_pat
     source, _ = cold
     code = tmp_path / "code"
     shutil.copytree(ROOT / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "site_templates", code / "site_templates")
-    shutil.copy(ROOT / "mkdocs.yml", code / "mkdocs.yml")
     cache = ["--cache-dir", str(tmp_path / "cache")]
     _cli_build(code, source, tmp_path / "cached", *cache)
     module = code / "generator" / "history" / "year_over_year.py"
     text = module.read_text(encoding="utf-8")
     assert LABEL[0] in text
     module.write_text(text.replace(LABEL[0], LABEL[1]), encoding="utf-8")
-    template = code / "site_templates" / "unit.md.j2"
+    template = code / "generator" / "site" / "site_templates" / "unit.md.j2"
     template.write_text(template.read_text(encoding="utf-8") + TEMPLATE_LINE, encoding="utf-8")
     _cli_build(code, source, tmp_path / "cached", *cache)
     _cli_build(code, source, tmp_path / "fresh", "--no-cache")

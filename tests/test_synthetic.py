@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.build import read_and_extract
 from generator.check import run_checks
 from generator.cli import cli
+from generator.contract.records import Disclosure, TableKind, TableStatus
 from generator.corpus import (
     DEFAULT_TEMPLATE,
     GeneratedFile,
@@ -27,8 +27,8 @@ from generator.corpus import (
 from generator.corpus.disclosure import DisclosureSpec, chinese_number
 from generator.corpus.docx import Package
 from generator.corpus.regions import DEPARTMENTS, Region
-from generator.records import Disclosure, TableKind, TableStatus
-from generator.sources import discover_sources
+from generator.pipeline.build import read_and_extract
+from generator.pipeline.sources import discover_sources
 
 SEED = 7
 YUAN_PER_HUNDREDTH = Decimal(100)  # the generator counts in hundredths of 万元

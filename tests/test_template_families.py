@@ -16,20 +16,20 @@ from conftest import ROOT
 from generator.check import run_checks
 from generator.check.view import three_public_item
 from generator.cli import cli
+from generator.contract.document import Document, Paragraph, Table
+from generator.contract.records import Disclosure, TableKind, TableStatus
+from generator.contract.table_specs import SPEC_BY_KIND
 from generator.corpus import DEFAULT_TEMPLATE, GeneratedFile, Package, compose_file, plan_corpus, plan_file
 from generator.corpus.disclosure import DisclosureSpec
 from generator.corpus.ledger import Ledger
 from generator.corpus.regions import DEPARTMENTS, Region
 from generator.corpus.variant import HEBEI, Template
-from generator.document import Document, Paragraph, Table
 from generator.extract import extract_disclosure
 from generator.extract.describe import describe_tables
 from generator.extract.tables import read_tables
+from generator.pipeline.sources import SourceDocument
 from generator.read.docx_reader import read_docx
-from generator.records import Disclosure, TableKind, TableStatus
 from generator.render.figures import Bar, income_by_source
-from generator.sources import SourceDocument
-from generator.table_specs import SPEC_BY_KIND
 
 SEED = 11
 PACKAGE = Package(DEFAULT_TEMPLATE)

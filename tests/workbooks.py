@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import xlwt
 
-from generator.document import Document, Paragraph, Table
+from generator.contract.document import Document, Paragraph, Table
 from generator.extract.recognise import match_title
 
 NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$")

@@ -19,7 +19,7 @@ from generator.check import (  # noqa: F401
 )
 from generator.check.engine import CATEGORIES, FAIL, PASS, RULES, Rule, evaluate_rule
 from generator.check.tally import CheckTally
-from generator.records import CheckOutcome, Disclosure, Narrative, TableKind, Unit
+from generator.contract.records import CheckOutcome, Disclosure, Narrative, TableKind, Unit
 
 
 class _Dated(Protocol):

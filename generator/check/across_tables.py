@@ -21,7 +21,7 @@ from generator.check.view import (
     two_sided_total,
     value,
 )
-from generator.records import BudgetTable, Disclosure, TableKind, TableRow
+from generator.contract.records import BudgetTable, Disclosure, TableKind, TableRow
 
 _NUMBERING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 

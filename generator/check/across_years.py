@@ -8,7 +8,7 @@ from decimal import Decimal
 from generator.check.against_narrative import FACTS, fact_location, first, stated_quantum
 from generator.check.engine import ACROSS_YEARS, Result, compare, rule
 from generator.check.view import plain
-from generator.records import Disclosure, TableKind
+from generator.contract.records import Disclosure, TableKind
 
 
 def budget_total(disclosure: Disclosure) -> tuple[Decimal | None, str]:

@@ -37,7 +37,7 @@ from generator.check.stated import (
     within,
 )
 from generator.check.view import location, main_column, plain, three_public_item, value
-from generator.records import Disclosure, NarrativeFact, ProcurementItem, RowType, TableKind, TableRow
+from generator.contract.records import Disclosure, NarrativeFact, ProcurementItem, RowType, TableKind, TableRow
 
 
 def income_line(disclosure: Disclosure, pattern: str) -> tuple[Decimal | None, str] | None:

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 from generator.check.engine import COMPLETENESS, FAIL, NOT_APPLICABLE, PASS, Result, rule
+from generator.contract.records import Disclosure, TableKind, TableStatus
+from generator.contract.table_specs import SPEC_BY_KIND
 from generator.extract.families import DEFAULT_FAMILY, FAMILY_BY_NAME
-from generator.records import Disclosure, TableKind, TableStatus
-from generator.table_specs import SPEC_BY_KIND
 
 _EMPTY_STATEMENT = re.compile(r"空表|无.{0,30}(?:预算|经费|支出|收入)")
 

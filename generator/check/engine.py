@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar, cast
 
-from generator.records import CheckOutcome, Disclosure
+from generator.contract.records import CheckOutcome, Disclosure
 
 PASS = "pass"
 FAIL = "fail"

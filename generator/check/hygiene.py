@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from generator.check.engine import FAIL, HYGIENE, NOT_APPLICABLE, PASS, Result, rule
 from generator.check.view import location, plain
-from generator.records import Disclosure, TableKind
+from generator.contract.records import Disclosure, TableKind
 
 PARAGRAPHS = "paragraphs"
 _SENTENCE_END = re.compile(r"(?<=[。！？])")

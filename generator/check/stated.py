@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from generator.check.engine import CENT, FAIL, NOT_APPLICABLE, PASS, Result, compare, yuan
 from generator.check.view import grand_total_row, location, main_column, two_sided_total, value
+from generator.contract.records import BudgetTable, Disclosure, NarrativeFact, TableKind
 from generator.extract.money import YUAN_PER_UNIT, normalise_number_text
-from generator.records import BudgetTable, Disclosure, NarrativeFact, TableKind
 
 FACTS = "narrative_facts"
 ROUNDED = Decimal(100)

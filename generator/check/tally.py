@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.check.engine import FAIL
-from generator.records import CheckOutcome
+from generator.contract.records import CheckOutcome
 
 
 @dataclass(slots=True)

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.records import BudgetTable, Disclosure, TableKind, TableRow
-from generator.table_specs import SPEC_BY_KIND
+from generator.contract.records import BudgetTable, Disclosure, TableKind, TableRow
+from generator.contract.table_specs import SPEC_BY_KIND
 
 FUNCTION_LEVELS = (3, 5, 7)
 ECONOMIC_LEVELS = (3, 5)

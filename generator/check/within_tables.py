@@ -17,8 +17,8 @@ from generator.check.view import (
     top_level_rows,
     value,
 )
-from generator.records import BudgetTable, Disclosure, TableKind, TableRow
-from generator.table_specs import APPROPRIATION_BY_FUND
+from generator.contract.records import BudgetTable, Disclosure, TableKind, TableRow
+from generator.contract.table_specs import APPROPRIATION_BY_FUND
 
 CODED = tuple(kind.value for kind in (TableKind.INCOME, TableKind.EXPENDITURE, TableKind.GENERAL_BUDGET,
                                       TableKind.BASIC_BY_ECONOMIC, TableKind.GOVERNMENT_FUND,

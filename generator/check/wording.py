@@ -7,7 +7,7 @@ import functools
 from decimal import Decimal
 
 from generator.check.engine import FAIL, RULES
-from generator.records import CheckOutcome
+from generator.contract.records import CheckOutcome
 
 
 @functools.cache

@@ -5,11 +5,12 @@ from pathlib import Path
 
 import click
 
-from generator.build import BuildOptions, OutputRefused, build, printable
-from generator.build_report import EXIT_CHECKS_FAILED, EXIT_UNREADABLE, exit_code
-from generator.cache import DEFAULT_CACHE_DIR
-from generator.cluster import ClusterError
 from generator.package import PackageDataError, PackageInvalid
+from generator.pipeline.build import BuildOptions, OutputRefused, build, printable
+from generator.pipeline.report import EXIT_CHECKS_FAILED, EXIT_UNREADABLE, exit_code
+from generator.runtime.cluster import ClusterError
+from generator.runtime.store import DEFAULT_CACHE_DIR
+from generator.site import SiteConfigError
 
 __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
 
@@ -33,9 +34,13 @@ __all__ = ["EXIT_CHECKS_FAILED", "EXIT_UNREADABLE", "build_command"]
               help="Run the per-document and per-unit work on a Dask cluster: its scheduler's address "
                    "(tcp://host:8786), or local:N for N worker processes on this machine. Needs the dask extra, "
                    "and the sources and the cache folder on a filesystem the workers share.")
+@click.option("--site-config", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="A YAML file whose top-level keys (site_name, site_description, copyright, site_url...) "
+                   "override the packaged mkdocs.yml's.")
 @click.option("--verbose", is_flag=True, help="Also print each disclosure's checks and every failed check.")
 def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, strict: bool, jobs: int | None,
-                  cache_dir: Path, no_cache: bool, no_site: bool, cluster: str | None, verbose: bool) -> None:
+                  cache_dir: Path, no_cache: bool, no_site: bool, cluster: str | None, site_config: Path | None,
+                  verbose: bool) -> None:
     """Read every disclosure, extract, check, and publish the data package and the site.
 
     Exit codes: 0 all inputs read; 1 the data package did not validate, or the outputs
@@ -48,8 +53,8 @@ def build_command(source_dir: Path, datapackage_dir: Path, site_dir: Path, stric
     try:
         result = build(BuildOptions(source_dir, datapackage_dir, site_dir, strict, jobs,
                                     cache_dir=None if no_cache else cache_dir, with_site=not no_site,
-                                    cluster=cluster, verbose=verbose))
-    except (PackageInvalid, PackageDataError, OutputRefused, ClusterError) as error:
+                                    cluster=cluster, verbose=verbose, site_config=site_config))
+    except (PackageInvalid, PackageDataError, OutputRefused, ClusterError, SiteConfigError) as error:
         raise click.ClickException(printable(str(error))) from error
     if not result.headers:
         click.echo(f"budget-site build: no readable document in {printable(str(source_dir))} "

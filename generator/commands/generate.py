@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from generator.corpus import DEFAULT_TEMPLATE, TEMPLATE_CHOICES, capacity, generate_corpus
-from generator.progress import StageProgress
+from generator.runtime.progress import StageProgress
 
 
 @click.command("generate-corpus")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from generator.build import printable
-from generator.document import Paragraph, Table
+from generator.contract.document import Paragraph, Table
 from generator.extract.describe import describe_tables
+from generator.pipeline.build import printable
 from generator.read import UnreadableDocument, read_document
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from generator.serve import SERVE_PORT, site_server
+from generator.site.serve import SERVE_PORT, site_server
 
 
 @click.command("serve")

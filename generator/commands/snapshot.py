@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from generator.build import BuildOptions, build
 from generator.history.snapshot import CHANGELOG_NAME, record_snapshot, tag_snapshot
+from generator.pipeline.build import BuildOptions, build
 
 
 @click.command("snapshot")

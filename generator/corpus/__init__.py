@@ -25,7 +25,7 @@ from generator.corpus.ledger import Ledger
 from generator.corpus.regions import DEPARTMENTS, PROVINCE, all_regions
 from generator.corpus.variant import FAMILIES, draw_template
 from generator.corpus.writers import compose
-from generator.sources import MANIFEST_FIELDS, MANIFEST_NAME
+from generator.pipeline.sources import MANIFEST_FIELDS, MANIFEST_NAME
 
 YEARS = tuple(range(2020, 2027))
 SCOPES = ("部门", "单位")

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from generator.contract.records import TableKind
 from generator.corpus.docx import Cell, DocumentXml, head
 from generator.corpus.figures import FUNCTION_CLASSES, Budget, FunctionItem, format_amount, format_compact
 from generator.corpus.ledger import Columns, Ledger, expected_rows
 from generator.corpus.regions import Department, Region
 from generator.corpus.variant import HEBEI, Template
-from generator.records import TableKind
 
 # The expenditure lines of tables 1 and 4: functional classes in the template's order.
 SUMMARY_CLASSES = (

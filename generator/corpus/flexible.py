@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.contract.records import TableKind
 from generator.corpus.disclosure import SUMMARY_CLASSES, SUMMARY_INCOME, DisclosureSpec, Writer, chinese_number
 from generator.corpus.docx import Cell, head
 from generator.corpus.figures import ECONOMIC_CLASSES, Budget
 from generator.corpus.ledger import Columns, Expected
 from generator.extract.three_public import THREE_PUBLIC_ROWS
-from generator.records import TableKind
 
 K = TableKind
 _PARTS = ("类", "款", "项")

@@ -4,11 +4,11 @@ each under its title (部门预算收支总表 …) and a layout row (unit | 预
 
 from __future__ import annotations
 
+from generator.contract.records import TableKind
 from generator.corpus.disclosure import SUMMARY_CLASSES, SUMMARY_INCOME, Writer, chinese_number
 from generator.corpus.docx import Cell, head
 from generator.corpus.figures import ECONOMIC_CLASSES
 from generator.corpus.ledger import Columns
-from generator.records import TableKind
 
 K = TableKind
 _BY_FUNCTION = Columns(None, 2, (1,), ((3, "total"), (4, "basic"), (5, "project")))

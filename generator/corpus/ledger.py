@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.contract.records import TableKind
 from generator.corpus.docx import Cell
-from generator.records import TableKind
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@ province adds it), titled 收支总表 … 一般公共预算“三公”经费�
 
 from __future__ import annotations
 
+from generator.contract.records import TableKind as K
 from generator.corpus.flexible import FlexibleWriter, Wording
-from generator.records import TableKind as K
 
 WORDING = Wording(
     titles={K.SUMMARY: "收支总表", K.INCOME: "收入总表", K.EXPENDITURE: "支出总表", K.FISCAL_SUMMARY: "财政拨款收支总表",

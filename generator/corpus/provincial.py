@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
+from generator.contract.records import TableKind as K
 from generator.corpus.flexible import FlexibleWriter, Wording
-from generator.records import TableKind as K
 
 WORDING = Wording(
     titles={K.SUMMARY: "财务收支预算总表", K.INCOME: "收入预算总表", K.EXPENDITURE: "支出预算总表",

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from generator.document import Document
+from generator.contract.document import Document
+from generator.contract.records import Disclosure, Finding, SourceFile, TableKind, TableStatus, Unit
+from generator.contract.slugs import unit_id
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
 from generator.extract.tables import read_tables
 from generator.extract.three_public import operating_expenses
-from generator.records import Disclosure, Finding, SourceFile, TableKind, TableStatus, Unit
-from generator.slugs import unit_id
-from generator.sources import SourceDocument
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.sources import SourceDocument
 
 
 def extract_disclosure(document: Document, source: SourceDocument) -> Disclosure:

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.contract.records import Finding, FixedAsset
 from generator.extract.money import AmountError, parse_amount, parse_number
 from generator.extract.sections import Section, compact, stated_money_unit
-from generator.records import Finding, FixedAsset
 
 _AS_OF = re.compile(r"截止(?:时间|日期)?[:：]\s*(\S.*)")
 _DATE = re.compile(r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?")

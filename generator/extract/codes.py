@@ -8,8 +8,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.records import BudgetTable, TableStatus
-from generator.table_specs import SPECS
+from generator.contract.records import BudgetTable, TableStatus
+from generator.contract.table_specs import SPECS
 
 FUNCTION = "function"
 ECONOMIC = "economic"

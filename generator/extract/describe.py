@@ -4,10 +4,10 @@ as; every other table block and why it was not taken."""
 
 from __future__ import annotations
 
-from generator.document import Document
+from generator.contract.document import Document
+from generator.contract.records import TableStatus
 from generator.extract.tables import read_tables
 from generator.extract.three_public import STATED_COLUMNS
-from generator.records import TableStatus
 
 
 def describe_tables(document: Document) -> list[str]:

@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.contract.records import Finding, NarrativeFact, Project
 from generator.extract.money import AmountError, parse_amount
 from generator.extract.sections import Line, Section
-from generator.records import Finding, NarrativeFact, Project
 
 # Every fact name used, with an English and a Chinese description (published in the schema docs).
 FACTS: dict[str, tuple[str, str]] = {

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.records import TableKind
+from generator.contract.records import TableKind
 
 K = TableKind
 

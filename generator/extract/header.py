@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.document import Table
+from generator.contract.document import Table
 from generator.extract.money import AmountError, parse_number
 
 _FOLD = str.maketrans("（）：［］０１２３４５６７８９", "():[]0123456789")

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.document import Document, Table
+from generator.contract.document import Document, Table
 
 _YEAR = re.compile(r"预算年度[:：]\s*(\d{4})")
 _MONEY_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
-from generator.document import Document
+from generator.contract.document import Document
+from generator.contract.records import Finding, Narrative, Organization
 from generator.extract.assets import extract_assets
 from generator.extract.facts import extract_facts
 from generator.extract.performance import extract_performance
 from generator.extract.procurement import extract_procurement
 from generator.extract.projects import join_projects
 from generator.extract.sections import Line, Row, Section, compact, split_sections
-from generator.records import Finding, Narrative, Organization
 
 _DUTIES_LABEL = re.compile(r"^(?:部门|单位)?职责[:：]?")
 _ORGANIZATIONS_LABEL = re.compile(r"^机构设置")

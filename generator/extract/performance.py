@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.contract.records import Finding, PerformanceIndicator, Project
 from generator.extract.money import AmountError, parse_amount, parse_number
 from generator.extract.sections import PERFORMANCE_KINDS, Line, Row, Section, compact, stated_money_unit
-from generator.records import Finding, PerformanceIndicator, Project
 
 _TITLE = re.compile(r"^(?:\d+[、.．]\s*)?(?P<name>.+?)绩效目标表$")
 _GRID_HEADER = ("一级指标", "二级指标", "三级指标")

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.contract.records import Finding, ProcurementItem, RowType
 from generator.extract.money import AmountError, parse_amount, parse_number
 from generator.extract.sections import Row, Section, compact, stated_money_unit
-from generator.records import Finding, ProcurementItem, RowType
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from generator.records import Finding, Project
+from generator.contract.records import Finding, Project
 
 _SUFFIX = re.compile(r"(?:经费|费用|资金|项目|工作|费)+$")
 _SPACES = re.compile(r"\s+")

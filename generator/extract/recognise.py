@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.document import Document, Paragraph, Table
+from generator.contract.document import Document, Paragraph, Table
+from generator.contract.records import Finding, TableKind
+from generator.contract.table_specs import SPEC_BY_KIND, TableSpec
 from generator.extract.families import (
     BUDGET_TITLE,
     KNOWN_OTHER_TABLE,
@@ -24,8 +26,6 @@ from generator.extract.families import (
 )
 from generator.extract.header import compact, header_rows, is_column_number_row, is_data_like, read_header, row_key
 from generator.extract.layout import LayoutRow, layout_row
-from generator.records import Finding, TableKind
-from generator.table_specs import SPEC_BY_KIND, TableSpec
 
 _QUOTES = re.compile("[\"'“”‘’「」『』＂＇]")
 _NUMERAL = "0-9一二三四五六七八九十"

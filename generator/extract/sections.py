@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.document import Document, Paragraph, Table
+from generator.contract.document import Document, Paragraph, Table
 
 # Word field codes that the export writes out as text, e.g. "TC 总体绩效目标 \f A \l 1".
 _FIELD_CODE = re.compile(r"\s*\bTC\s.*?\\l\s*\d+")

@@ -16,7 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from generator.document import Document
+from generator.contract.document import Document
+from generator.contract.records import BudgetTable, Finding, TableKind, TableRow, TableStatus
+from generator.contract.table_specs import SPECS, TableSpec
 from generator.extract.codes import CODE_LENGTHS, SplitCode, is_valid_code
 from generator.extract.families import Family
 from generator.extract.header import (
@@ -35,8 +37,6 @@ from generator.extract.header import (
 from generator.extract.money import AmountError, parse_amount
 from generator.extract.recognise import Found, Recognition, recognise
 from generator.extract.three_public import STATED_COLUMNS, is_transposed, read_transposed
-from generator.records import BudgetTable, Finding, TableKind, TableRow, TableStatus
-from generator.table_specs import SPECS, TableSpec
 
 _QUOTES = re.compile("[\"'“”‘’「」『』＂＇]")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(\D.*)$")

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from generator.contract.records import BudgetTable, Finding, NarrativeFact, TableRow
 from generator.extract.header import Header, is_code_label, is_name_label, is_sequence_label
 from generator.extract.money import AmountError, parse_amount
-from generator.records import BudgetTable, Finding, NarrativeFact, TableRow
 
 # Each item's row, named as the template with items as rows names it (check/view.py reads the
 # names), so that both orientations give the same records.

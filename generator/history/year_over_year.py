@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 
-from generator.records import Disclosure, TableKind
+from generator.contract.records import Disclosure, TableKind
 
 
 @dataclass(frozen=True)

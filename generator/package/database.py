@@ -120,7 +120,7 @@ def write_database(package_dir: Path, name: str, resources: tuple[ResourceSchema
         _write(partial, package_dir, resources)
     except sqlite3.OperationalError as error:
         partial.unlink(missing_ok=True)
-        # The disk's errors as the system's, which the build reports in one line (generator/outputs.py).
+        # The disk's errors as the system's, which the build reports in one line (generator/runtime/outputs.py).
         code = _SYSTEM_ERRORS.get(getattr(error, "sqlite_errorcode", 0) & 0xFF)  # the primary code
         if code is None:
             raise

@@ -13,16 +13,20 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from generator.check import rule_catalogue
 from generator.check.wording import message_zh
+from generator.contract.records import CheckOutcome, Disclosure, TableKind, TableStatus
+from generator.contract.table_specs import SPEC_BY_KIND
 from generator.extract.facts import FACTS
 from generator.extract.procurement import PROCUREMENT_COLUMNS
 from generator.extract.projects import project_ids
 from generator.package.schema import CODE_LEVELS, RESOURCES
-from generator.records import CheckOutcome, Disclosure, TableKind, TableStatus
-from generator.stored import Header, InMemoryRecords, Records
-from generator.table_specs import SPEC_BY_KIND
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.stored import Header, InMemoryRecords, Records
 
 Row = dict[str, object]
 # Resources whose rows each belong to one disclosure (a download takes its disclosures' rows).
@@ -183,6 +187,8 @@ def _check_unique_ids(disclosures: list[Header]) -> None:
 
 def records_of(disclosures: Iterable[Disclosure], outcomes: Iterable[CheckOutcome]) -> InMemoryRecords:
     """Records in lists, refusing check outcomes of a disclosure not among them."""
+    from generator.pipeline.stored import InMemoryRecords  # the pipeline imports this module
+
     records = InMemoryRecords(disclosures, outcomes)
     for outcome in records.stray_outcomes():
         raise PackageDataError(f"check outcome {outcome.rule} names disclosure {outcome.disclosure_id!r}, "

@@ -1,7 +1,7 @@
 """The Table Schema of every published resource, as data: the CSV writer, the XLSX writer,
 the generated README and the pandas dtype mapping all read these, so they cannot drift.
 
-Standard tables take their amount fields from generator/table_specs.py: a new column in a
+Standard tables take their amount fields from generator/contract/table_specs.py: a new column in a
 year's template is one change there.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.contract.records import PROJECT_MATCHES, RowType, TableKind, TableStatus
+from generator.contract.table_specs import SPECS, TableSpec
 from generator.extract.procurement import PROCUREMENT_COLUMNS
-from generator.records import PROJECT_MATCHES, RowType, TableKind, TableStatus
-from generator.table_specs import SPECS, TableSpec
 
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 

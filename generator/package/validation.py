@@ -15,8 +15,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.atomic import link_or_copy
 from generator.package.keys import KeyCheck, KeyProblem, check_keys
+from generator.runtime.files import link_or_copy
 
 if TYPE_CHECKING:
     import frictionless

@@ -28,11 +28,10 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator import __version__, isolation
-from generator.atomic import link_or_copy, replace_dir
-from generator.cache import open_store
-from generator.isolation import in_background, map_parallel
+from generator import __version__
+from generator.contract.records import CheckOutcome, Disclosure
 from generator.package.database import write_database
 from generator.package.formats import (
     EXCEL_ROW_LIMIT,
@@ -72,8 +71,14 @@ from generator.package.validation import (
     ValidationReport,
     start_validation,
 )
-from generator.records import CheckOutcome, Disclosure
-from generator.stored import Header, Portable, Records
+from generator.runtime import workers
+from generator.runtime.files import link_or_copy, replace_dir
+from generator.runtime.store import open_store
+from generator.runtime.workers import in_background, map_parallel
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.stored import Header, Portable, Records
 
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARALLEL_VALIDATION_ROWS = 20_000
@@ -256,7 +261,7 @@ class Validated:
 
 
 class DownloadCache:
-    """Deflated rows and download zips of earlier builds, in the store (generator.cache), by the
+    """Deflated rows and download zips of earlier builds, in the store (generator.runtime.store), by the
     hash of what they are made of; ``directory`` None keeps nothing."""
 
     def __init__(self, cache_dir: Path | None) -> None:
@@ -606,7 +611,7 @@ class PendingPackage:
         self._report: Callable[[], ValidationReport] | None = None
 
     def validate(self) -> None:
-        """Start validating: in a worker of the build's pool (generator.isolation), else in a fresh
+        """Start validating: in a worker of the build's pool (generator.runtime.workers), else in a fresh
         process (spawned: a fork would copy the records), for a package worth it; a small one is
         validated in this process when waited for, sooner than a worker starts."""
         if self._report is not None:
@@ -614,7 +619,7 @@ class PendingPackage:
         if self._rows < PARALLEL_VALIDATION_ROWS:
             self._report = lambda: start_validation(self.directory, plan=self._plan)()
             return
-        executor: Executor | None = isolation.pool
+        executor: Executor | None = workers.pool
         if executor is None:
             executor = self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         self._report = start_validation(self.directory, executor, self._plan)

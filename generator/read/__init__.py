@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.document import Document
+from generator.contract.document import Document
 from generator.read.docx_reader import read_docx, read_parts
 from generator.read.legacy import convert_to_docx
 from generator.read.pdf_reader import read_pdf
@@ -31,7 +31,7 @@ from generator.read.xls_reader import read_xls_bytes
 from generator.read.xlsx_reader import read_xlsx_bytes
 
 if TYPE_CHECKING:
-    from generator.cache import Store
+    from generator.runtime.store import Store
 
 
 def read_document(path: Path, limits: Limits = LIMITS, conversions: Store | None = None) -> Document:

@@ -33,7 +33,7 @@ from typing import IO
 
 from lxml import etree
 
-from generator.document import Block, Cell, Document, Paragraph, Table
+from generator.contract.document import Block, Cell, Document, Paragraph, Table
 from generator.read.safety import LIMITS, Limits, check_package, check_table_grid, load, load_stream
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from generator.read.safety import Limits, UnreadableDocument, office_program
 
 if TYPE_CHECKING:
-    from generator.cache import Store
+    from generator.runtime.store import Store
 
 INSTALL_HINT = ("install LibreOffice (`apt-get install libreoffice-writer-nogui`) and build again, "
                 "or open the file in Word and save it as .docx")

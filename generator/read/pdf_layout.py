@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from generator.document import Cell, Paragraph, Table
+from generator.contract.document import Cell, Paragraph, Table
 
 # Rules and glyph edges closer than this (points) are one position.
 SNAP = 1.5

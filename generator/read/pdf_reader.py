@@ -19,7 +19,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from generator.document import Block, Document
+from generator.contract.document import Block, Document
 from generator.read.pdf_layout import (
     Line,
     TablePart,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils.cell import get_column_letter
 
-from generator.document import Block, Cell, Paragraph, Table
+from generator.contract.document import Block, Cell, Paragraph, Table
 from generator.read.safety import Limits, UnreadableDocument
 
 # (first row, first column, last row, last column), 0-based, inclusive

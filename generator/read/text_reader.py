@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.document import Block, Cell, Document, Paragraph, Table
+from generator.contract.document import Block, Cell, Document, Paragraph, Table
 from generator.read.safety import LIMITS, Limits, check_table_grid
 
 # Export artefacts that are not in the Word document: bookmark markers and page-number fields.

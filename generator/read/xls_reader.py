@@ -13,7 +13,7 @@ from typing import Any
 
 import xlrd
 
-from generator.document import Block, Document
+from generator.contract.document import Block, Document
 from generator.read.numbers import display_number, display_temporal
 from generator.read.safety import Limits, UnreadableDocument
 from generator.read.sheets import Sheet, check_sheet_count, check_sheet_size, sheet_blocks

@@ -23,7 +23,7 @@ from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 
-from generator.document import Block, Document
+from generator.contract.document import Block, Document
 from generator.read.numbers import display_number, display_temporal
 from generator.read.safety import Limits, UnreadableDocument, check_package
 from generator.read.sheets import Sheet, address, check_sheet_count, sheet_blocks

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from generator.records import Disclosure
+from generator.contract.records import Disclosure
 from generator.render import charts, figures, views
 from generator.render.markup import PAGE_UNIT, amount, md
 

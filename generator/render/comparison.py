@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
-from generator.records import Disclosure, TableKind
+from generator.contract.records import Disclosure, TableKind
 from generator.render.markup import PAGE_UNIT, amount, amount_with_unit, md
 from generator.render.views import Grid, table_link
 

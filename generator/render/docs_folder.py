@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from generator.atomic import link_or_copy, remove_files, write_bytes
+from generator.runtime.files import link_or_copy, remove_files, write_bytes
 
 
 def sha256(data: bytes) -> str:

@@ -8,11 +8,15 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.package import bulk_download, disclosure_download, unit_download
 from generator.package.writer import creation_time
 from generator.render.docs_folder import DocsFolder
-from generator.stored import Header
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.stored import Header
 
 PACKAGE_FOLDER = "datapackage"  # inside the docs folder
 # The package's README is generated from the same schemas as the data page, which shows it

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.records import BudgetTable, Disclosure, TableKind, TableRow
-from generator.table_specs import APPROPRIATION_BY_FUND, SPEC_BY_KIND
+from generator.contract.records import BudgetTable, Disclosure, TableKind, TableRow
+from generator.contract.table_specs import APPROPRIATION_BY_FUND, SPEC_BY_KIND
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Python-Markdown spends most of a unit page's build on table cells, and the search plugin
 parses every cell again only to leave it out of the index. So a page's Markdown holds a
 placeholder per table, its HTML is rendered here (Jinja2, autoescaped, from cells already
-made inert by ``markup.md``), and the site's hook (generator/site_hooks.py) puts each table
+made inert by ``markup.md``), and the site's hook (generator/site/hooks.py) puts each table
 in its place after the search plugin has indexed the page: tables stay out of the index by
 construction, and the Markdown left is headings and prose.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from generator.records import Unit
+from generator.contract.records import Unit
 
 # Abbreviations the disclosures themselves use (their file names and tables say 网信办).
 ABBREVIATIONS = (("网络安全和信息化委员会办公室", "网信办"),)

@@ -14,15 +14,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import escape
 
-from generator.cache import Store, StoreBytecodeCache, open_store
 from generator.check.tally import CheckTally
+from generator.contract.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind
 from generator.history.year_over_year import YearComparison, unit_histories
-from generator.isolation import map_parallel
-from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind
 from generator.render import chart_views, comparison, figures, unit_views, views
 from generator.render.changelog import changelog_blocks
 from generator.render.chart_views import Chart
@@ -40,10 +39,14 @@ from generator.render.markup import (
     number,
 )
 from generator.render.names import unit_titles
-from generator.stored import Header, Portable, Records
+from generator.runtime.store import Store, StoreBytecodeCache, open_store
+from generator.runtime.workers import map_parallel
+from generator.site.paths import SITE_STATE, TEMPLATES_DIR
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "site_templates"
-SITE_STATE = ".site.json"  # nav, SOURCE_DATE_EPOCH and the files for build_site; dot files are not published
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.stored import Header, Portable, Records
+
 STATUS_ORDER = {"fail": 0, "pass": 1, "not_applicable": 2}
 CHANGE_RULE = "years.change_vs_last_year"
 _SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from generator.records import CheckOutcome, Disclosure, TableKind
+from generator.contract.records import CheckOutcome, Disclosure, TableKind
 from generator.render.figures import table_label, total_row
 from generator.render.markup import PAGE_UNIT, amount, md
 from generator.render.views import RULES, Grid, check_detail

@@ -13,13 +13,13 @@ from markupsafe import Markup
 
 from generator.check import rule_catalogue
 from generator.check.tally import CheckTally
+from generator.contract.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind, TableStatus
+from generator.contract.table_specs import SPEC_BY_KIND
 from generator.extract.families import DEFAULT_FAMILY, FAMILY_BY_NAME
 from generator.history.year_over_year import YearComparison
 from generator.package.schema import RESOURCES
-from generator.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind, TableStatus
 from generator.render.figures import Figure, expenditure_by_function
 from generator.render.markup import PAGE_UNIT, amount, amount_with_unit, href, md, number
-from generator.table_specs import SPEC_BY_KIND
 
 SIDES = {"income": "收入", "expenditure": "支出", None: ""}
 STATUS_LABELS = {"pass": "✓ 通过", "fail": "✗ 未通过", "not_applicable": "不适用"}

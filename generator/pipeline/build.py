@@ -9,23 +9,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.atomic import replace_dirs
-from generator.build_report import REPORT_NAME, write_report
-from generator.cache import STORE, RecordStore, code_fingerprint, open_store
 from generator.check import summary_lines
 from generator.check.tally import CheckTally
-from generator.cluster import ClusterError, connected
-from generator.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
+from generator.contract.records import CheckOutcome, Disclosure
 from generator.history.snapshot import CHANGELOG_NAME, current_data_version
-from generator.isolation import Failure, start_workers, worker_pool
-from generator.outputs import Folder, OutputRefused, check_outputs, environment_error, environment_message, lock_outputs
 from generator.package import start_datapackage
-from generator.records import CheckOutcome, Disclosure
+from generator.pipeline.extraction import DisclosureHeader, Unreadable, extract_all, read_and_extract
+from generator.pipeline.report import REPORT_NAME, write_report
+from generator.pipeline.sources import SourceDocument, SourceProblem, discover_sources
+from generator.pipeline.stored import InMemoryRecords, Records, check_records
 from generator.render import render_site
-from generator.serve import SERVE_PORT
-from generator.site import build_site
-from generator.sources import SourceDocument, SourceProblem, discover_sources
-from generator.stored import InMemoryRecords, Records, check_records
+from generator.runtime.cluster import ClusterError, connected
+from generator.runtime.files import replace_dirs
+from generator.runtime.outputs import (
+    Folder,
+    OutputRefused,
+    check_outputs,
+    environment_error,
+    environment_message,
+    lock_outputs,
+)
+from generator.runtime.store import STORE, RecordStore, code_fingerprint, open_store
+from generator.runtime.workers import Failure, start_workers, worker_pool
+from generator.site import build_site, read_site_config
+from generator.site.serve import SERVE_PORT
 
 __all__ = ["BuildOptions", "BuildResult", "OutputRefused", "Unreadable", "build", "printable", "read_and_extract"]
 
@@ -43,7 +50,7 @@ class BuildOptions:
     jobs: int | None = None
     """Worker processes reading documents, making the package's rows and rendering units; None = the CPU count."""
     cache_dir: Path | None = None
-    """Where the store keeps what the next build can reuse (generator.cache); None = nothing kept.
+    """Where the store keeps what the next build can reuse (generator.runtime.store); None = nothing kept.
     ``budget-site build`` uses .cache/budget-site unless told otherwise."""
     docs_dir: Path | None = None
     """Where the site's Markdown pages are rendered (kept between builds: a file changes only when its
@@ -54,9 +61,12 @@ class BuildOptions:
     """The data changelog; its newest snapshot version is stamped into the package."""
     cluster: str | None = None
     """A Dask scheduler's address (or local:N) to run the per-document and per-unit work on
-    (generator.cluster); None = local worker processes. Needs cache_dir, on a filesystem the workers share."""
+    (generator.runtime.cluster); None = local worker processes. Needs cache_dir, on a filesystem the workers share."""
     verbose: bool = False
     """Log each disclosure's checks and every failed check; otherwise the summary only."""
+    site_config: Path | None = None
+    """A YAML file whose top-level keys override the packaged mkdocs.yml's (site_name,
+    site_description, copyright, site_url...); None = the defaults."""
 
 
 def printable(text: str) -> str:
@@ -157,6 +167,7 @@ def _protected_folders(options: BuildOptions) -> list[Folder]:
 
 def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path]) -> BuildResult:
     result = BuildResult()
+    site_overrides = read_site_config(options.site_config) if options.with_site else {}
     # The server the workers are forked from imports the generator meanwhile.
     start_workers()
     problems: list[SourceProblem] = []
@@ -207,7 +218,8 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
                         cache_dir=options.cache_dir, jobs=options.jobs)
             package.validate()
             # With a cache, the site is built from the published one when nothing site-wide changed.
-            build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir)
+            build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir,
+                       overrides=site_overrides)
         package.wait()
     # What this build did not use goes: the store holds one corpus, package and site, not every past one.
     removed = kept.prune()

@@ -1,7 +1,7 @@
 """Site stage: the rendered docs folder → the static site, built by MkDocs (mkdocs-material).
 
 The build runs in strict mode: a warning (a broken link, an external asset caught by the
-privacy plugin) fails it. The hooks in generator/site_hooks.py put each page's tables (HTML
+privacy plugin) fails it. The hooks in generator/site/hooks.py put each page's tables (HTML
 fragments from the render stage) in after its Markdown is converted. Same docs folder, same
 bytes: the sitemap's date comes from the sources (SOURCE_DATE_EPOCH), and nothing else in the
 output depends on the clock.
@@ -12,11 +12,16 @@ and one fragment per result shown, so what a reader downloads stays small as the
 Every page's article is indexed, tables included, so a figure's name (培训费, a project, a
 functional class) finds its unit page; the site's search page links to the row it is in.
 
+Configuration: the package's mkdocs.yml (generator/site/mkdocs.yml) holds the defaults; a publisher
+changes the site's name, description, copyright or address with a YAML file of the same top-level
+keys (``budget-site build --site-config FILE``), each of which replaces the default's value.
+
 Incremental builds: when nothing the whole site is made from changed since the published site
-was built (its fingerprint: navigation, site URL, SOURCE_DATE_EPOCH, and the code fingerprint,
-which covers mkdocs.yml, the templates, the hooks and the libraries' versions), the site is built
+was built (its fingerprint: navigation, site URL, SOURCE_DATE_EPOCH, the site configuration's
+overrides, and the code fingerprint, which covers the package: mkdocs.yml, the templates, the
+hooks, every module, and the libraries' versions), the site is built
 in MkDocs' dirty mode into a copy of the published site. What a site was built from (the
-fingerprint and the docs files' checksums) is kept in the store (generator.cache), and its hash
+fingerprint and the docs files' checksums) is kept in the store (generator.runtime.store), and its hash
 in the site (STAMP): the state is used only for the site it describes.
 The outputs of the docs files that changed or vanished are removed from the copy first, and the
 hooks rebuild exactly the pages and files whose output is missing; the search index is made
@@ -33,30 +38,38 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePath, PurePosixPath
+from typing import Any
 
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File
 
-from generator.atomic import remove_files, write_text
-from generator.cache import Store, code_fingerprint, open_store
 from generator.render import fragments
-from generator.render.pages import SITE_STATE
+from generator.runtime.files import remove_files, write_text
+from generator.runtime.store import Store, code_fingerprint, open_store
+from generator.site.paths import CONFIG_FILE, SITE_STATE
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG_FILE = ROOT / "mkdocs.yml"
 STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file: a server hides it)
 # What a dirty build writes into existing files, besides the theme's templates (404.html,
 # sitemap.xml): the compressed sitemap. Pages and other files it writes only where they are
-# missing (site_hooks: is_modified), and a page's file is unlinked first.
+# missing (hooks.py: is_modified), and a page's file is unlinked first.
 WRITTEN_IN_PLACE = ("sitemap.xml.gz",)
 SEARCH_FOLDER = "pagefind"  # in the site: the search index and its scripts
 # The one warning of a dirty build, which strict mode would count as a failure.
 DIRTY_WARNING = "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"
+
+
+# Set by the build itself: a site configuration may not override them.
+BUILD_KEYS = frozenset({"docs_dir", "site_dir", "nav", "strict", "hooks"})
+
+
+class SiteConfigError(Exception):
+    """A --site-config file that cannot be read, or is not a mapping of mkdocs.yml's keys."""
 
 
 class SiteBuildError(Exception):
@@ -93,10 +106,30 @@ class _WithoutDirtyWarning(logging.Filter):
         return not record.getMessage().startswith(DIRTY_WARNING)
 
 
-def fingerprint(state: dict, config: MkDocsConfig) -> str:
+def read_site_config(path: Path | None) -> dict[str, Any]:
+    """A publisher's overrides of the packaged mkdocs.yml: top-level keys (site_name,
+    site_description, copyright, site_url...) whose values replace the defaults; {} without a file."""
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise SiteConfigError(f"the site configuration {path} cannot be read: {error}") from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):
+        raise SiteConfigError(f"the site configuration {path} is not a mapping of mkdocs.yml's keys")
+    reserved = sorted(BUILD_KEYS & data.keys())
+    if reserved:
+        raise SiteConfigError(f"the site configuration {path} sets {', '.join(reserved)}, which the build sets")
+    return data
+
+
+def fingerprint(state: dict, config: MkDocsConfig, overrides: Mapping[str, Any]) -> str:
     """A hash of what every page of the site depends on, besides its own docs files."""
-    return hashlib.sha256(json.dumps([state["nav"], state["source_date_epoch"], config.site_url, code_fingerprint()],
-                                     ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return hashlib.sha256(json.dumps([state["nav"], state["source_date_epoch"], config.site_url, code_fingerprint(),
+                                      overrides], ensure_ascii=False, sort_keys=True, default=str)
+                          .encode("utf-8")).hexdigest()
 
 
 def _state_text(site_fingerprint: str, files: dict[str, str]) -> str:
@@ -174,14 +207,17 @@ def _remove_outputs(site_dir: Path, before: dict[str, str], now: dict[str, str],
         remove_files(site_dir, [output])
 
 
-def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, cache_dir: Path | None = None) -> None:
+def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, cache_dir: Path | None = None,
+               overrides: Mapping[str, Any] | None = None) -> None:
     """Build ``site_dir`` from ``docs_dir`` (written by render_site); raise SiteBuildError on any warning.
 
     ``published``, the site published now, and ``cache_dir``, whose store keeps what the site was
-    built from: built incrementally from ``published`` when nothing site-wide changed since."""
+    built from: built incrementally from ``published`` when nothing site-wide changed since.
+    ``overrides``: values of mkdocs.yml's keys that replace the packaged defaults (read_site_config)."""
+    overrides = dict(overrides or {})
     state = json.loads((docs_dir / SITE_STATE).read_text(encoding="utf-8"))
-    config = _config(docs_dir, site_dir, state)
-    site_fingerprint = fingerprint(state, config)
+    config = _config(docs_dir, site_dir, state, overrides)
+    site_fingerprint = fingerprint(state, config, overrides)
     store = open_store(cache_dir)
     previous = _published_state(store, published) if published is not None else None
     # Measured at 1,000 unit pages, a full build split between two MkDocs processes took longer
@@ -211,9 +247,9 @@ def index_search(site_dir: Path) -> None:
         raise SiteBuildError([f"the search index (Pagefind) failed: {done.stderr.strip() or done.stdout.strip()}"])
 
 
-def _config(docs_dir: Path, site_dir: Path, state: dict) -> MkDocsConfig:
-    return load_config(str(CONFIG_FILE), docs_dir=str(docs_dir.resolve()), site_dir=str(site_dir.resolve()),
-                       nav=state["nav"], strict=True)
+def _config(docs_dir: Path, site_dir: Path, state: dict, overrides: Mapping[str, Any]) -> MkDocsConfig:
+    return load_config(str(CONFIG_FILE), **overrides, docs_dir=str(docs_dir.resolve()),
+                       site_dir=str(site_dir.resolve()), nav=state["nav"], strict=True)
 
 
 def _hooks(config: MkDocsConfig):

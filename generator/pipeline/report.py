@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import __version__
-from generator.atomic import write_text
+from generator.runtime.files import write_text
 
 if TYPE_CHECKING:
-    from generator.build import BuildResult
+    from generator.pipeline.build import BuildResult
 
 REPORT_NAME = "build_report.json"
 

@@ -1,6 +1,6 @@
 """The build's per-document and per-unit work on a Dask cluster (``budget-site build --cluster``).
 
-While a build is connected, generator.isolation hands ``map_isolated`` and ``map_parallel`` to
+While a build is connected, generator.runtime.workers hands ``map_isolated`` and ``map_parallel`` to
 ``DaskRemote``: the stages call them as without a cluster and do not know where their work runs.
 Dask is imported only here and only on connecting (the optional ``dask`` extra).
 
@@ -31,10 +31,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator import isolation
-from generator.cache import code_fingerprint
-from generator.isolation import Failure, map_isolated, run_chunk
-from generator.render.pages import TEMPLATES_DIR
+from generator.runtime import workers
+from generator.runtime.store import code_fingerprint
+from generator.runtime.workers import Failure, map_isolated, run_chunk
+from generator.site.paths import TEMPLATES_DIR
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -54,7 +54,7 @@ class ClusterError(Exception):
 
 
 class DaskRemote:
-    """Runs isolation's two maps on the workers of a Dask client, results in input order."""
+    """Runs the two maps of generator.runtime.workers on the workers of a Dask client, results in input order."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -152,17 +152,17 @@ def connected(address: str, cache_dir: Path, source_dir: Path) -> Iterator[None]
     _, distributed = _dask()
     with contextlib.ExitStack() as stack:
         if address.startswith(LOCAL):
-            workers = address[len(LOCAL):]
-            if not workers.isdigit() or int(workers) < 1:
+            count = address[len(LOCAL):]
+            if not count.isdigit() or int(count) < 1:
                 raise ClusterError(f"{address}: expected {LOCAL}N, N ≥ 1 worker processes")
-            address = stack.enter_context(local_cluster(int(workers))).scheduler_address
+            address = stack.enter_context(local_cluster(int(count))).scheduler_address
         try:
             client = stack.enter_context(distributed.Client(address))
         except OSError as error:
             raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}") from error
         check_workers(client, cache_dir, source_dir)
-        isolation.remote = DaskRemote(client)
+        workers.remote = DaskRemote(client)
         try:
             yield
         finally:
-            isolation.remote = None
+            workers.remote = None

@@ -1,12 +1,12 @@
 """Where a build may write, checked before it writes anything, and what stops it there.
 
-Each output folder is replaced whole (generator.atomic), so an output that is, contains or
+Each output folder is replaced whole (generator.runtime.files), so an output that is, contains or
 lies inside the source folder, the other output, the cache, the Markdown folder or the
 project root would delete what it covers: such outputs are refused. Two builds on the same
 outputs would remove each other's staging folders: a build holds a lock on the folders its
 outputs are in (``flock``, released by the system whatever way the build ends). A full
 disk, a read-only file system or a refused permission stops the build with one line; the
-previous outputs are kept, as for any failure (generator.atomic).
+previous outputs are kept, as for any failure (generator.runtime.files).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ earlier builds: after any kill, the next build starts from the whole previous ou
 the whole new ones, and no staging folder outlives it. Between a kill during the renames
 and the next build, the journal marks the outputs as mid-swap.
 
-Callers hold the outputs' lock (generator.outputs) so that no other build is using the
+Callers hold the outputs' lock (generator.runtime.outputs) so that no other build is using the
 hidden folders this removes.
 """
 

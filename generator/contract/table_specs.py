@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.records import TableKind
+from generator.contract.records import TableKind
 
 
 @dataclass(frozen=True)

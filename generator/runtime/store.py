@@ -9,7 +9,7 @@ entry missing, short or damaged in any way is removed and reported missing: the 
 again. Nothing is ever read from the store without that check, and nothing in it is published
 as it is (a hit is copied, never linked, so damage to the store cannot reach an output).
 
-Entries are written aside and renamed (generator.atomic.write_bytes), so an interrupted build or
+Entries are written aside and renamed (generator.runtime.files.write_bytes), so an interrupted build or
 two workers leave no torn entry. Each entry read or written is touched; ``Store.prune``, called
 once at the end of a build, removes every entry the build did not touch.
 
@@ -34,20 +34,22 @@ import zlib
 from dataclasses import astuple, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 
 import generator
-from generator.atomic import write_bytes
-from generator.sources import SourceDocument
+from generator.runtime.files import write_bytes
+
+if TYPE_CHECKING:
+    # Types only: generator.pipeline imports this module (no import cycle).
+    from generator.pipeline.sources import SourceDocument
 
 DEFAULT_CACHE_DIR = Path(".cache/budget-site")
 STORE = "store"  # the store's folder in the cache folder: prune owns everything in it
+# Every file the output is made with: the modules, and as package data of generator.site the
+# templates (the theme's overrides among them) and the MkDocs defaults.
 PACKAGE = Path(generator.__file__).resolve().parent
-# Outside the package, the site is made with these too: the templates (the theme's overrides
-# among them) and the MkDocs configuration.
-SITE_INPUTS = (PACKAGE.parent / "site_templates", PACKAGE.parent / "mkdocs.yml")
 # The libraries whose version can change the bytes of a record, a package file or a page.
 OUTPUT_LIBRARIES = ("python-docx", "lxml", "pdfplumber", "openpyxl", "xlrd", "frictionless", "jinja2", "markupsafe",
                     "pypinyin", "pyyaml", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "pygments",
@@ -58,8 +60,6 @@ _MARKER = ".build-started"
 
 
 def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
     return sorted(file for file in path.rglob("*") if file.is_file() and "__pycache__" not in file.parts
                   and file.suffix not in (".pyc", ".pyo"))
 
@@ -73,15 +73,15 @@ def _version(distribution: str) -> str:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of every file of the installed generator package, the site templates and their
-    overrides, mkdocs.yml, and the versions of Python (pickle), zlib (deflated bytes) and
-    OUTPUT_LIBRARIES: what every entry of the store was made with."""
+    """A hash of every file of the installed generator package (its modules, the site's templates
+    and overrides, mkdocs.yml), and the versions of Python (pickle), zlib (deflated bytes) and
+    OUTPUT_LIBRARIES: what every entry of the store was made with. A publisher's site
+    configuration (--site-config) is covered by the site's own fingerprint (generator.site)."""
     digest = hashlib.sha256(repr((generator.__version__, sys.version_info[:2], zlib.ZLIB_RUNTIME_VERSION,
                                   [(name, _version(name)) for name in OUTPUT_LIBRARIES])).encode())
-    for root in (PACKAGE, *SITE_INPUTS):
-        for file in _files(root):
-            data = file.read_bytes()
-            digest.update(f"\x1f{file.relative_to(root.parent).as_posix()}\x1f{len(data)}\x1f".encode() + data)
+    for file in _files(PACKAGE):
+        data = file.read_bytes()
+        digest.update(f"\x1f{file.relative_to(PACKAGE.parent).as_posix()}\x1f{len(data)}\x1f".encode() + data)
     return digest.hexdigest()
 
 
@@ -211,10 +211,10 @@ class StoreBytecodeCache(BytecodeCache):
 
 class RecordStore:
     """Each document's records (its Disclosure and one-disclosure check outcomes, or why it is
-    unreadable) and what the build holds of them (generator.extraction.Extracted), by cache_key.
+    unreadable) and what the build holds of them (generator.pipeline.extraction.Extracted), by cache_key.
 
     The build holds the small part of every disclosure and loads the records of one unit at a
-    time (generator.stored); written by the workers. Without a cache folder the build gives it a
+    time (generator.pipeline.stored); written by the workers. Without a cache folder the build gives it a
     temporary one, so that it still holds one unit's records at a time."""
 
     def __init__(self, directory: Path, code: str | None = None) -> None:

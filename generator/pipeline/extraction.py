@@ -1,6 +1,6 @@
 """What is done for each document, in the workers: read → extract → the checks of one disclosure.
 
-The records go to the record store (generator.cache) from the worker itself; the worker
+The records go to the record store (generator.runtime.store) from the worker itself; the worker
 returns only what the build holds of them (Extracted): the build never keeps every
 disclosure's records in memory at once, and they do not cross a pipe.
 """
@@ -12,16 +12,16 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from generator.cache import RecordStore, Store, cache_key
 from generator.check import check_across_years, check_alone, years_view
 from generator.check.tally import CheckTally
-from generator.document import Block, Document
+from generator.contract.document import Block, Document
+from generator.contract.records import CheckOutcome, Disclosure, SourceFile, TableKind, Unit
 from generator.extract import extract_disclosure
-from generator.isolation import Failure, iter_isolated
-from generator.progress import StageProgress
+from generator.pipeline.sources import SourceDocument
 from generator.read import UnreadableDocument, read_document
-from generator.records import CheckOutcome, Disclosure, SourceFile, TableKind, Unit
-from generator.sources import SourceDocument
+from generator.runtime.progress import StageProgress
+from generator.runtime.store import RecordStore, Store, cache_key
+from generator.runtime.workers import Failure, iter_isolated
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class DisclosureHeader:
     source_file: str
     source_sha256: str
     source_url: str
-    key: str  # what its records were made from (generator.cache.cache_key): equal keys, equal records
+    key: str  # what its records were made from (generator.runtime.store.cache_key): equal keys, equal records
     source_files: tuple[SourceFile, ...] = ()  # every file it was read from (Disclosure.source_files)
     template_family: str = ""
     table_status: tuple[tuple[str, str], ...] = ()  # (table, present / empty / missing / unrecognised)
@@ -143,7 +143,7 @@ def years_view_key(key: str) -> str:
 def extract_all(sources: Sequence[SourceDocument], jobs: int | None, store: RecordStore,
                 log: Callable[[str], None] = print) -> list[Extracted | Unreadable | Failure]:
     """What the build holds of every source, in order: from the store where it holds the
-    document's records, else extracted in isolated workers (generator.isolation) that store them."""
+    document's records, else extracted in isolated workers (generator.runtime.workers) that store them."""
     results: list[Extracted | Unreadable | Failure | None] = [store.summary(cache_key(source)) for source in sources]
     pending = [index for index, result in enumerate(results) if result is None]
     log(f"cache: {len(sources) - len(pending)} of {len(sources)} documents unchanged")

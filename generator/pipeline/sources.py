@@ -7,7 +7,7 @@ A document in the folder without a manifest row is still read; its region is the
 The folder is untrusted like the documents: each entry is checked for its kind and size
 before it is opened or hashed, and anything that is not a regular file inside the folder
 (a FIFO, a device, a folder, a link out of it) or is over the size cap is a ``SourceProblem``,
-listed as unreadable with its reason. So is every bad row of the manifest (generator.manifest).
+listed as unreadable with its reason. So is every bad row of the manifest (generator.pipeline.manifest).
 
 Files with the same value in the manifest's ``disclosure`` column are one disclosure (often
 the nine tables in a workbook and the explanation in a Word file): they are read in a
@@ -23,7 +23,7 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.manifest import FIX_THE_ROW, MANIFEST_NAME, ManifestProblem, parse_manifest
+from generator.pipeline.manifest import FIX_THE_ROW, MANIFEST_NAME, ManifestProblem, parse_manifest
 from generator.read.safety import LIMITS, Kind, UnreadableDocument, check_size, load, sniff
 
 MANIFEST_FIELDS = ("file", "province", "city", "county", "year", "scope", "source_url", "note", "disclosure")

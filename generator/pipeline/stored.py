@@ -1,7 +1,7 @@
 """The disclosures a build publishes, as the stages after check take them (``Records``): every
 disclosure's header and check tally at hand, its records loaded when a stage needs them.
 
-A build's records stay in the record store (generator.cache) and are loaded one unit at a
+A build's records stay in the record store (generator.runtime.store) and are loaded one unit at a
 time (``StoredRecords``), so the build's memory does not grow with the records of the whole
 corpus. ``InMemoryRecords`` wraps lists of records for the library functions and tests.
 """
@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from generator import records as record_module
-from generator.cache import RecordStore
 from generator.check import check_across_years, merge_outcomes, previous_years, years_view
 from generator.check.tally import CheckTally
-from generator.extraction import DisclosureHeader, Extracted, years_view_key
-from generator.isolation import map_parallel
-from generator.records import CheckOutcome, Disclosure
+from generator.contract import records as record_module
+from generator.contract.records import CheckOutcome, Disclosure
+from generator.pipeline.extraction import DisclosureHeader, Extracted, years_view_key
+from generator.runtime.store import RecordStore
+from generator.runtime.workers import map_parallel
 
 # What a stage reads of a disclosure without its records; a Disclosure has all of it too.
 Header = DisclosureHeader | Disclosure

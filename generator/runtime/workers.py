@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from generator.outputs import ENVIRONMENT_ERRORS, environment_message
+from generator.runtime.outputs import ENVIRONMENT_ERRORS, environment_message
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,7 +46,7 @@ R = TypeVar("R")
 # build process: a fork of a build holding thousands of records copies them page by page as the
 # worker's garbage collector walks them (3 GB per worker at 10,000 documents).
 WORKERS = multiprocessing.get_context("forkserver")
-WORKERS.set_forkserver_preload(["generator.build"])
+WORKERS.set_forkserver_preload(["generator.pipeline.build"])
 
 def start_workers() -> None:
     """Start the server the workers are forked from on another thread: it takes half a second to
@@ -74,7 +74,7 @@ class _Timeout(BaseException):
 
 
 class Remote(Protocol):
-    """Another engine for the two maps below (generator.cluster): the stages call them either way."""
+    """Another engine for the two maps below (generator.runtime.cluster): the stages call them either way."""
 
     threads: int  # items it runs at once
 
@@ -85,7 +85,7 @@ class Remote(Protocol):
 
 
 remote: Remote | None = None
-"""Set while a build runs on a cluster (generator.cluster.connected); None: local worker processes."""
+"""Set while a build runs on a cluster (generator.runtime.cluster.connected); None: local worker processes."""
 
 
 def default_jobs() -> int:

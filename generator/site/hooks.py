@@ -3,10 +3,10 @@
 - Each page's tables, stored beside its Markdown by the render stage (generator/render/fragments.py),
   go in once the page's Markdown is converted: Python-Markdown never sees a table cell, and the
   privacy plugin, which checks the page's final HTML, sees them all. (The search index is made
-  from the built site by Pagefind: generator/site.py.)
+  from the built site by Pagefind: generator/site/builder.py.)
 - The theme's navigation and table of contents are rendered once for all the pages they are the
   same for (RenderCache, used by site_templates/overrides/partials/nav-item.html and toc.html).
-- Incremental builds (generator/site.py): MkDocs' dirty mode rebuilds a page or copies a file
+- Incremental builds (generator/site/builder.py): MkDocs' dirty mode rebuilds a page or copies a file
   when its output is missing from the site (not by file times: a docs file hard-linked from the
   data package keeps the package's).
 
@@ -33,9 +33,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section, StructureItem
 from mkdocs.structure.pages import Page
 
-from generator.atomic import link_or_copy
-from generator.cache import Store, StoreBytecodeCache
 from generator.render.fragments import PLACEHOLDER, fragments_file
+from generator.runtime.files import link_or_copy
+from generator.runtime.store import Store, StoreBytecodeCache
 
 # A link in a fragment to a file of the docs folder, named from its root (views.table_link).
 _LINK = re.compile(r'<a href="([A-Za-z0-9._/-]+)">')
@@ -46,7 +46,7 @@ class _Site:
     hook resets what it sets for a build): on_page_context, where the tables go in, is not given them."""
 
     files: Files | None = None
-    store: Store | None = None  # where Jinja keeps the theme's templates compiled (generator/site.py)
+    store: Store | None = None  # where Jinja keeps the theme's templates compiled (generator/site/builder.py)
     nav_urls: ClassVar[list[str]] = []  # the URL of every page and link of the navigation
 
 
@@ -135,7 +135,7 @@ def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environme
 def _link_file(file: File, dirty: bool = False) -> None:
     """File.copy_file for a file of the docs folder: a hard link where the file system allows, else
     a copy. Nothing writes into a file of the docs folder or of the site in place (the render stage
-    and generator/site.py replace files), and copying the downloads was most of the build's I/O."""
+    and generator/site/builder.py replace files), and copying the downloads was most of the build's I/O."""
     if dirty and not file.is_modified():
         return
     assert file.abs_src_path is not None  # a file of the docs folder, not a generated one
@@ -183,7 +183,7 @@ def insert_fragments(content: str, page: File) -> str:
 
 
 def on_pre_page(page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-    # A dirty build's site folder links the published site's files (generator/site.py, _seed):
+    # A dirty build's site folder links the published site's files (generator/site/builder.py, _seed):
     # a page is written as a new file, never into the published one.
     with contextlib.suppress(FileNotFoundError):
         os.unlink(page.file.abs_dest_path)
