@@ -2,6 +2,7 @@
 milliseconds per document for each input format.
 
     python benchmarks/read_benchmark.py [--repeat N] [--docx-only] [--formats-documents N]
+                                        [--family-documents N] [--families-only]
 
 For each corpus document, and for a generated document of 30 large tables (the corpus's
 tables of ten rows or more, repeated), prints the reader's milliseconds per document,
@@ -16,6 +17,15 @@ word/document.xml and ``etree.fromstring`` parsing all of it.
 The target is a ratio within 1.3. The reader works out each distinct cell or paragraph
 properties element once per process (documents made from one template repeat them); the
 "first read" column is the ratio with that forgotten before every read.
+
+Template families: for each family (hebei, mof, provincial), N generated disclosures (one
+per seed 0…N-1, ``budget-site generate-corpus --template FAMILY``), each timed three ways,
+alternately, best of N runs of CPU time: lxml alone as above; the reader alone (``read_docx``);
+and read + extract + the checks of one disclosure (``extract_disclosure``, then ``check_alone``
+and ``check_across_years`` with no earlier year, as a build runs them per document). Each
+family's line gives the mean milliseconds, the ratio of its total times to lxml's (and the
+worst document's), and PASS or FAIL against the targets: the reader within 1.3× lxml, read +
+extract + checks within 3×.
 
 Workbooks: the nine tables of each corpus document that has them, written as .xlsx and .xls
 as the tests write them (tests/workbooks.py), read by ``read_document`` (guards, sheet-XML
@@ -48,8 +58,19 @@ from pathlib import Path
 import docx
 from lxml import etree
 
+from generator.check import check_across_years, check_alone
+from generator.check.stated import figure_quantum
+from generator.contract.document import Document
+from generator.corpus import generate_corpus
+from generator.corpus.variant import FAMILIES
+from generator.extract import extract_disclosure
+from generator.extract.header import compact
+from generator.extract.money import parse_amount
+from generator.extract.sections import clean_text
+from generator.pipeline.sources import SourceDocument, discover_sources
 from generator.read import read_document
-from generator.read.docx_reader import forget_reductions, read_docx
+from generator.read.docx_reader import read_docx
+from generator.read.docx_trim import forget_reductions
 from generator.read.legacy import CONVERTED, convert_to_docx
 from generator.read.safety import LIMITS, office_program
 from generator.runtime.store import STORE, Store
@@ -62,17 +83,33 @@ from workbooks import standard_sheets, write_xls, write_xlsx  # noqa: E402
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 GENERATED_TABLES = 30
 LARGE_TABLE_ROWS = 10
+READER_TARGET, WHOLE_TARGET = 1.3, 3.0
+# What extraction and the checks remember of the texts and figures they met: forgotten before
+# each timed run, so that a document read again is timed as a new one, not answered from memory.
+REMEMBERED = (compact, parse_amount, clean_text, figure_quantum)
 
 
 def best_ms(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
     """Best milliseconds of each, run alternately so that both meet the same machine load."""
-    times: tuple[list[float], list[float]] = ([], [])
+    one, two = best_of(repeat, first, second)
+    return one, two
+
+
+def best_of(repeat: int, *runs: Callable[[], object]) -> list[float]:
+    """Best CPU milliseconds of each run, taken alternately so that all meet the same machine load."""
+    times: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
-        for run, measured in zip((first, second), times):
+        for run, measured in zip(runs, times):
+            forget_remembered()
             start = time.process_time()
             run()
             measured.append(time.process_time() - start)
-    return min(times[0]) * 1000, min(times[1]) * 1000
+    return [min(measured) * 1000 for measured in times]
+
+
+def forget_remembered() -> None:
+    for remembered in REMEMBERED:
+        remembered.cache_clear()
 
 
 def lxml_alone(data: bytes) -> None:
@@ -165,13 +202,60 @@ def workbook_rows(sources: list[Path], repeat: int) -> None:
                 print(f"{suffix[1:]:<6} {source.stem:<38} {tables:>6} {workbook:>10.1f} {docx_ms:>14.1f}")
 
 
+def read_docx_bytes(data: bytes, name: str) -> Document:
+    return read_docx(io.BytesIO(data), name)
+
+
+def read_extract_check(data: bytes, source: SourceDocument) -> None:
+    """What a build does with one .docx disclosure: read, extract and the checks of it alone."""
+    disclosure = extract_disclosure(read_docx_bytes(data, source.file), source)
+    check_alone(disclosure)
+    check_across_years(disclosure, None)
+
+
+def family_rows(documents: int, repeat: int) -> bool:
+    """Per template family, the reader's and read + extract + checks' ratios to lxml alone, on
+    generated disclosures; whether every family meets both targets."""
+    print(f"\n{'family':<11} {'documents':>9} {'tables':>6} {'lxml ms':>8} {'reader ms':>9} {'ratio':>6} "
+          f"{'worst':>6} {'':>4} {'+extract+checks ms':>18} {'ratio':>6} {'worst':>6}")
+    met = True
+    with tempfile.TemporaryDirectory() as folder:
+        for family in FAMILIES:
+            figures = []
+            tables = 0
+            for seed in range(documents):
+                generate_corpus(1, seed, Path(folder) / f"{family}-{seed}", family=family)
+                (source,) = discover_sources(Path(folder) / f"{family}-{seed}")
+                data = source.path.read_bytes()
+                tables += sum(1 for _ in read_docx(io.BytesIO(data)).tables())
+                figures.append(best_of(repeat, functools.partial(lxml_alone, data),
+                                       functools.partial(read_docx_bytes, data, source.file),
+                                       functools.partial(read_extract_check, data, source)))
+            alone, reader, whole = (sum(column) for column in zip(*figures))
+            reader_ok, whole_ok = reader / alone <= READER_TARGET, whole / alone <= WHOLE_TARGET
+            met = met and reader_ok and whole_ok
+            print(f"{family:<11} {documents:>9} {tables / documents:>6.1f} {alone / documents:>8.1f} "
+                  f"{reader / documents:>9.1f} {reader / alone:>6.2f} {max(r / a for a, r, _ in figures):>6.2f} "
+                  f"{'PASS' if reader_ok else 'FAIL':>4} {whole / documents:>18.1f} {whole / alone:>6.2f} "
+                  f"{max(w / a for a, _, w in figures):>6.2f} {'PASS' if whole_ok else 'FAIL'}")
+    print(f"targets: the reader ≤ {READER_TARGET}× lxml, read + extract + checks ≤ {WHOLE_TARGET}× "
+          f"(ratio of the family's total CPU times; 'worst': its slowest document against its own lxml parse)")
+    return met
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30, help="runs per document; the best is reported")
     parser.add_argument("--docx-only", action="store_true", help="skip PDF and legacy Word (no LibreOffice needed)")
     parser.add_argument("--formats-documents", type=int, default=None,
                         help="measure the other formats on the first N corpus documents only")
+    parser.add_argument("--family-documents", type=int, default=10,
+                        help="generated disclosures per template family (seeds 0…N-1)")
+    parser.add_argument("--families-only", action="store_true",
+                        help="only the template families (no corpus documents, workbooks or other formats)")
     args = parser.parse_args()
+    if args.families_only:
+        sys.exit(0 if family_rows(args.family_documents, args.repeat) else 1)
     sources = sorted((ROOT / "source_docs").glob("*.docx"))
     workbook_rows(sources, args.repeat)
     cases = [(source.name, source.read_bytes()) for source in sources]
@@ -189,6 +273,7 @@ def main() -> None:
               f"{reader / alone:>6.2f} {first / alone_again:>11.2f}")
     print(f"worst ratio {worst:.2f} (target ≤ 1.3); 'first read': the ratio of a process's first document, "
           f"before the reader has met any of its properties")
+    family_rows(args.family_documents, args.repeat)
     if not args.docx_only:
         per_format(sources[:args.formats_documents], args.repeat)
 

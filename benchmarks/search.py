@@ -5,9 +5,9 @@
 
 For each N: a corpus of N disclosures is generated and built; the site is served on localhost
 and Debian's Chromium, with an empty cache, opens the search page for each query
-(search/?q=培训费): every byte it fetches from pagefind/ (Pagefind's script and WebAssembly,
-its metadata, the index chunks holding the query's words, one fragment per result shown, ten
-at most) is one query's download. A least-squares line through the measured sizes gives an
+(search/?q=培训费): every byte it fetches from pagefind/ (the list of the index's parts, Pagefind's
+script and WebAssembly, each part's metadata and index chunks holding the query's words, one
+fragment per result shown, ten at most) is one query's download. A least-squares line through the measured sizes gives an
 estimate at 1,000 and 10,000 units (the metadata and the chunks of a word found in every page
 grow with the number of pages; the script and the fragments do not).
 The size of the whole index folder is reported beside it: what a search that loads its index
@@ -39,12 +39,12 @@ ESTIMATE_AT = (1_000, 10_000)
 
 
 def _part(url: str) -> str:
-    name = url.rsplit("/", 1)[-1]
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
     if name.endswith(".pf_index"):
         return "index chunks"
     if name.endswith(".pf_fragment"):
         return "fragments"
-    if name.endswith(".pf_meta"):
+    if name.endswith(".pf_meta") or name in ("pagefind-entry.json", "parts.json"):
         return "metadata"
     return "script"
 
@@ -89,8 +89,10 @@ def measure(n: int, work: Path) -> dict[str, Any]:
     generate_corpus(n, seed=7, out_dir=source)
     build(BuildOptions(source, out / "datapackage", out / "site", jobs=2, docs_dir=out / "docs"), log=lambda _: None)
     folder = out / "site" / "pagefind"
-    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return {"n": n, "pages": entry["languages"]["zh"]["page_count"],
+    parts = json.loads((folder / "parts.json").read_text(encoding="utf-8"))
+    pages = sum(json.loads((folder / part / "pagefind-entry.json").read_text(encoding="utf-8"))
+                ["languages"]["zh"]["page_count"] for part in parts)
+    return {"n": n, "pages": pages, "parts": len(parts),
             "index_bytes": sum(path.stat().st_size for path in folder.rglob("*.pf_*")),
             "queries": measure_queries(out / "site")}
 
@@ -119,9 +121,10 @@ def estimate(sizes: list[dict[str, Any]], at: int) -> dict[str, float]:
 
 
 def report(sizes: list[dict[str, Any]]) -> str:
-    lines = [f"{'N':>5} {'pages':>6} {'whole index':>12}   per query: total KB (script / metadata / chunks / fragments, results)"]
+    lines = [f"{'N':>5} {'pages':>6} {'parts':>5} {'whole index':>12}"
+             "   per query: total KB (script / metadata / chunks / fragments, results)"]
     for size in sizes:
-        lines.append(f"{size['n']:>5} {size['pages']:>6} {size['index_bytes'] / 1024:>9.0f} KB")
+        lines.append(f"{size['n']:>5} {size['pages']:>6} {size['parts']:>5} {size['index_bytes'] / 1024:>9.0f} KB")
         for query, parts in size["queries"].items():
             lines.append(f"{'':>28}{query}: {parts['total'] / 1024:.0f} KB ({parts.get('script', 0) / 1024:.0f} / "
                          f"{parts.get('metadata', 0) / 1024:.0f} / {parts.get('index chunks', 0) / 1024:.0f} / "

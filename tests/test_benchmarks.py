@@ -27,13 +27,19 @@ def test_the_build_benchmark_times_every_stage_cold_and_after_one_change(tmp_pat
 
 def test_the_read_benchmark_prints_a_ratio_for_every_document():
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "read_benchmark.py"), "--repeat", "1",
-                           "--formats-documents", "1"],
+                           "--formats-documents", "1", "--family-documents", "1"],
                           cwd=ROOT, check=True, capture_output=True, text=True)
     rows = [line for line in done.stdout.splitlines()[1:] if line.startswith(("20", "generated"))]
     assert len(rows) == 6
     for row in rows:  # ms of the reader and of lxml alone, the ratio, the ratio of a first read
         assert all(float(figure) > 0 for figure in row.split()[-4:])
     assert any(line.startswith("worst ratio") for line in done.stdout.splitlines())
+    families = [line.split() for line in done.stdout.splitlines() if line.startswith(("hebei ", "mof ", "provincial "))]
+    assert [row[0] for row in families] == ["hebei", "mof", "provincial"]
+    for row in families:  # one document, its tables, lxml ms, the reader's ms and ratios, then the whole's
+        assert row[1] == "1" and float(row[2]) >= 8 and row[7] in ("PASS", "FAIL") and row[11] in ("PASS", "FAIL")
+        assert 0 < float(row[3]) < float(row[8]) and float(row[4]) > 0  # one run: the reader's first may be slow
+        assert float(row[5]) == float(row[6]) and float(row[9]) == float(row[10])
     formats = {line[:36].strip(): line.split()[-4:] for line in done.stdout.splitlines()
                if line.startswith(("docx:", "pdf:", "doc:"))}
     assert set(formats) == {"docx: read_document", "pdf: read_document", "doc: LibreOffice conversion (wall)",

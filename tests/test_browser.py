@@ -11,7 +11,9 @@ except under CI (CI set), where it fails.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import json
 import os
 import threading
 from pathlib import Path
@@ -183,7 +185,14 @@ def test_screenshot_of_a_unit_page(browser, server, width):
     ("网络执法", LUANCHENG, "p-2022-8"),  # a project (the 8th listed)
     ("一般公共服务", LUANCHENG, None),  # a functional class
 ])
-def test_search_finds_a_figure_name_and_lands_on_its_row(browser, server, word, unit, anchor):
+def test_search_finds_a_figure_name_and_lands_on_its_row(browser, server, built_site, word, unit, anchor):
+    # the unit page is indexed in a part of the search other than the first, which the page loads
+    # first: found only through the parts merged into it
+    folder = built_site.options.site_dir / "pagefind"
+    parts = json.loads((folder / "parts.json").read_text(encoding="utf-8"))
+    holding = [part for part in parts for path in (folder / part / "fragment").glob("*.pf_fragment")
+               if f'"url":"/units/{unit}/"'.encode() in gzip.decompress(path.read_bytes())]
+    assert len(parts) >= 2 and holding and holding[0] != parts[0], (parts, holding)
     page, watch = _open(browser, server, "")
     page.fill(".site-search-form input", word)  # the form on every page leads to the search page
     page.press(".site-search-form input", "Enter")

@@ -109,3 +109,27 @@ def test_a_build_removes_the_cache_entries_no_source_needs(folder, tmp_path):
     # years read (no unit has two here): the revised document's is written again
     assert "cache: 7 files no longer used removed" in lines
     assert entries("derived") == 1
+
+
+def test_records_are_checked_when_loaded_and_made_again_from_their_document(folder, tmp_path):
+    from generator.pipeline.stored import check_records
+
+    sources = discover_sources(folder)
+    store = RecordStore(tmp_path / "cache")
+    _extract(sources, store)
+    keys = [cache_key(source) for source in sources]
+    entry = store.store._path("records", keys[0])
+    assert entry is not None
+    entry.write_bytes(entry.read_bytes()[:-10])  # damaged; the summary beside it is whole
+    store.store.begin()
+    extracted, lines = _extract(sources, store)
+    assert lines == ["cache: 3 of 3 documents unchanged"]  # the records were not read to say so
+    store.store.prune()
+    assert all(store.store.has("records", key) for key in keys)  # not read, but kept for this build
+    records = check_records(store, extracted, lambda line: None, jobs=1, sources=dict(zip(keys, sources)))
+    disclosure, _ = records.load(extracted[0].header)
+    assert disclosure == read_and_extract(sources[0])
+    assert store.find_records(keys[0]).disclosure == disclosure  # stored whole again
+    entry.write_bytes(b"junk")
+    with pytest.raises(FileNotFoundError, match="missing or damaged"):
+        check_records(store, extracted, lambda line: None, jobs=1).load(extracted[0].header)

@@ -35,7 +35,8 @@ from generator.pipeline.build import BuildOptions, Unreadable, build, read_and_e
 from generator.pipeline.report import EXIT_UNREADABLE, REPORT_NAME
 from generator.pipeline.sources import discover_sources
 from generator.read import UnreadableDocument, read_document
-from generator.read.docx_reader import PARSER, read_docx
+from generator.read.docx_body import PARSER
+from generator.read.docx_reader import read_docx
 from generator.read.safety import OLE2_MAGIC, Limits
 from generator.site.builder import SiteBuildError
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,48 @@ def test_a_rule_across_years_reading_more_is_kept_or_refused(monkeypatch, reads)
     else:
         with pytest.raises(ValueError, match="duties"):
             years_view(later)
+
+
+def test_a_rebuild_after_one_change_makes_that_disclosures_work_only(tmp_path, monkeypatch):
+    """After one document changed, a cached build loads the records of that document only, makes
+    its package rows and zip only, renders its unit only, and gives the bytes of a cold build."""
+    from generator.package import stage
+    from generator.pipeline.build import BuildOptions, build
+    from generator.render import pages
+    from generator.runtime.store import Store
+    from tests.test_store import SEEDS, _corpus, _tree
+
+    source = _corpus(tmp_path / "source_docs")
+    changed = source / f"{SEEDS['001']}.txt"
+
+    def run(root: Path, cache: Path | None) -> None:
+        build(BuildOptions(source, root / "datapackage", root / "site", jobs=1, cache_dir=cache,
+                           docs_dir=root / "build" / "docs", changelog=root / "CHANGELOG.md"), log=lambda line: None)
+
+    run(tmp_path / "cached", tmp_path / "cache")
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("固定资产金额为1.385万元", "固定资产金额为1.485万元"), encoding="utf-8")
+    read: dict[str, int] = {}
+    real_read = Store.read
+
+    def counted_read(self: Store, kind: str, key: str):
+        read[kind] = read.get(kind, 0) + 1
+        return real_read(self, kind, key)
+
+    rows_made, units_rendered = [], []
+    real_rows, real_render = stage.disclosure_rows, pages.render_unit
+    monkeypatch.setattr(Store, "read", counted_read)
+    monkeypatch.setattr(stage, "disclosure_rows", lambda d, o: rows_made.append(d.disclosure_id) or real_rows(d, o))
+    monkeypatch.setattr(pages, "render_unit", lambda task: units_rendered.append(task.unit_id) or real_render(task))
+    run(tmp_path / "cached", tmp_path / "cache")
+    monkeypatch.undo()
+    assert len(rows_made) == 1 and len(units_rendered) == 1 and rows_made[0].startswith(units_rendered[0])
+    # The changed document's records, loaded by the package and the render stage; the others' are
+    # not read (their summaries are, and the package rows the package's files are made of).
+    assert (read["records"], read["summary"], read["made"]) == (2, 3, 2)
+    # The three disclosures' zips and the zip of the unit of two years (one a miss: made again);
+    # each unit's index view (one a miss: rendered again).
+    assert (read["zip"], read["unit"]) == (4, 2)
+    run(tmp_path / "cold", None)
+    for folder in ("datapackage", "site"):
+        assert _tree(tmp_path / "cached" / folder) == _tree(tmp_path / "cold" / folder)

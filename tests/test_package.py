@@ -38,8 +38,8 @@ from generator.package import (
     validate_package,
     write_datapackage,
 )
+from generator.package.descriptor import creation_time
 from generator.package.schema import RESOURCES
-from generator.package.writer import creation_time
 
 UNIT = Unit("shijiazhuang-luancheng-224-abc123", "224", "网信办", "河北省", "石家庄市", "栾城区")
 OTHER_UNIT = Unit("handan-guantao-224001-def456", "224001", "馆陶县网信办本级", "河北省", "邯郸市", "馆陶县")

@@ -13,7 +13,7 @@ import frictionless
 import pytest
 from test_package import OTHER_UNIT, disclosure, outcome
 
-import generator.package.writer as writer
+import generator.package.stage as stage
 from generator.contract.records import TableKind
 from generator.package import PackageInvalid, records_of, start_datapackage, validate_package
 from generator.package.keys import check_keys
@@ -50,14 +50,14 @@ def rows_of(folder: Path, disclosure_id: str) -> int:
 def corrupt(monkeypatch, resource: str, old: str, new: str) -> list:
     """CHANGED's rows of resource written with old replaced by new, as a bug in the writer would;
     returns records() with CHANGED's record edited, since only a changed record's rows are made again."""
-    written = writer.csv_bytes
+    written = stage.csv_bytes
 
     def csv_bytes(schema, rows, header=True):
         data = written(schema, rows, header)
         if schema.name == resource and rows and rows[0].get("disclosure_id") == CHANGED:
             data = data.replace(old.encode(), new.encode())
         return data
-    monkeypatch.setattr(writer, "csv_bytes", csv_bytes)
+    monkeypatch.setattr(stage, "csv_bytes", csv_bytes)
     edited = records()
     edited[0].published_unit = "单位"
     return edited

@@ -14,8 +14,9 @@ import openpyxl
 import pytest
 from test_package import OTHER_UNIT, UNIT, disclosure, outcome
 
+import generator.package.downloads as downloads
 import generator.package.formats as formats
-import generator.package.writer as writer
+import generator.package.stage as stage
 from generator.contract.records import CheckOutcome, TableKind
 from generator.package import (
     PackageInvalid,
@@ -74,12 +75,12 @@ def test_a_rebuild_after_one_change_makes_only_that_disclosures_and_its_units_zi
 def rows_made(monkeypatch) -> list[str]:
     """The disclosures whose rows the writer makes (the others' come from the cache)."""
     made = []
-    real = writer.disclosure_rows
+    real = stage.disclosure_rows
 
     def disclosure_rows(record, outcomes):
         made.append(record.disclosure_id)
         return real(record, outcomes)
-    monkeypatch.setattr(writer, "disclosure_rows", disclosure_rows)
+    monkeypatch.setattr(stage, "disclosure_rows", disclosure_rows)
     return made
 
 
@@ -145,7 +146,7 @@ def test_workbooks_list_failed_checks_and_stop_at_excels_row_limit(tmp_path, mon
     disclosures = records()
     outcomes = [outcome(r) for r in disclosures] + [failed(disclosures[1])]
     # Room for the expenditure rows (3 a disclosure) of one disclosure only.
-    monkeypatch.setattr(writer, "EXCEL_ROW_LIMIT", 2 + 4)
+    monkeypatch.setattr(downloads, "EXCEL_ROW_LIMIT", 2 + 4)
     write_datapackage(disclosures, outcomes, tmp_path / "dp", log=quiet)
     workbook = openpyxl.load_workbook(tmp_path / "dp" / "budget-disclosures.xlsx")
     checks = list(workbook["一致性检查"].values)[2:]

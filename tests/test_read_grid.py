@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from generator.contract.document import Cell, Document, Paragraph, Table
-from generator.read import docx_reader
+from generator.read import docx_trim
 from generator.read.docx_reader import read_docx
 
 NAMESPACES = (
@@ -305,7 +305,7 @@ def read_both_ways(document: str, monkeypatch) -> tuple[Document, Document]:
     data = package("", document)
     cut = read_docx(io.BytesIO(data), name="hand-made.docx")
     with monkeypatch.context() as patched:
-        patched.setattr(docx_reader, "_trimmed", lambda xml: xml)
+        patched.setattr(docx_trim, "trim_part", lambda xml: xml)
         whole = read_docx(io.BytesIO(data), name="hand-made.docx")
     return cut, whole
 
@@ -317,7 +317,7 @@ def test_cell_borders_are_cut_before_parsing_and_nothing_read_changes(monkeypatc
                tr(f'<w:tc><w:tcPr>{BORDERS}<w:vMerge w:val="restart"/></w:tcPr>'
                   f'<w:p><w:r><w:t>12{BORDERS}34</w:t></w:r>{hidden_run}</w:p></w:tc>', bordered("5")), cols=2)
     document = main_part(body)
-    assert BORDERS.encode() not in docx_reader._without_cell_borders(document.encode())
+    assert BORDERS.encode() not in docx_trim.without_cell_borders(document.encode())
     cut, whole = read_both_ways(document, monkeypatch)
     assert cut == whole
     assert placed(only_table(cut)) == [(0, 0, 1, 1, "收入"), (0, 1, 1, 1, "支出"),
@@ -333,7 +333,7 @@ def test_cell_borders_are_cut_before_parsing_and_nothing_read_changes(monkeypatc
     main_part(tbl(tr(bordered("a").replace(BORDERS, f"<w:tcBorders>{BORDERS}</w:tcBorders>")), cols=1)),
 ], ids=["comment", "processing instruction", "CDATA", "another encoding", "UTF-8 by default", "nested"])
 def test_cell_borders_are_kept_unless_the_bytes_show_where_each_ends(document, monkeypatch):
-    cut_off = docx_reader._without_cell_borders(document.encode()) != document.encode()
+    cut_off = docx_trim.without_cell_borders(document.encode()) != document.encode()
     assert cut_off == (document.startswith("<w:document"))  # only the plain UTF-8 part is cut
     cut, whole = read_both_ways(document, monkeypatch)
     assert cut == whole and only_table(cut).cells[0].text == "a"
@@ -346,7 +346,7 @@ def test_borders_under_a_rebound_w_prefix_are_not_cut(monkeypatch):
     foreign = (f'<x:wrap xmlns:x="urn:example" xmlns:w="urn:example:other"><w:tcBorders>'
                f'<y:t xmlns:y="{word}">可见</y:t></w:tcBorders></x:wrap>')
     document = main_part(p(run("甲"), f"<w:r>{foreign}</w:r>"))
-    assert docx_reader._without_cell_borders(document.encode()) != document.encode()
+    assert docx_trim.without_cell_borders(document.encode()) != document.encode()
     cut, whole = read_both_ways(document, monkeypatch)
     assert cut == whole and cut.blocks[0].text == "甲可见"
 
@@ -356,6 +356,6 @@ def test_an_end_tag_written_with_a_space_fails_the_cut_and_the_part_is_read_whol
     cell = f'<w:tc><w:tcPr><w:tcBorders w:id="1">{inner}</w:tcBorders></w:tcPr>{p("a")}</w:tc>'
     document = main_part(tbl(tr(cell), cols=1))
     with pytest.raises(etree.XMLSyntaxError):
-        etree.fromstring(docx_reader._without_cell_borders(document.encode()))
+        etree.fromstring(docx_trim.without_cell_borders(document.encode()))
     cut, whole = read_both_ways(document, monkeypatch)
     assert cut == whole and only_table(cut).cells[0].text == "a"

@@ -15,7 +15,7 @@ from lxml import etree
 from test_read_grid import BORDERS, CONTENT_TYPES, PACKAGE_RELS, main_part, only_table, p, package, run, tbl, tr
 
 from generator.contract.document import Document
-from generator.read import docx_reader
+from generator.read import docx_trim
 from generator.read.docx_reader import read_docx
 
 CORPUS = Path(__file__).resolve().parent.parent / "source_docs"
@@ -24,8 +24,8 @@ CENTRED = '<w:vAlign w:val="center"/>'
 
 
 def forget_reductions() -> None:
-    for remembered in vars(docx_reader).values():
-        if isinstance(remembered, docx_reader._Reductions):
+    for remembered in vars(docx_trim).values():
+        if isinstance(remembered, docx_trim.Reductions):
             remembered.clear()
 
 
@@ -35,7 +35,7 @@ def read_both_ways(data: bytes, monkeypatch) -> tuple[Document, Document]:
     trimmed = read_docx(io.BytesIO(data), name="hand-made.docx")
     assert read_docx(io.BytesIO(data), name="hand-made.docx") == trimmed  # what is remembered reads the same
     with monkeypatch.context() as patched:
-        patched.setattr(docx_reader, "_trimmed", lambda xml: xml)
+        patched.setattr(docx_trim, "trim_part", lambda xml: xml)
         whole = read_docx(io.BytesIO(data), name="hand-made.docx")
     return trimmed, whole
 
@@ -69,7 +69,7 @@ def test_trimming_cuts_what_is_never_read():
     body = tbl(tr(cell(CELL_WIDTH + '<w:gridSpan w:val="2"/>' + BORDERS + CENTRED,
                        para(style, plain_run("收"), plain_run("入")))), cols=2)
     body += para('<w:pStyle w:val="Heading2"/><w:spacing w:before="0"/>', plain_run("说明"))
-    trimmed = docx_reader._trimmed(main_part(body).encode()).replace(docx_reader.RUN_JOIN, b"")
+    trimmed = docx_trim.trim_part(main_part(body).encode()).replace(docx_trim.RUN_JOIN, b"")
     body_trimmed = trimmed[trimmed.index(b"<w:body>"):].decode()
     assert body_trimmed.startswith(
         '<w:body><w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr><w:tblGrid><w:gridCol w:w="1000"/>'
@@ -135,7 +135,7 @@ def test_cell_properties_that_are_not_plain(properties, monkeypatch):
     except ValueError:
         trimmed = None  # "²" is a digit int() refuses: both ways fail alike
     with monkeypatch.context() as patched:
-        patched.setattr(docx_reader, "_trimmed", lambda xml: xml)
+        patched.setattr(docx_trim, "trim_part", lambda xml: xml)
         try:
             whole = read_docx(io.BytesIO(data), name="hand-made.docx")
         except ValueError:
@@ -154,12 +154,12 @@ def test_properties_that_are_not_well_formed_are_refused_as_before(properties, m
     forget_reductions()
     with pytest.raises(etree.XMLSyntaxError):
         read_docx(io.BytesIO(package(body)))
-    assert docx_reader._trimmed(main_part(body).encode()) != main_part(body).encode()  # the rest is cut
+    assert docx_trim.trim_part(main_part(body).encode()) != main_part(body).encode()  # the rest is cut
 
 
 def test_runs_are_joined_unless_a_text_element_has_children(monkeypatch):
     joined = p(plain_run("12"), plain_run("34"), "<w:r><w:t>5</w:t></w:r>")
-    assert docx_reader.RUN_JOIN in docx_reader._trimmed(main_part(joined).encode())
+    assert docx_trim.RUN_JOIN in docx_trim.trim_part(main_part(joined).encode())
     assert same_both_ways(joined, monkeypatch).blocks[0].text == "12345"
     # A w:t with children (never written by Word) reads its own text around them, run by run.
     odd = p("<w:r><w:t>a<w:br/>b</w:t></w:r>", plain_run("c"), "<w:r><w:t>d<w:tab/></w:t></w:r>")
@@ -174,15 +174,15 @@ def test_a_cell_first_paragraph_without_properties_and_cells_without_paragraphs(
 
 
 def test_remembered_reductions_stay_bounded(monkeypatch):
-    monkeypatch.setattr(docx_reader, "MAX_REMEMBERED", 8)
-    monkeypatch.setattr(docx_reader, "MAX_REMEMBERED_BYTES", 300)
+    monkeypatch.setattr(docx_trim, "MAX_REMEMBERED", 8)
+    monkeypatch.setattr(docx_trim, "MAX_REMEMBERED_BYTES", 300)
     forget_reductions()
     cells = [cell(f'<w:tcW w:w="{width}" w:type="dxa"/>' + BORDERS.replace('w:sz="4"', f'w:sz="{width}"'),
                   para(f'<w:pStyle w:val="S{width}"/>', plain_run(str(width)))) for width in range(40)]
     document = same_both_ways(tbl(tr(*cells), cols=40), monkeypatch)
     assert only_table(document).grid() == [[str(width) for width in range(40)]]
-    for remembered in vars(docx_reader).values():
-        if isinstance(remembered, docx_reader._Reductions):
+    for remembered in vars(docx_trim).values():
+        if isinstance(remembered, docx_trim.Reductions):
             assert len(remembered) <= 8
             assert all(remembered.size(content) <= 300 for content in remembered)
 
@@ -222,7 +222,7 @@ def test_random_properties_read_the_same_trimmed(seed, monkeypatch):
     for trim in (True, False):
         with monkeypatch.context() as patched:
             if not trim:
-                patched.setattr(docx_reader, "_trimmed", lambda xml: xml)
+                patched.setattr(docx_trim, "trim_part", lambda xml: xml)
             try:
                 outcomes.append(read_docx(io.BytesIO(data), name="random.docx").to_json())
             except ValueError as error:  # a row property's value int() refuses, alike both ways

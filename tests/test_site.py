@@ -175,7 +175,7 @@ def _search_fragments(site: Path) -> dict[str, dict]:
     import gzip
 
     found = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):
         data = gzip.decompress(path.read_bytes())
         fragment = json.loads(data[data.index(b"{"):])
         found[fragment["url"]] = fragment
@@ -185,8 +185,13 @@ def _search_fragments(site: Path) -> dict[str, dict]:
 def test_search_indexes_every_article_with_its_tables(built_site):
     site = built_site.options.site_dir
     fragments = _search_fragments(site)
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["zh"]["page_count"] == len(fragments)
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    assert parts == ["site", "units-0"]  # the site-wide pages, then the unit pages (one part: few units)
+    counts = [json.loads((site / "pagefind" / part / "pagefind-entry.json").read_text(encoding="utf-8"))
+              ["languages"]["zh"]["page_count"] for part in parts]
+    assert sum(counts) == len(fragments) and counts[1] == len(list((site / "units").glob("*/index.html")))
+    assert (site / "pagefind" / "site" / "pagefind.js").is_file()  # the script is in the first part only
+    assert not (site / "pagefind" / "units-0" / "pagefind.js").exists()
     assert "/search/" not in fragments  # the search page's own examples find nothing
     page = fragments[f"/units/{LUANCHENG}/"]
     text = page["content"].replace("\u200b", "")  # Pagefind's Chinese segmentation

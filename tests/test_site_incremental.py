@@ -16,7 +16,8 @@ from generator.pipeline.build import BuildOptions, build
 from generator.pipeline.sources import MANIFEST_FIELDS, read_manifest
 from generator.render import pages
 from generator.runtime import store
-from generator.site import mkdocs as site
+from generator.site import builder as site
+from generator.site import search
 from tests.conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
 
 # 000 (栾城区) table 6: the total of 30239 其他交通费用, 3.06万元 → 4.06万元.
@@ -81,10 +82,13 @@ def incremental(tmp_path_factory) -> dict:
     _build(root, cache=True)  # A
     before = {"site": _times(root / "site"), "docs": _times(root / "build" / "docs")}
     _change_a_figure(root / "source_docs")
-    _build(root, cache=True)  # B
+    indexed: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(site, "index_search", lambda *args: indexed.extend(search.index_search(*args)) or indexed)
+        _build(root, cache=True)  # B
     after = {"site": _times(root / "site"), "docs": _times(root / "build" / "docs")}
     return {"root": root, "site": _changed(before["site"], after["site"]),
-            "docs": _changed(before["docs"], after["docs"]), "unit": _luancheng(root)}
+            "docs": _changed(before["docs"], after["docs"]), "unit": _luancheng(root), "indexed": indexed}
 
 
 def test_incremental_build_equals_a_full_build(incremental, tmp_path):
@@ -101,8 +105,11 @@ def test_only_the_changed_unit_and_the_site_wide_pages_are_rebuilt(incremental):
     for changed in (incremental["docs"], incremental["site"]):
         assert {path.split("/")[1] for path in changed if path.startswith("units/")} == {unit}
     # the search index covers every page, as a full build's does (compared byte for byte above)
-    entry = json.loads((incremental["root"] / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    entry = json.loads((incremental["root"] / "site" / "pagefind" / "units-0" / "pagefind-entry.json")
+                       .read_text(encoding="utf-8"))
     assert entry["languages"]["zh"]["page_count"] >= len(SEEDS)
+    # of the search index, only the parts whose pages changed were indexed again
+    assert incremental["indexed"] == ["site", "units-0"]
 
 
 def test_a_changed_template_renders_every_unit_again(tmp_path, monkeypatch):

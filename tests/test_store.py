@@ -86,7 +86,7 @@ def test_every_damaged_entry_is_made_again(cold, tmp_path):
     _build(source, tmp_path, cache)  # every stage has taken what it could from the store
     entries = sorted(path for path in (cache / STORE).rglob("*") if path.is_file())
     kinds = {path.relative_to(cache / STORE).parts[0] for path in entries}
-    assert {"records", "summary", "derived", "made", "zip", "validated", "unit", "jinja", "site"} <= kinds
+    assert {"records", "summary", "derived", "made", "zip", "validated", "unit", "jinja", "site", "search"} <= kinds
     for number, path in enumerate(entries):
         _damage(path, number % 3)
     _build(source, tmp_path, cache)

@@ -51,5 +51,5 @@ def test_an_installed_wheel_builds_a_site_outside_the_checkout(tmp_path):
     assert "documents: 1 read, 0 unreadable" in done.stdout
     units = sorted(path.parent.name for path in (work / "site" / "units").glob("*/index.html"))
     assert len(units) == 1
-    assert (work / "site" / "pagefind" / "pagefind-entry.json").is_file()
+    assert (work / "site" / "pagefind" / "site" / "pagefind-entry.json").is_file()
     assert (work / "site" / "assets" / "site.css").read_bytes() == (SITE / "site_templates" / "assets" / "site.css").read_bytes()

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from generator.check.engine import COMPLETENESS, FAIL, NOT_APPLICABLE, PASS, Result, rule
+from generator.check.view import TABLE_KINDS
 from generator.contract.records import Disclosure, TableKind, TableStatus
 from generator.contract.table_specs import SPEC_BY_KIND
 from generator.extract.families import DEFAULT_FAMILY, FAMILY_BY_NAME
@@ -48,7 +49,7 @@ def tables_published(disclosure: Disclosure) -> Iterator[Result]:
     family = FAMILY_BY_NAME.get(disclosure.template_family, DEFAULT_FAMILY)
     # Hebei's template, the corpus's own, goes without saying; another family is named.
     named = "" if family is DEFAULT_FAMILY else f" ({family.title})"
-    for kind in TableKind:
+    for kind in TABLE_KINDS:
         table = disclosure.tables.get(kind)
         where = f"table {kind.number} {SPEC_BY_KIND[kind].title}"
         if table is not None and table.status is TableStatus.UNRECOGNISED:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from generator.check.engine import FAIL, HYGIENE, NOT_APPLICABLE, PASS, Result, rule
-from generator.check.view import location, plain
+from generator.check.view import TABLE_KINDS, location, plain
 from generator.contract.records import Disclosure, TableKind
 
 PARAGRAPHS = "paragraphs"
@@ -213,7 +213,7 @@ def decimals(disclosure: Disclosure) -> Iterator[Result]:
             failed = True
             yield Result(PARAGRAPHS, where(number, sentence), "2 decimals", match.group(), FAIL,
                          f"{match.group()} has more than two decimals")
-    for kind in TableKind:
+    for kind in TABLE_KINDS:
         table = disclosure.table(kind)
         if table is None or table.money_unit != "万元":
             continue
@@ -247,7 +247,7 @@ _TEXT_SCOPE = re.compile(r"\d{4}\s*年\s*(部门|单位)预算(?:信息)?公开"
 def scope_wording(disclosure: Disclosure) -> Iterator[Result]:
     if disclosure.scope not in ("部门", "单位"):
         return
-    for kind in TableKind:
+    for kind in TABLE_KINDS:
         table = disclosure.table(kind)
         match = _TITLE_SCOPE.match(plain(table.title)) if table is not None else None
         if table is not None and match:

@@ -3,6 +3,7 @@ stated to, and comparisons of stated figures with table cells within that precis
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -20,11 +21,17 @@ _FIGURE = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(亿元|万�
 def stated_quantum(fact: NarrativeFact) -> Decimal:
     """Yuan value of the last digit the sentence publishes for this amount (0.01 yuan when the
     figure cannot be found in its sentence: then the comparison is exact)."""
+    return figure_quantum(fact.sentence, abs(fact.amount))
+
+
+# Remembered: the rules ask for the quantum of the same few facts again and again.
+@functools.lru_cache(maxsize=4096)
+def figure_quantum(sentence: str, amount: Decimal) -> Decimal:
     quanta = []
-    for match in _FIGURE.finditer(normalise_number_text(fact.sentence)):
+    for match in _FIGURE.finditer(normalise_number_text(sentence)):
         number = Decimal(match.group(1).replace(",", ""))
         factor = YUAN_PER_UNIT["万元" if match.group(2) == "万" else match.group(2)]
-        if number * factor == abs(fact.amount):
+        if number * factor == amount:
             decimals = max(0, -int(number.as_tuple().exponent))
             quanta.append(max(factor / (Decimal(10) ** decimals), CENT))
     quantum = min(quanta) if quanta else CENT

@@ -13,6 +13,8 @@ from generator.contract.table_specs import SPEC_BY_KIND
 FUNCTION_LEVELS = (3, 5, 7)
 ECONOMIC_LEVELS = (3, 5)
 
+# The nine in order, iterated by many rules: an Enum's own iteration builds a generator each time.
+TABLE_KINDS = tuple(TableKind)
 _CURRENT_TOTAL = re.compile(r"本年(?:收入|支出)合计")
 _GRAND_TOTAL = re.compile(r"(?:收入|支出)总计")
 _CARRY = re.compile(r"结转|结余")
@@ -20,7 +22,7 @@ _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 
 
 def plain(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def value(row: TableRow, column: str) -> Decimal | None:
@@ -45,7 +47,7 @@ def location(row: TableRow, column: str | None = None) -> str:
 
 def present_tables(disclosure: Disclosure) -> list[BudgetTable]:
     """Tables with rows, in the order of the nine."""
-    return [table for kind in TableKind if (table := disclosure.table(kind)) is not None and table.rows]
+    return [table for kind in TABLE_KINDS if (table := disclosure.table(kind)) is not None and table.rows]
 
 
 def coded_tables(disclosure: Disclosure) -> list[tuple[BudgetTable, tuple[int, ...]]]:

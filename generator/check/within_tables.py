@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from generator.check.engine import FAIL, WITHIN_TABLE, Result, compare, rule, total
 from generator.check.view import (
+    TABLE_KINDS,
     coded_tables,
     grand_total_row,
     has_amounts,
@@ -52,12 +53,18 @@ def parent_equals_children(disclosure: Disclosure) -> Iterator[Result]:
     for table, levels in coded_tables(disclosure):
         rows = [row for row in table.rows if row.code and not row.is_total]
         codes = {row.code for row in rows}
+        # Each row's children in table order, grouped once rather than searched for every row.
+        by_parent: dict[str, list[TableRow]] = {}
+        for row in rows:
+            parent = parent_code(row.code, levels)
+            if parent:
+                by_parent.setdefault(parent, []).append(row)
         for row in rows:
             parent = parent_code(row.code, levels)
             if parent and parent not in codes:
                 yield Result(table.kind.value, location(row), parent, None, FAIL,
                              f"code {row.code} is published without its parent code {parent}")
-            children = [child for child in rows if parent_code(child.code, levels) == row.code]
+            children = by_parent.get(row.code or "", [])
             if children:
                 yield from sum_check(table, row, children, f"{row.code} = sum of its {len(children)} sub-codes")
     three_public = disclosure.table(TableKind.THREE_PUBLIC)
@@ -166,7 +173,7 @@ def row_identities(kind: TableKind, columns: list[str]) -> list[tuple[str, tuple
     ("BUD-C002", "BUD-C003"),
 )
 def row_equals_parts(disclosure: Disclosure) -> Iterator[Result]:
-    for kind in TableKind:
+    for kind in TABLE_KINDS:
         table = disclosure.table(kind)
         if table is None:
             continue

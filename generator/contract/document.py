@@ -18,7 +18,7 @@ class Paragraph:
     heading_level: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One cell as published: merged cells appear once, at their top-left grid position."""
 
@@ -37,14 +37,21 @@ class Table:
     n_cols: int
     warnings: list[str] = field(default_factory=list)
     source: str = ""  # the file it was read from, when a document joins several (else Document.source)
+    # The grid, laid out once: extraction asks for it a few times per table. A table's cells
+    # are not changed once it is read.
+    _grid: tuple[tuple[str, ...], ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def grid(self) -> list[list[str]]:
-        """The table as rows × columns of text, each merged cell's text at its top-left only."""
-        rows = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
-        for cell in self.cells:
-            if cell.row < self.n_rows and cell.col < self.n_cols:
-                rows[cell.row][cell.col] = cell.text
-        return rows
+        """The table as rows × columns of text, each merged cell's text at its top-left only
+        (a new list each time: a caller may change it)."""
+        if self._grid is None:
+            rows = [[""] * self.n_cols for _ in range(self.n_rows)]
+            for cell in self.cells:
+                if cell.row < self.n_rows and cell.col < self.n_cols:
+                    rows[cell.row][cell.col] = cell.text
+            self._grid = tuple(map(tuple, rows))
+            return rows
+        return list(map(list, self._grid))
 
     def rows(self) -> list[list[Cell]]:
         """Cells grouped by the grid row they start in, left to right."""

@@ -11,6 +11,7 @@ item columns, as 科目 | 一般公共预算基本支出).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -22,6 +23,8 @@ _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _INTEGER = re.compile(r"^\d{1,3}$")
 
 
+# Remembered: the same labels and figures are compacted again by every step that reads a row.
+@functools.lru_cache(maxsize=1 << 16)
 def compact(text: str) -> str:
     """Text without whitespace, full-width brackets, colons and digits folded: labels and codes
     compare equal however a template spaces or types them (项  目, 科目    编码, ２０１)."""

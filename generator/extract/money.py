@@ -10,6 +10,7 @@ is converted exactly, in a precision no conversion can exceed.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Context, Decimal, InvalidOperation
 
@@ -72,6 +73,8 @@ def to_yuan(value: Decimal | None, money_unit: str) -> Decimal | None:
         raise AmountError(f"not a figure: {value:.3e}") from error
 
 
+# Remembered (a Decimal is immutable): tables repeat their figures, totals above their parts.
+@functools.lru_cache(maxsize=1 << 16)
 def parse_amount(text: str | None, money_unit: str) -> Decimal | None:
     """A published cell or figure to Decimal yuan; None for blank."""
     return to_yuan(parse_number(text), money_unit)

@@ -9,8 +9,10 @@ export shows it; and whitespace is normalised.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from generator.contract.document import Document, Paragraph, Table
 
@@ -22,6 +24,7 @@ _CHINESE_NUMBER = "一二三四五六七八九十"
 # documents (2026 writes "6、 部门主管专项资金…" among 五、 and 七、).
 _NUMBERING = re.compile(rf"^(?:第[{_CHINESE_NUMBER}]+部分|[{_CHINESE_NUMBER}]+[、.．]|\d+[、.．])\s*")
 _CHINESE_NUMBERING = re.compile(rf"^(?:第[{_CHINESE_NUMBER}]+部分|[{_CHINESE_NUMBER}]+[、.．])")
+_HEADING_START = "第" + _CHINESE_NUMBER
 _MAX_HEADING = 30
 
 # Section kinds with the words that name them, most specific first.
@@ -41,6 +44,7 @@ SECTION_KINDS: list[tuple[str, re.Pattern[str]]] = [
 PERFORMANCE_KINDS = ("performance", "special_funds", "project_performance")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def clean_text(text: str) -> str:
     """Published text with export noise removed: field codes, runs of spaces, blank lines."""
     if "\n" not in text and "TC" not in text:
@@ -147,22 +151,30 @@ def _items(document: Document) -> list[Item]:
 def _table_items(table: Table, index: int) -> list[Item]:
     """The table's rows; a cell that holds a section heading (a heading and its text typed
     into the last cell of a table) keeps what precedes it, the rest becomes lines after the row."""
-    covered: list[list[tuple[int, str]]] = [[] for _ in range(table.n_rows)]
+    n_rows = table.n_rows
+    # Per row, its cells' (column, text) in the table's order, then the columns that merged
+    # cells from above cover: sorted by column, stably, that is the row as the text export shows it.
+    published: list[list[tuple[int, str]]] = [[] for _ in range(n_rows)]
+    covered: list[list[tuple[int, str]]] = [[] for _ in range(n_rows)]
     for cell in table.cells:
-        for row in range(cell.row + 1, min(cell.row + cell.rowspan, table.n_rows)):
+        published[cell.row].append((cell.col, clean_text(cell.text)))
+        for row in range(cell.row + 1, min(cell.row + cell.rowspan, n_rows)):
             covered[row].append((cell.col, ""))
     items: list[Item] = []
-    for r, cells in enumerate(table.rows()):
-        placed = sorted([(cell.col, clean_text(cell.text)) for cell in cells] + covered[r], key=lambda c: c[0])
+    for r in range(n_rows):
+        placed = sorted(published[r] + covered[r], key=itemgetter(0)) if covered[r] else sorted(
+            published[r], key=itemgetter(0))
         texts: list[str] = []
         spilled: list[str] = []
         for _, text in placed:
-            lines = text.split("\n")
-            start = next((i for i, line in enumerate(lines)
-                          if _CHINESE_NUMBERING.match(line) and heading_kind(line)), None)
-            if start is not None and not spilled:
-                spilled = lines[start:]
-                text = "\n".join(lines[:start])
+            # Only a line that starts with a Chinese numeral or 第 can open a section.
+            if not spilled and text and ("\n" in text or text[0] in _HEADING_START):
+                lines = text.split("\n")
+                start = next((i for i, line in enumerate(lines)
+                              if _CHINESE_NUMBERING.match(line) and heading_kind(line)), None)
+                if start is not None:
+                    spilled = lines[start:]
+                    text = "\n".join(lines[:start])
             texts.append(text)
         location = f"table block {index}, row {r}"
         items.append(Row(tuple(texts), location))

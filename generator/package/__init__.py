@@ -6,16 +6,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.package.downloads import bulk_download, disclosure_download, unit_download
 from generator.package.rows import PackageDataError, records_of
 from generator.package.schema import PANDAS_DTYPES
 from generator.package.validation import ValidationReport, validate_package
 from generator.package.writer import (
     PackageInvalid,
     PendingPackage,
-    bulk_download,
-    disclosure_download,
     start_datapackage,
-    unit_download,
     write_datapackage,
 )
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 
-from generator.package.schema import Field, ResourceSchema
+from generator.package.fields import Field, ResourceSchema
 
 CENT = Decimal("0.01")
 XLSX_CORE_PROPERTIES = "docProps/core.xml"

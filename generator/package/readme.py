@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 
-from generator.package.schema import PANDAS_DTYPES, RESOURCES, Field, ResourceSchema
+from generator.package.fields import Field, ResourceSchema
+from generator.package.schema import PANDAS_DTYPES, RESOURCES
 
 
 def _cell(text: str) -> str:

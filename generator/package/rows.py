@@ -22,7 +22,8 @@ from generator.contract.table_specs import SPEC_BY_KIND
 from generator.extract.facts import FACTS
 from generator.extract.procurement import PROCUREMENT_COLUMNS
 from generator.extract.projects import project_ids
-from generator.package.schema import CODE_LEVELS, RESOURCES
+from generator.package.fields import CODE_LEVELS
+from generator.package.schema import RESOURCES
 
 if TYPE_CHECKING:
     # Types only: generator.pipeline imports this module (no import cycle).

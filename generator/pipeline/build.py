@@ -29,7 +29,7 @@ from generator.runtime.outputs import (
     environment_message,
     lock_outputs,
 )
-from generator.runtime.store import STORE, RecordStore, code_fingerprint, open_store
+from generator.runtime.store import STORE, RecordStore, cache_key, code_fingerprint, open_store
 from generator.runtime.workers import Failure, start_workers, worker_pool
 from generator.site import build_site, read_site_config
 from generator.site.serve import SERVE_PORT
@@ -85,6 +85,7 @@ class BuildResult:
     unreadable: list[Unreadable] = field(default_factory=list)
     records: Records = field(default_factory=lambda: InMemoryRecords([], []))
     checks: CheckTally = field(default_factory=CheckTally)  # of every disclosure
+    failing: int = 0  # disclosures with a failed check
     scratch: tempfile.TemporaryDirectory | None = None  # the record store of a build without a cache folder
 
     def load_disclosures(self) -> list[Disclosure]:
@@ -196,10 +197,12 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
         else:
             extracted.append(outcome)
     result.headers = [item.header for item in extracted]
-    result.records = records = check_records(store, extracted, log, options.jobs)
+    result.records = records = check_records(store, extracted, log, options.jobs,
+                                             {cache_key(source): source for source in sources})
     tallies = {header.disclosure_id: records.checks(header)
                for header in sorted(result.headers, key=lambda header: header.disclosure_id)}
     result.checks = CheckTally.merged(tallies.values())
+    result.failing = sum(1 for tally in tallies.values() if tally.count("fail"))
     if options.verbose:
         for line in summary_lines(tallies):
             log(line)
@@ -215,11 +218,11 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
         if options.with_site:
             docs_dir = _docs_dir(options)
             render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
-                        cache_dir=options.cache_dir, jobs=options.jobs)
+                        cache_dir=options.cache_dir, jobs=options.jobs, digests=package.digests)
             package.validate()
             # With a cache, the site is built from the published one when nothing site-wide changed.
             build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir,
-                       overrides=site_overrides)
+                       overrides=site_overrides, jobs=options.jobs)
         package.wait()
     # What this build did not use goes: the store holds one corpus, package and site, not every past one.
     removed = kept.prune()
@@ -232,10 +235,9 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
 
 def build_summary(result: BuildResult, options: BuildOptions) -> list[str]:
     """What a person reads at the end of a build: the documents, the checks, where the report and the site are."""
-    failing = sum(1 for header in result.headers if result.records.checks(header).count("fail"))
     failed = result.checks.count("fail")
     lines = [f"documents: {len(result.headers)} read, {len(result.unreadable)} unreadable",
-             f"checks: {result.checks.total} run, {failed} failed in {failing} of {len(result.headers)} disclosures"
+             f"checks: {result.checks.total} run, {failed} failed in {result.failing} of {len(result.headers)} disclosures"
              + ("" if options.verbose or not failed else " (--verbose lists them)"),
              f"report: {options.datapackage_dir / REPORT_NAME}"]
     if options.with_site:

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import operator
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,7 +20,8 @@ from generator.check import check_across_years, merge_outcomes, previous_years, 
 from generator.check.tally import CheckTally
 from generator.contract import records as record_module
 from generator.contract.records import CheckOutcome, Disclosure
-from generator.pipeline.extraction import DisclosureHeader, Extracted, years_view_key
+from generator.pipeline.extraction import Checked, DisclosureHeader, Extracted, extract_into, years_view_key
+from generator.pipeline.sources import SourceDocument
 from generator.runtime.store import RecordStore
 from generator.runtime.workers import map_parallel
 
@@ -92,14 +93,28 @@ class HeldDisclosure:
         return self.disclosure, self.outcomes
 
 
+def load_checked(store: RecordStore, key: str, source: SourceDocument | None) -> Checked:
+    """The records stored under key. The build took the document's summary without reading its
+    records (RecordStore.summary): records found missing or damaged now are extracted again from
+    ``source``, never used, never fatal."""
+    found = store.find_records(key)
+    if not isinstance(found, Checked) and source is not None:
+        extract_into(store, source)
+        found = store.find_records(key)
+    if not isinstance(found, Checked):
+        raise FileNotFoundError(f"the records of entry {key} in {store.directory} are missing or damaged")
+    return found
+
+
 @dataclass(frozen=True)
 class StoredDisclosure:
     store: RecordStore
     key: str
     across_years: list[CheckOutcome]
+    source: SourceDocument | None = None  # what its records are made again from, if damaged
 
     def load(self) -> tuple[Disclosure, list[CheckOutcome]]:
-        checked = self.store.records(self.key)
+        checked = load_checked(self.store, self.key, self.source)
         return checked.disclosure, merge_outcomes(checked.outcomes, self.across_years)
 
 
@@ -139,6 +154,7 @@ class YearPair:
     store: RecordStore
     previous: str
     current: str
+    sources: tuple[SourceDocument | None, SourceDocument | None] = (None, None)  # previous, current
 
     @property
     def key(self) -> str:
@@ -146,12 +162,12 @@ class YearPair:
         return hashlib.sha256(f"across years\x1f{self.previous}\x1f{self.current}".encode()).hexdigest()
 
 
-def _years_view(store: RecordStore, key: str) -> Disclosure:
+def _years_view(store: RecordStore, key: str, source: SourceDocument | None) -> Disclosure:
     """What the rules across years read of a stored disclosure, kept beside its records when it was
     extracted: loading both records instead cost a pair 2-9 ms, the rules 0.02 ms."""
     view = store.derived(years_view_key(key))
     if view is None:  # damaged, or pruned by a build that did not read it: made again from the records
-        view = years_view(store.records(key).disclosure)
+        view = years_view(load_checked(store, key, source).disclosure)
         store.put_derived(years_view_key(key), view)
     return view
 
@@ -159,7 +175,8 @@ def _years_view(store: RecordStore, key: str) -> Disclosure:
 def check_pair(pair: YearPair) -> list[CheckOutcome]:
     """In a worker: the rules across years on the pair, kept in the store."""
     store = pair.store
-    outcomes = check_across_years(_years_view(store, pair.current), _years_view(store, pair.previous))
+    outcomes = check_across_years(_years_view(store, pair.current, pair.sources[1]),
+                                  _years_view(store, pair.previous, pair.sources[0]))
     store.put_derived(pair.key, outcomes)
     return outcomes
 
@@ -169,8 +186,9 @@ class StoredRecords:
     (the check stage), from the store's earlier result where both years are unchanged."""
 
     def __init__(self, store: RecordStore, extracted: Sequence[Extracted], log: Callable[[str], None] = print,
-                 jobs: int | None = None) -> None:
+                 jobs: int | None = None, sources: Mapping[str, SourceDocument] | None = None) -> None:
         self.store = store
+        self.sources = sources or {}  # by record key: what damaged records are made again from
         self.headers: list[DisclosureHeader] = [item.header for item in extracted]
         by_id = {header.disclosure_id: header for header in self.headers}
         previous = {disclosure_id: by_id[before.disclosure_id]
@@ -184,7 +202,7 @@ class StoredRecords:
             if before is None:
                 self._across_years[header.disclosure_id] = item.first_year
                 continue
-            pair = YearPair(store, before.key, header.key)
+            pair = YearPair(store, before.key, header.key, (self.sources.get(before.key), self.sources.get(header.key)))
             found = store.derived(pair.key)
             if found is None:
                 pending[header.disclosure_id] = pair
@@ -202,7 +220,8 @@ class StoredRecords:
 
     def portable(self, header: Header) -> Portable:
         assert isinstance(header, DisclosureHeader)
-        return StoredDisclosure(self.store, header.key, self._across_years[header.disclosure_id])
+        return StoredDisclosure(self.store, header.key, self._across_years[header.disclosure_id],
+                                self.sources.get(header.key))
 
     def key(self, header: Header) -> str:
         assert isinstance(header, DisclosureHeader)
@@ -214,7 +233,8 @@ class StoredRecords:
 
 
 def check_records(store: RecordStore, extracted: Sequence[Extracted], log: Callable[[str], None] = print,
-                  jobs: int | None = None) -> StoredRecords:
+                  jobs: int | None = None, sources: Mapping[str, SourceDocument] | None = None) -> StoredRecords:
     """The check stage of a build: the workers ran the rules that read one disclosure; the rules
-    across years run here (in up to ``jobs`` worker processes)."""
-    return StoredRecords(store, extracted, log, jobs)
+    across years run here (in up to ``jobs`` worker processes). ``sources``, by record key: what a
+    disclosure whose records are found damaged is extracted again from."""
+    return StoredRecords(store, extracted, log, jobs, sources)

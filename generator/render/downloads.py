@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import cached_property
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.package import bulk_download, disclosure_download, unit_download
-from generator.package.writer import creation_time
+from generator.package.descriptor import creation_time
 from generator.render.docs_folder import DocsFolder
 
 if TYPE_CHECKING:
@@ -92,10 +92,12 @@ class DataPackage:
         return next((file for file in self.files if file.path.endswith("/datapackage.json")), None)
 
 
-def read_datapackage(datapackage_dir: Path, docs: DocsFolder) -> DataPackage:
+def read_datapackage(datapackage_dir: Path, docs: DocsFolder, digests: Mapping[str, str] | None = None) -> DataPackage:
     """Put the package into the docs folder (hard links where the file system allows, else
     copies: hundreds of MB at 1,000 documents; the package writer writes new files and swaps
-    folders, never changing a file in place) and list its files with sizes and checksums."""
+    folders, never changing a file in place) and list its files with sizes and checksums.
+    ``digests``: the SHA-256 of files by path in the package, as the package stage wrote them
+    (its download zips), so that they are not read again."""
     if not (datapackage_dir / "datapackage.json").exists():
         return DataPackage()
     descriptor = json.loads((datapackage_dir / "datapackage.json").read_text(encoding="utf-8"))
@@ -111,7 +113,8 @@ def read_datapackage(datapackage_dir: Path, docs: DocsFolder) -> DataPackage:
         if relative in NOT_COPIED:
             continue
         path = f"{PACKAGE_FOLDER}/{relative}"
-        files.append(Download(path, relative, source.stat().st_size, docs.link(path, source, stated.get(relative))))
+        digest = stated.get(relative) or (digests or {}).get(relative)
+        files.append(Download(path, relative, source.stat().st_size, docs.link(path, source, digest)))
     return DataPackage(descriptor, files)
 
 

@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -338,17 +339,19 @@ class RenderedUnit:
 
 
 def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_dir: Path,
-                changelog: Path | None = None, cache_dir: Path | None = None, jobs: int | None = None) -> None:
+                changelog: Path | None = None, cache_dir: Path | None = None, jobs: int | None = None,
+                digests: Mapping[str, str] | None = None) -> None:
     """Write the docs folder for ``build_site``: one page per unit, the index pages, the data
     changelog (``changelog``, the snapshots' CHANGELOG.md, when it exists), charts and downloads.
     Units are rendered in up to ``jobs`` worker processes (None: the CPU count), which load the
     records of one unit at a time; with ``cache_dir``, a unit rendered from the same inputs by a
     render the store remembers is kept when the docs folder still holds its files, and its
-    records are not loaded."""
+    records are not loaded. ``digests``: the SHA-256 of package files the package stage knows
+    (read_datapackage)."""
     docs = DocsFolder(docs_dir, SITE_STATE)
     store = open_store(cache_dir)
     env = environment(TEMPLATES_DIR, store)
-    package = read_datapackage(datapackage_dir, docs)
+    package = read_datapackage(datapackage_dir, docs, digests)
     by_unit: dict[str, list[Header]] = defaultdict(list)
     for header in sorted(records.headers, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
         by_unit[_safe_id(header.unit.unit_id)].append(header)

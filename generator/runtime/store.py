@@ -17,7 +17,8 @@ The kinds: ``records`` and ``summary`` (a document's read+extract result and wha
 of it), ``derived`` (check outcomes across two years), ``made`` (a disclosure's package rows),
 ``zip`` (download zips), ``validated`` (what the last valid package was made of), ``unit`` (a
 unit as the render stage left it), ``jinja`` (compiled templates), ``site`` (what the published
-site was built from) and ``search`` (the search's Chinese dictionary).
+site was built from) and ``search`` (a part of the search index: its Pagefind bundle, by the part's
+pages' bytes, generator.site.search).
 """
 
 from __future__ import annotations
@@ -116,6 +117,12 @@ class Store:
 
     def get(self, kind: str, key: str) -> bytes | None:
         """The entry's content; None when it is missing or damaged (then it is removed)."""
+        found = self.read(kind, key)
+        return None if found is None else found[0]
+
+    def read(self, kind: str, key: str) -> tuple[bytes, str] | None:
+        """The entry's content and its SHA-256 (hex), checked; None when it is missing or damaged
+        (then it is removed)."""
         path = self._path(kind, key)
         if path is None:
             return None
@@ -125,12 +132,25 @@ class Store:
             return None
         head = len(_MAGIC) + _DIGEST
         content = data[head:]
-        if not data.startswith(_MAGIC) or hashlib.sha256(content).digest() != data[len(_MAGIC):head]:
+        digest = hashlib.sha256(content).digest()
+        if not data.startswith(_MAGIC) or digest != data[len(_MAGIC):head]:
             path.unlink(missing_ok=True)
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # used by this build: kept by prune
-        return content
+        return content, digest.hex()
+
+    def keep(self, kind: str, key: str) -> bool:
+        """Mark the entry used by this build without reading it (prune keeps it); whether it is
+        there. Its content is checked when it is read."""
+        path = self._path(kind, key)
+        if path is None:
+            return False
+        try:
+            os.utime(path)
+        except OSError:
+            return False
+        return True
 
     def has(self, kind: str, key: str) -> bool:
         """Whether the entry is there, unread: a hint for planning work; ``get`` decides."""
@@ -222,15 +242,21 @@ class RecordStore:
         self.store = Store(directory, code)
 
     def summary(self, key: str) -> Any | None:
-        """What the build holds of the document, when its records are stored too."""
+        """What the build holds of the document, when its records are stored too. The records are
+        not read here (they are many times the summary's size): they are checked when a stage
+        loads them, and one found damaged then is made again from its document (generator.pipeline.stored)."""
         summary = self.store.load("summary", key)
-        return summary if summary is not None and self.store.get("records", key) is not None else None
+        return summary if summary is not None and self.store.keep("records", key) else None
 
     def records(self, key: str) -> Any:
-        records = self.store.load("records", key)
+        records = self.find_records(key)
         if records is None:
             raise FileNotFoundError(f"the records of entry {key} in {self.directory} are missing or damaged")
         return records
+
+    def find_records(self, key: str) -> Any | None:
+        """The document's records; None when missing or damaged (then removed)."""
+        return self.store.load("records", key)
 
     def put(self, key: str, records: Any, summary: Any) -> None:
         self.store.save("records", key, records)

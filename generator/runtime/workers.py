@@ -142,19 +142,6 @@ pool: WorkerPool | None = None
 """The build's workers while it runs (worker_pool); None: each map starts its own."""
 
 
-def in_background(func: Callable[..., R], *args: object) -> Future[R]:
-    """``func(*args)`` in a worker of the build's pool while the caller goes on (the result, or the
-    error it raised, from the future); without the pool, done now in this process."""
-    if pool is not None:
-        return pool.submit(func, *args)
-    done: Future[R] = Future()
-    try:
-        done.set_result(func(*args))
-    except Exception as error:
-        done.set_exception(error)
-    return done
-
-
 @contextmanager
 def worker_pool(jobs: int | None) -> Iterator[WorkerPool]:
     """One pool of ``jobs`` workers (None: the CPU count) for every map called inside."""

@@ -7,8 +7,9 @@ bytes: the sitemap's date comes from the sources (SOURCE_DATE_EPOCH), and nothin
 output depends on the clock.
 
 Search: Pagefind (its extended build, which segments Chinese) indexes the built site into
-``pagefind/``: an index split in chunks, of which a query loads only those holding its words,
-and one fragment per result shown, so what a reader downloads stays small as the site grows.
+``pagefind/``, in parts kept in the store (generator.site.search): each an index split in chunks,
+of which a query loads only those holding its words, and one fragment per result shown, so what
+a reader downloads stays small as the site grows.
 Every page's article is indexed, tables included, so a figure's name (培训费, a project, a
 functional class) finds its unit page; the site's search page links to the row it is in.
 
@@ -24,8 +25,8 @@ in MkDocs' dirty mode into a copy of the published site. What a site was built f
 fingerprint and the docs files' checksums) is kept in the store (generator.runtime.store), and its hash
 in the site (STAMP): the state is used only for the site it describes.
 The outputs of the docs files that changed or vanished are removed from the copy first, and the
-hooks rebuild exactly the pages and files whose output is missing; the search index is made
-again over the whole site. The result is the bytes of a full build. Anything else: a full build.
+hooks rebuild exactly the pages and files whose output is missing; the search index's parts
+whose pages changed are indexed again. The result is the bytes of a full build. Anything else: a full build.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ import logging
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
@@ -53,13 +53,13 @@ from generator.render import fragments
 from generator.runtime.files import remove_files, write_text
 from generator.runtime.store import Store, code_fingerprint, open_store
 from generator.site.paths import CONFIG_FILE, SITE_STATE
+from generator.site.search import SearchIndexError, index_search
 
 STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file: a server hides it)
 # What a dirty build writes into existing files, besides the theme's templates (404.html,
 # sitemap.xml): the compressed sitemap. Pages and other files it writes only where they are
 # missing (hooks.py: is_modified), and a page's file is unlinked first.
 WRITTEN_IN_PLACE = ("sitemap.xml.gz",)
-SEARCH_FOLDER = "pagefind"  # in the site: the search index and its scripts
 # The one warning of a dirty build, which strict mode would count as a failure.
 DIRTY_WARNING = "A 'dirty' build is being performed, this will likely lead to inaccurate navigation"
 
@@ -208,12 +208,13 @@ def _remove_outputs(site_dir: Path, before: dict[str, str], now: dict[str, str],
 
 
 def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, cache_dir: Path | None = None,
-               overrides: Mapping[str, Any] | None = None) -> None:
+               overrides: Mapping[str, Any] | None = None, jobs: int | None = None) -> None:
     """Build ``site_dir`` from ``docs_dir`` (written by render_site); raise SiteBuildError on any warning.
 
     ``published``, the site published now, and ``cache_dir``, whose store keeps what the site was
     built from: built incrementally from ``published`` when nothing site-wide changed since.
-    ``overrides``: values of mkdocs.yml's keys that replace the packaged defaults (read_site_config)."""
+    ``overrides``: values of mkdocs.yml's keys that replace the packaged defaults (read_site_config).
+    ``jobs``: the search index's parts indexed at once (generator.site.search)."""
     overrides = dict(overrides or {})
     state = json.loads((docs_dir / SITE_STATE).read_text(encoding="utf-8"))
     config = _config(docs_dir, site_dir, state, overrides)
@@ -228,23 +229,14 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, ca
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
         dirty = True
     _run_mkdocs(config, state, dirty=dirty, kept=store)
-    index_search(site_dir)
+    try:
+        index_search(site_dir, store, jobs)
+    except SearchIndexError as error:
+        raise SiteBuildError([str(error)]) from error
     text = _state_text(site_fingerprint, state["files"])
     # in every site, so that a site built with the state and one built without are the same bytes
     write_text(site_dir / STAMP, hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n")
     store.put("site", "state", text.encode("utf-8"))
-
-
-def index_search(site_dir: Path) -> None:
-    """Pagefind's index of the built site, in ``site_dir/pagefind``: made afresh (a dirty build's
-    folder holds the published site's files as hard links, never written in place)."""
-    folder = site_dir / SEARCH_FOLDER
-    if folder.exists():
-        shutil.rmtree(folder)
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir",
-                           SEARCH_FOLDER, "--silent"], capture_output=True, text=True, check=False)
-    if done.returncode != 0 or not (folder / "pagefind-entry.json").exists():
-        raise SiteBuildError([f"the search index (Pagefind) failed: {done.stderr.strip() or done.stdout.strip()}"])
 
 
 def _config(docs_dir: Path, site_dir: Path, state: dict, overrides: Mapping[str, Any]) -> MkDocsConfig:

@@ -18,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pickle
 import posixpath
 import re
+import zlib
 from collections.abc import Hashable
 from functools import partial
 from pathlib import Path
@@ -32,6 +34,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Link, Navigation, Section, StructureItem
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
 
 from generator.render.fragments import PLACEHOLDER, fragments_file
 from generator.runtime.files import link_or_copy
@@ -48,6 +51,8 @@ class _Site:
     files: Files | None = None
     store: Store | None = None  # where Jinja keeps the theme's templates compiled (generator/site/builder.py)
     nav_urls: ClassVar[list[str]] = []  # the URL of every page and link of the navigation
+    # Each converted page's HTML and table of contents, compressed, from its conversion to its build.
+    packed: ClassVar[dict[str, bytes]] = {}
 
 
 class RenderCache:
@@ -144,6 +149,7 @@ def _link_file(file: File, dirty: bool = False) -> None:
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _Site.files = files
+    _Site.packed = {}
     for file in files:
         # consulted in dirty mode only
         # MkDocs has no hook for these per file: the instance's methods are replaced.
@@ -192,21 +198,30 @@ def on_pre_page(page: Page, *, config: MkDocsConfig, files: Files) -> Page:
 
 @event_priority(-100)  # after the other plugins
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    # MkDocs converts every page before it builds one, and keeps each page's Markdown and HTML
-    # to the end; nothing reads the Markdown again ("", not None: Page.title reads None as unread).
+    # MkDocs converts every page before it builds one, and would keep each page's Markdown, HTML
+    # and table of contents to the end: the build's memory would grow with the corpus. Nothing
+    # reads the Markdown again ("", not None: Page.title reads None as unread); the HTML and the
+    # table of contents are read only when the page itself is built (on_page_context), so they
+    # wait compressed, about a tenth of their size.
     page.markdown = ""
-    return html
+    _Site.packed[page.file.src_uri] = zlib.compress(pickle.dumps((html, page.toc), pickle.HIGHEST_PROTOCOL), 1)
+    page.toc = TableOfContents([])
+    return ""
 
 
 @event_priority(-100)  # after the other plugins
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
+    packed = _Site.packed.pop(page.file.src_uri, None)
+    if packed is not None:
+        page.content, page.toc = pickle.loads(zlib.decompress(packed))
     page.content = insert_fragments(page.content or "", page.file)
     return context
 
 
 @event_priority(-100)  # after the other plugins
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
-    # The page is written; its HTML with the tables, the largest part of the build's memory, is
-    # not read again.
+    # The page is written; its HTML with the tables, the largest part of the build's memory, and
+    # its table of contents are not read again.
     page.content = ""
+    page.toc = TableOfContents([])
     return output

@@ -59,8 +59,9 @@
     });
   }
 
-  /* The search page: Pagefind's API (pagefind/pagefind.js, made by the build) loads only the index
-     chunks a query needs and one fragment per result shown. Each result links to the table row
+  /* The search page: Pagefind's API (made by the build, in parts: pagefind/parts.json lists them,
+     the first holds the script, the others are merged into it) loads only the index chunks a
+     query needs and one fragment per result shown. Each result links to the table row
      (t5-2022-2013701) of its first match in a row with an anchor, else to the section of its first match. */
   var SHOWN = 10;
 
@@ -124,9 +125,18 @@
     var status = box.querySelector("#search-status");
     var list = box.querySelector("#search-results");
     var root = new URL(box.getAttribute("data-root"), location.href);
-    var loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-      return pagefind.options({ baseUrl: root.pathname }).then(function () { return pagefind; });
-    });
+    var folder = new URL("pagefind/", root);
+    var options = { baseUrl: root.pathname };
+    var loading = fetch(new URL("parts.json", folder)).then(function (response) { return response.json(); })
+      .then(function (parts) {
+        return import(new URL(parts[0] + "/pagefind.js", folder).href).then(function (pagefind) {
+          return pagefind.options(options).then(function () {
+            return Promise.all(parts.slice(1).map(function (part) {
+              return pagefind.mergeIndex(new URL(part + "/", folder).pathname, options);
+            }));
+          }).then(function () { return pagefind; });
+        });
+      });
     var latest = 0;
     function run(query) {
       var mine = ++latest;

@@ -1,0 +1,43 @@
+"""The search index's parts (generator.site.search): which pages go in which part, and that a
+part's key follows its pages' bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.site import search
+from generator.site.search import Part, part_key, split_pages, unit_shards
+
+SITE_WIDE = ["index.html", "404.html", "classes/201/index.html", "search/index.html"]
+
+
+def _units(count: int) -> list[str]:
+    return [f"units/unit-{index:05d}/index.html" for index in range(count)]
+
+
+def test_the_site_wide_pages_are_the_first_part_and_units_are_hashed_into_shards():
+    parts = split_pages([*_units(1_000), *SITE_WIDE])
+    assert [part.name for part in parts] == ["site", "units-0", "units-1", "units-2", "units-3"]
+    assert parts[0].pages == tuple(sorted(SITE_WIDE))
+    sizes = [len(part.pages) for part in parts[1:]]
+    assert sum(sizes) == 1_000 and max(sizes) <= 300 and min(sizes) >= 200  # balanced by the hash
+    assert [unit_shards(count) for count in (0, 1, 256, 257, 512, 513, 10_000)] == [1, 1, 1, 2, 2, 4, 64]
+
+
+def test_a_unit_stays_in_its_part_when_another_unit_comes():
+    before = {page: part.name for part in split_pages(_units(600)) for page in part.pages}
+    after = {page: part.name for part in split_pages([*_units(600), "units/new-unit/index.html"])
+             for page in part.pages}
+    assert all(after[page] == name for page, name in before.items())
+    assert search.SITE_PART not in after.values()
+
+
+def test_a_part_key_changes_with_a_page_byte_and_only_then(tmp_path: Path):
+    for page, text in (("a/index.html", "<p>一</p>"), ("b/index.html", "<p>二</p>")):
+        (tmp_path / page).parent.mkdir(parents=True)
+        (tmp_path / page).write_text(text, encoding="utf-8")
+    part = Part("site", ("a/index.html", "b/index.html"))
+    key = part_key(tmp_path, part)
+    assert part_key(tmp_path, part) == key and part_key(tmp_path, Part("units-0", part.pages)) != key
+    (tmp_path / "b/index.html").write_text("<p>三</p>", encoding="utf-8")
+    assert part_key(tmp_path, part) != key
