@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+import pytest
 
 from generator.check import run_checks
 from generator.check.tally import CheckTally
@@ -93,3 +98,39 @@ def test_one_pool_serves_every_map_and_a_worker_killed_costs_one_document():
         # The broken pool was replaced once, and its new workers serve the maps after it.
         after = set(map_parallel(worker, range(400)))
         assert pool.started == 2 and len(after) <= 2 and not after & (read | made)
+
+
+# A build that starts its pool's workers, then is killed (SIGKILL): it cannot shut them down.
+KILLED = """
+import os, signal
+from generator.runtime.workers import worker_pool
+with worker_pool(2) as pool:
+    print(pool.submit(os.getpid).result(), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_the_workers_of_a_killed_build_exit_with_it():
+    # Its output pipes close only once every worker, which holds them, has exited: until then run() reads on.
+    run = subprocess.run([sys.executable, "-c", KILLED], capture_output=True, text=True, timeout=60,
+                         cwd=Path(__file__).parent.parent)
+    assert run.returncode == -9, run.stderr
+    assert int(run.stdout) > 0  # a worker ran
+
+
+def started_then_sleep(mark: Path) -> None:
+    mark.write_text(str(os.getpid()))
+    time.sleep(120)
+
+
+def test_a_failed_build_kills_its_workers_instead_of_waiting_for_them(tmp_path):
+    mark = tmp_path / "started"
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="the build failed"), worker_pool(1) as pool:
+        pool.submit(started_then_sleep, mark)
+        while not mark.exists():
+            time.sleep(0.05)
+        raise RuntimeError("the build failed")
+    assert time.monotonic() - started < 60  # not the task's 120 s
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(mark.read_text()), 0)

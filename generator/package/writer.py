@@ -91,12 +91,18 @@ class PendingPackage:
             self._report = start_validation(self.directory, self._executor(), self._plan)
 
     def make_database(self, name: str) -> None:
-        """The SQLite database, from the CSVs written: in a worker when there is one."""
+        """Start making the SQLite database from the CSVs written: in a worker when there is one."""
         executor = self._executor()
         if executor is not None:
             self._database = executor.submit(write_database, self.directory, name)
         else:
             self._database_made(lambda: write_database(self.directory, name))
+
+    def database_made(self) -> None:
+        """Wait for the database: it is in the package before anything (the site's downloads) reads it."""
+        if self._database is not None:
+            database, self._database = self._database, None
+            self._database_made(database.result)
 
     def _database_made(self, made: Callable[[], object]) -> None:
         try:
@@ -110,8 +116,6 @@ class PendingPackage:
         assert self._report is not None
         try:
             report = self._report()
-            if self._database is not None:
-                self._database_made(self._database.result)
         finally:
             self._close(wait=True)
         if not report.valid:
@@ -178,7 +182,8 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
     with contextlib.ExitStack() as on_error:
         on_error.callback(pending.__exit__)
         # Made from the CSVs each build, streamed: the store reads an entry whole, and at scale the
-        # database is the size of the CSVs. Not in the bulk zip for the same reason.
+        # database is the size of the CSVs. Not in the bulk zip for the same reason. A worker makes
+        # it while this process makes the workbook and downloads.
         pending.make_database(meta.name)
         files[f"{meta.name}.xlsx"] = main_workbook(stage)
         (out_dir / f"{meta.name}.xlsx").write_bytes(files[f"{meta.name}.xlsx"])
@@ -191,6 +196,7 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
                 handle.write(chunk)
                 digest.update(chunk)
         stage.digests[bulk_download(meta.name)] = digest.hexdigest()
+        pending.database_made()
         on_error.pop_all()
     pending.made = stage.made
     pending.digests = stage.digests

@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import math
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.forkserver
 import os
 import resource
@@ -175,7 +176,8 @@ class WorkerPool(Executor):
 
     def submit(self, func: Callable[..., R], /, *args: object, **kwargs: object) -> Future[R]:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=WORKERS)
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=WORKERS,
+                                                 initializer=_exit_with_the_build)
             self.started += 1
         return self._executor.submit(func, *args, **kwargs)
 
@@ -186,6 +188,26 @@ class WorkerPool(Executor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._replace()
+
+    def __exit__(self, error_type: type[BaseException] | None, *rest: object) -> None:
+        if error_type is None:
+            self._replace()
+        else:
+            self._abandon()
+
+    def _abandon(self) -> None:
+        """A failed build's workers killed, not awaited: what they run (a validation, the documents
+        read ahead) is no longer wanted, and a worker stuck in native code would hold the build for
+        its CPU limit. The package's database, which writes into the staging folder, was awaited
+        before (generator.package.writer.PendingPackage)."""
+        if self._executor is not None:
+            processes = list(self._executor._processes.values())
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.kill()
+            for process in processes:
+                process.join()
+            self._executor = None
 
     def isolated(self, func: Callable[[T], R], items: Sequence[T], guards: _Guards) -> Iterator[R | Failure]:
         done: dict[int, R | Failure] = {}
@@ -234,6 +256,21 @@ class WorkerPool(Executor):
             if not flight:
                 return
             yield from flight.pop(0).result()
+
+
+def _exit_with_the_build() -> None:
+    """In a worker as it starts: exit as soon as the build process is gone. A build killed (SIGKILL)
+    cannot shut its pool down, and its workers would otherwise wait forever for work, holding the
+    forkserver and the build's output pipes open (a caller reading them to the end never returns)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_on_close, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_on_close(sentinel: int) -> None:
+    # The sentinel is a pipe whose other end only the build holds: readable (at its end) once the build is gone.
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def run_chunk(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
