@@ -66,7 +66,7 @@ def test_a_build_on_two_dask_workers_publishes_the_local_bytes(tmp_path, cluster
     assert sum(path.startswith("site/units/") and path.endswith("/index.html") for path in local) == count
     # Every document was read on the two workers, and package rows and unit pages were made there.
     ran = {(task["key"].split("-")[0], task["worker"]) for task in tasks.data}
-    assert {name for name, _ in ran} >= {"_isolated_chunk", "_parallel_chunk"}
+    assert {name for name, _ in ran} >= {"_isolated_chunk", "run_chunk"}
     assert len({worker for _, worker in ran}) == 2
 
 

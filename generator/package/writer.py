@@ -35,6 +35,7 @@ from generator.package.formats import zip_chunks
 from generator.package.rows import PackageDataError, PackageRows, package_rows, records_of
 from generator.package.stage import DownloadCache, Stage
 from generator.package.validation import IncrementalPlan, ValidationReport, start_validation
+from generator.runtime import workers
 from generator.runtime.files import replace_dir
 
 if TYPE_CHECKING:
@@ -53,12 +54,11 @@ class PackageInvalid(RuntimeError):
         self.report = report
 
 
-
 class PendingPackage:
-    """A package written whose validation may still run in another process. wait() gives the
-    report, or raises PackageInvalid; leaving the with block without waiting stops waiting (a
-    validation under way finishes in its process, unheeded). The SQLite database is made alike
-    (make_database)."""
+    """A package written, to be validated: validate() starts frictionless on it in another process
+    while the caller works on; wait() gives the report (validating first if not started), or raises
+    PackageInvalid; leaving the with block without waiting stops waiting (a validation under way
+    finishes in its process, unheeded). The SQLite database is made alike (make_database)."""
 
     def __init__(self, directory: Path, rows: int, log: Callable[[str], None], plan: IncrementalPlan | None = None,
                  on_valid: Callable[[], None] = lambda: None) -> None:
@@ -67,25 +67,42 @@ class PendingPackage:
         # SHA-256 of the zips written, by path in the package: the site lists them without reading them again
         self.digests: dict[str, str] = {}
         self.database_error: str | None = None  # why the SQLite database could not be made
+        self._rows = rows
+        self._plan = plan
         self._log = log
         self._on_valid = on_valid
-        # A fresh process (spawned: a fork would copy the records) for a package worth it; a small
-        # one is validated in this process when waited for, sooner than a worker starts.
         self._pool: Executor | None = None
-        self._report: Callable[[], ValidationReport] = lambda: start_validation(directory, plan=plan)()
+        self._report: Callable[[], ValidationReport] | None = None
         self._database: Future | None = None
-        if rows >= PARALLEL_VALIDATION_ROWS:
-            # It validates, then makes the database, while this process goes on (a second process
-            # would cost more to start, importing frictionless, than most databases take).
+
+    def _executor(self) -> Executor | None:
+        """Where the database and the validation run while this process goes on: the build's pool
+        (generator.runtime.workers) when one is open, else, for a package worth it, a fresh process
+        (spawned: a fork would copy the records); None: in this process, sooner than a worker starts."""
+        if workers.pool is not None:
+            return workers.pool
+        if self._pool is None and self._rows >= PARALLEL_VALIDATION_ROWS:
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-            self._report = start_validation(directory, self._pool, plan)
+        return self._pool
+
+    def validate(self) -> None:
+        """Start validating, unless started."""
+        if self._report is None:
+            self._report = start_validation(self.directory, self._executor(), self._plan)
 
     def make_database(self, name: str) -> None:
-        """The SQLite database, from the CSVs written: in the pool when there is one."""
-        if self._pool is not None:
-            self._database = self._pool.submit(write_database, self.directory, name)
+        """Start making the SQLite database from the CSVs written: in a worker when there is one."""
+        executor = self._executor()
+        if executor is not None:
+            self._database = executor.submit(write_database, self.directory, name)
         else:
             self._database_made(lambda: write_database(self.directory, name))
+
+    def database_made(self) -> None:
+        """Wait for the database: it is in the package before anything (the site's downloads) reads it."""
+        if self._database is not None:
+            database, self._database = self._database, None
+            self._database_made(database.result)
 
     def _database_made(self, made: Callable[[], object]) -> None:
         try:
@@ -95,10 +112,10 @@ class PendingPackage:
             self.database_error = f"the SQLite database refused the package's rows: {error}"
 
     def wait(self) -> ValidationReport:
+        self.validate()
+        assert self._report is not None
         try:
             report = self._report()
-            if self._database is not None:
-                self._database_made(self._database.result)
         finally:
             self._close(wait=True)
         if not report.valid:
@@ -128,9 +145,9 @@ def start_datapackage(records: Records, out_dir: Path, *, version: str | None = 
                       created: datetime | None = None, name: str = "budget-disclosures", license: dict | None = None,
                       cache_dir: Path | None = None, jobs: int | None = None,
                       log: Callable[[str], None] = print) -> PendingPackage:
-    """Write the package into out_dir as it goes (a staging folder the caller swaps in), start
-    validating it in another process once its CSVs and descriptor are written, and return while
-    that runs: the caller works meanwhile and calls wait() before publishing. The rows of the
+    """Write the package into out_dir as it goes (a staging folder the caller swaps in) and return
+    it to be validated: the caller starts the validation in another process with validate() when
+    a core is free (the site build leaves one), and calls wait() before publishing. The rows of the
     disclosures not in the cache are made in up to ``jobs`` worker processes (None: the CPU
     count), each loading one disclosure's records at a time: cache_dir keeps deflated rows and
     download zips for the next build (None: no cache)."""
@@ -160,13 +177,13 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
     files = metadata_files(rows.disclosures, meta, csvs, row_counts, downloads=True)
     for path, content in files.items():
         (out_dir / path).write_bytes(content)
-    # Frictionless reads the package in another process while this one makes the workbook and downloads.
     pending = PendingPackage(out_dir, sum(row_counts.values()), log, stage.validation_plan(csvs),
                              functools.partial(stage.cache.put_validated, stage.validated_now(csvs)))
     with contextlib.ExitStack() as on_error:
         on_error.callback(pending.__exit__)
         # Made from the CSVs each build, streamed: the store reads an entry whole, and at scale the
-        # database is the size of the CSVs. Not in the bulk zip for the same reason.
+        # database is the size of the CSVs. Not in the bulk zip for the same reason. A worker makes
+        # it while this process makes the workbook and downloads.
         pending.make_database(meta.name)
         files[f"{meta.name}.xlsx"] = main_workbook(stage)
         (out_dir / f"{meta.name}.xlsx").write_bytes(files[f"{meta.name}.xlsx"])
@@ -179,6 +196,7 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
                 handle.write(chunk)
                 digest.update(chunk)
         stage.digests[bulk_download(meta.name)] = digest.hexdigest()
+        pending.database_made()
         on_error.pop_all()
     pending.made = stage.made
     pending.digests = stage.digests

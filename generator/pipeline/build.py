@@ -30,7 +30,7 @@ from generator.runtime.outputs import (
     lock_outputs,
 )
 from generator.runtime.store import STORE, RecordStore, cache_key, code_fingerprint, open_store
-from generator.runtime.workers import Failure, start_workers
+from generator.runtime.workers import Failure, start_workers, worker_pool
 from generator.site import build_site, read_site_config
 from generator.site.serve import SERVE_PORT
 
@@ -126,7 +126,9 @@ def build(options: BuildOptions, log: Callable[[str], None] = print) -> BuildRes
     try:
         with lock_outputs(outputs):
             if options.cluster is None:
-                return _build(options, _printable_log(log), outputs)
+                # One pool of workers for every stage, started once: none per batch or per stage.
+                with worker_pool(options.jobs):
+                    return _build(options, _printable_log(log), outputs)
             return _build_on_cluster(options, _printable_log(log), outputs)
     except Exception as error:
         cause = environment_error(error)
@@ -206,8 +208,9 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
             log(line)
     # Both outputs are written into hidden siblings and swapped in together at the end: a build
     # that fails midway leaves the previous data package and site as they were. Frictionless
-    # validates the package on the other core while the site is built; an invalid package raises
-    # PackageInvalid at wait(), and replace_dirs then keeps the previous outputs.
+    # validates the package on a worker while MkDocs, which runs in this process alone, builds the
+    # site; an invalid package raises PackageInvalid at wait(), and replace_dirs then keeps the
+    # previous outputs.
     with replace_dirs(*outputs) as staged, \
             start_datapackage(records, staged[0], version=current_data_version(options.changelog),
                               cache_dir=options.cache_dir, jobs=options.jobs, log=log) as package:
@@ -216,6 +219,7 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
             docs_dir = _docs_dir(options)
             render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
                         cache_dir=options.cache_dir, jobs=options.jobs, digests=package.digests)
+            package.validate()
             # With a cache, the site is built from the published one when nothing site-wide changed.
             build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir,
                        overrides=site_overrides, jobs=options.jobs)

@@ -21,7 +21,7 @@ from generator.pipeline.sources import SourceDocument
 from generator.read import UnreadableDocument, read_document
 from generator.runtime.progress import StageProgress
 from generator.runtime.store import RecordStore, Store, cache_key
-from generator.runtime.workers import Failure, map_isolated, parallelism
+from generator.runtime.workers import Failure, iter_isolated
 
 
 @dataclass(frozen=True)
@@ -148,13 +148,9 @@ def extract_all(sources: Sequence[SourceDocument], jobs: int | None, store: Reco
     pending = [index for index, result in enumerate(results) if result is None]
     log(f"cache: {len(sources) - len(pending)} of {len(sources)} documents unchanged")
     work = functools.partial(extract_into, store)
-    # Work goes to the pool in batches so that progress is seen as it happens: a batch
-    # keeps every worker busy for a while, and a pool start costs little against it.
-    batch_size = max(32 * parallelism(jobs), len(pending) // 100)
+    # Progress is seen as each document is done; the workers never wait for a batch's last one.
     with StageProgress("read+extract", len(pending), log) as progress:
-        for start in range(0, len(pending), batch_size):
-            batch = pending[start:start + batch_size]
-            for index, outcome in zip(batch, map_isolated(work, [sources[i] for i in batch], jobs)):
-                results[index] = outcome
-            progress.advance(len(batch))
+        for index, outcome in zip(pending, iter_isolated(work, [sources[i] for i in pending], jobs)):
+            results[index] = outcome
+            progress.advance()
     return results  # type: ignore[return-value]  # every None was replaced

@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 
 from generator.runtime import workers
 from generator.runtime.store import code_fingerprint
-from generator.runtime.workers import Failure, map_isolated
+from generator.runtime.workers import Failure, map_isolated, run_chunk
 from generator.site.paths import TEMPLATES_DIR
 
 T = TypeVar("T")
@@ -79,7 +79,7 @@ class DaskRemote:
 
     def map_parallel(self, func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         # Every chunk is submitted at once; each result is let go once taken, as local workers' are.
-        pending = deque(self.client.map(functools.partial(_parallel_chunk, func), self._chunks(items), pure=False))
+        pending = deque(self.client.map(functools.partial(run_chunk, func), self._chunks(items), pure=False))
         while pending:
             yield from pending.popleft().result()
 
@@ -87,10 +87,6 @@ class DaskRemote:
 def _isolated_chunk(func: Callable[[T], R], timeout: float, memory: int, items: list[T]) -> list[R | Failure]:
     """On a worker: each item in a process of the worker's own, as without a cluster."""
     return map_isolated(func, items, jobs=1, timeout=timeout, memory=memory)
-
-
-def _parallel_chunk(func: Callable[[T], R], items: list[T]) -> list[R]:
-    return [func(item) for item in items]
 
 
 def _worker_state(probe: str, token: str, folders: list[str]) -> tuple[bool, list[str], str]:
