@@ -248,26 +248,26 @@ def one_disclosure_ms(repeat: int = 15) -> list[dict[str, Any]]:
 
 
 def bench_size(count: int, work_root: Path, seed: int, jobs: int | None, timeout: float,
-               cluster: str | None = None) -> dict[str, Any]:
+               cluster: str | None = None, family: str = "mixed") -> dict[str, Any]:
     from generator.corpus import generate_corpus, revise_file
 
     work = work_root / f"n{count}"
     shutil.rmtree(work, ignore_errors=True)
     started = time.perf_counter()
-    files = generate_corpus(count, seed, work / "docs")
+    files = generate_corpus(count, seed, work / "docs", family=family)
     generate_seconds = time.perf_counter() - started
     cold = _build_in_child(work, jobs, cluster, timeout)
     revise_file(work / "docs", files[count // 2], seed, revision=1)
     incremental = _build_in_child(work, jobs, cluster, timeout)
-    return {"n": count, "generate_seconds": generate_seconds, "cold": cold, "incremental": incremental,
-            "cluster": cluster}
+    return {"n": count, "family": family, "generate_seconds": generate_seconds, "cold": cold,
+            "incremental": incremental, "cluster": cluster}
 
 
 def report_size(item: dict[str, Any]) -> str:
     cold, incremental = item["cold"], item["incremental"]
     n = item["n"]
     where = f" on the Dask cluster {item['cluster']}" if item.get("cluster") else ""
-    lines = [f"N = {n}{where}  (corpus generated in {item['generate_seconds']:.1f} s; load average "
+    lines = [f"N = {n}{where}, {item.get('family', 'mixed')} templates  (corpus generated in {item['generate_seconds']:.1f} s; load average "
              + " ".join(f"{load:.1f}" for load in os.getloadavg()) + ")"]
     for name, run in (("cold", cold), ("incremental", incremental)):
         if run["error"]:
@@ -336,6 +336,8 @@ def main() -> None:
                         help="build on this Dask cluster (a scheduler address, or local:N worker processes); "
                              "given more than once, each in turn, with the speed-up against the first")
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--template", choices=("hebei", "mof", "provincial", "mixed"), default="mixed",
+                        help="the corpus's template family (hebei: the layout builds before the families read)")
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "benchmark")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed per build")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
@@ -350,7 +352,7 @@ def main() -> None:
     for count in sizes:
         runs = []
         for cluster in args.cluster or [None]:
-            runs.append(bench_size(count, args.work, args.seed, args.jobs, args.timeout, cluster))
+            runs.append(bench_size(count, args.work, args.seed, args.jobs, args.timeout, cluster, args.template))
             print("\n" + report_size(runs[-1]), flush=True)
         figures["sizes"] += runs
         if len(runs) > 1:
