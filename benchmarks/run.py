@@ -267,7 +267,8 @@ def report_size(item: dict[str, Any]) -> str:
     cold, incremental = item["cold"], item["incremental"]
     n = item["n"]
     where = f" on the Dask cluster {item['cluster']}" if item.get("cluster") else ""
-    lines = [f"N = {n}{where}, {item.get('family', 'mixed')} templates  (corpus generated in {item['generate_seconds']:.1f} s; load average "
+    lines = [f"N = {n}{where}, {item.get('family', 'mixed')} templates  "
+             f"(corpus generated in {item['generate_seconds']:.1f} s; load average "
              + " ".join(f"{load:.1f}" for load in os.getloadavg()) + ")"]
     for name, run in (("cold", cold), ("incremental", incremental)):
         if run["error"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import sqlite3
 import zipfile
 from decimal import Decimal
@@ -85,3 +86,12 @@ def test_the_same_csvs_make_the_same_database(built_site, tmp_path):
     write_datapackage(disclosures, outcomes, tmp_path / "again", log=lambda _: None)
     again = (tmp_path / "again" / "budget-disclosures.sqlite").read_bytes()
     assert again == (built_site.options.datapackage_dir / "budget-disclosures.sqlite").read_bytes()
+
+
+def test_the_data_page_lists_the_database_the_package_publishes(built_site):
+    # A worker writes the database while the unit pages render; the data page waits for it.
+    database = built_site.options.datapackage_dir / "budget-disclosures.sqlite"
+    digest = hashlib.sha256(database.read_bytes()).hexdigest()
+    page = (built_site.options.site_dir / "data" / "index.html").read_text(encoding="utf-8")
+    assert "budget-disclosures.sqlite" in page and f"SHA-256 {digest}" in page
+    assert (built_site.options.site_dir / "datapackage" / database.name).read_bytes() == database.read_bytes()

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.package.downloads import bulk_download, disclosure_download, unit_download
+from generator.package.downloads import bulk_download, database_file, disclosure_download, unit_download
 from generator.package.rows import PackageDataError, records_of
 from generator.package.schema import PANDAS_DTYPES
 from generator.package.validation import ValidationReport, validate_package
@@ -27,6 +27,7 @@ __all__ = [
     "PendingPackage",
     "ValidationReport",
     "bulk_download",
+    "database_file",
     "disclosure_download",
     "read_resource",
     "records_of",

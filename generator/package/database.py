@@ -15,6 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from generator.package.downloads import database_file
 from generator.package.fields import Field, ResourceSchema
 from generator.package.schema import RESOURCES
 
@@ -111,7 +112,7 @@ def _write(partial: Path, package_dir: Path, resources: tuple[ResourceSchema, ..
 
 def write_database(package_dir: Path, name: str, resources: tuple[ResourceSchema, ...] = RESOURCES) -> Path:
     """``package_dir/name.sqlite`` from the package's CSVs; replaces any earlier one."""
-    path = package_dir / f"{name}.sqlite"
+    path = package_dir / database_file(name)
     partial = path.with_name(f".{path.name}.partial")
     partial.unlink(missing_ok=True)
     try:

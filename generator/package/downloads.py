@@ -59,6 +59,11 @@ def bulk_download(name: str) -> str:
     return f"downloads/{name}.zip"
 
 
+def database_file(name: str) -> str:
+    """The whole package as one SQLite database (generator.package.database)."""
+    return f"{name}.sqlite"
+
+
 def _readme_rows(notes: dict[str, str]) -> list[tuple[str, str, str]]:
     return [(sheet_name(resource), f"{resource.name}.csv",
              " ".join(filter(None, (resource.description, notes.get(resource.name))))) for resource in RESOURCES]

@@ -99,7 +99,7 @@ class PendingPackage:
             self._database_made(lambda: write_database(self.directory, name))
 
     def database_made(self) -> None:
-        """Wait for the database: it is in the package before anything (the site's downloads) reads it."""
+        """Wait for the database: the site's data page lists it, and the package is published with it."""
         if self._database is not None:
             database, self._database = self._database, None
             self._database_made(database.result)
@@ -115,6 +115,7 @@ class PendingPackage:
         self.validate()
         assert self._report is not None
         try:
+            self.database_made()
             report = self._report()
         finally:
             self._close(wait=True)
@@ -183,7 +184,8 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
         on_error.callback(pending.__exit__)
         # Made from the CSVs each build, streamed: the store reads an entry whole, and at scale the
         # database is the size of the CSVs. Not in the bulk zip for the same reason. A worker makes
-        # it while this process makes the workbook and downloads.
+        # it while this process makes the workbook and downloads and renders the unit pages; the
+        # site's data page waits for it (database_made).
         pending.make_database(meta.name)
         files[f"{meta.name}.xlsx"] = main_workbook(stage)
         (out_dir / f"{meta.name}.xlsx").write_bytes(files[f"{meta.name}.xlsx"])
@@ -196,7 +198,6 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
                 handle.write(chunk)
                 digest.update(chunk)
         stage.digests[bulk_download(meta.name)] = digest.hexdigest()
-        pending.database_made()
         on_error.pop_all()
     pending.made = stage.made
     pending.digests = stage.digests

@@ -218,7 +218,8 @@ def _build(options: BuildOptions, log: Callable[[str], None], outputs: list[Path
         if options.with_site:
             docs_dir = _docs_dir(options)
             render_site(records, staged[0], docs_dir, options.source_dir, options.changelog,
-                        cache_dir=options.cache_dir, jobs=options.jobs, digests=package.digests)
+                        cache_dir=options.cache_dir, jobs=options.jobs, digests=package.digests,
+                        database_made=package.database_made)
             package.validate()
             # With a cache, the site is built from the published one when nothing site-wide changed.
             build_site(docs_dir, staged[1], published=options.site_dir, cache_dir=options.cache_dir,

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.package import bulk_download, disclosure_download, unit_download
+from generator.package import bulk_download, database_file, disclosure_download, unit_download
 from generator.package.descriptor import creation_time
 from generator.render.docs_folder import DocsFolder
 
@@ -76,7 +76,7 @@ class DataPackage:
     def database(self) -> Download | None:
         """The whole package as one SQLite database."""
         name = self.descriptor.get("name")
-        found = self._file(f"{name}.sqlite", "全部数据（SQLite 数据库：可用 sqlite3 或 Datasette 打开）") if name else []
+        found = self._file(database_file(name), "全部数据（SQLite 数据库：可用 sqlite3 或 Datasette 打开）") if name else []
         return found[0] if found else None
 
     def part(self, unit_id: str, disclosure_ids: list[str]) -> DataPackage:
@@ -92,12 +92,14 @@ class DataPackage:
         return next((file for file in self.files if file.path.endswith("/datapackage.json")), None)
 
 
-def read_datapackage(datapackage_dir: Path, docs: DocsFolder, digests: Mapping[str, str] | None = None) -> DataPackage:
+def read_datapackage(datapackage_dir: Path, docs: DocsFolder, digests: Mapping[str, str] | None = None,
+                     database: bool = True) -> DataPackage:
     """Put the package into the docs folder (hard links where the file system allows, else
     copies: hundreds of MB at 1,000 documents; the package writer writes new files and swaps
     folders, never changing a file in place) and list its files with sizes and checksums.
     ``digests``: the SHA-256 of files by path in the package, as the package stage wrote them
-    (its download zips), so that they are not read again."""
+    (its download zips), so that they are not read again. ``database``: False leaves out the
+    SQLite database, which a worker may still be writing (with_database lists it once made)."""
     if not (datapackage_dir / "datapackage.json").exists():
         return DataPackage()
     descriptor = json.loads((datapackage_dir / "datapackage.json").read_text(encoding="utf-8"))
@@ -110,12 +112,24 @@ def read_datapackage(datapackage_dir: Path, docs: DocsFolder, digests: Mapping[s
         relative = source.relative_to(datapackage_dir).as_posix()
         if relative.startswith(".") or "/." in relative:
             continue
-        if relative in NOT_COPIED:
+        if relative in NOT_COPIED or (not database and relative == database_file(descriptor.get("name", ""))):
             continue
-        path = f"{PACKAGE_FOLDER}/{relative}"
-        digest = stated.get(relative) or (digests or {}).get(relative)
-        files.append(Download(path, relative, source.stat().st_size, docs.link(path, source, digest)))
+        files.append(_download(docs, source, relative, stated.get(relative) or (digests or {}).get(relative)))
     return DataPackage(descriptor, files)
+
+
+def with_database(package: DataPackage, datapackage_dir: Path, docs: DocsFolder) -> DataPackage:
+    """``package`` (read without its database) with the SQLite database, once it is written."""
+    relative = database_file(package.descriptor.get("name", ""))
+    if not (datapackage_dir / relative).is_file():
+        return package
+    files = [*package.files, _download(docs, datapackage_dir / relative, relative, None)]
+    return DataPackage(package.descriptor, sorted(files, key=lambda file: file.path))
+
+
+def _download(docs: DocsFolder, source: Path, relative: str, digest: str | None) -> Download:
+    path = f"{PACKAGE_FOLDER}/{relative}"
+    return Download(path, relative, source.stat().st_size, docs.link(path, source, digest))
 
 
 def source_date_epoch(disclosures: Iterable[Header]) -> int:

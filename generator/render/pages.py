@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +27,7 @@ from generator.render import chart_views, comparison, figures, unit_views, views
 from generator.render.changelog import changelog_blocks
 from generator.render.chart_views import Chart
 from generator.render.docs_folder import DocsFolder, sha256
-from generator.render.downloads import DataPackage, Download, read_datapackage, source_date_epoch
+from generator.render.downloads import DataPackage, Download, read_datapackage, source_date_epoch, with_database
 from generator.render.fragments import Fragments, fragments_file
 from generator.render.markup import (
     PAGE_UNIT,
@@ -340,18 +340,19 @@ class RenderedUnit:
 
 def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_dir: Path,
                 changelog: Path | None = None, cache_dir: Path | None = None, jobs: int | None = None,
-                digests: Mapping[str, str] | None = None) -> None:
+                digests: Mapping[str, str] | None = None, database_made: Callable[[], None] = lambda: None) -> None:
     """Write the docs folder for ``build_site``: one page per unit, the index pages, the data
     changelog (``changelog``, the snapshots' CHANGELOG.md, when it exists), charts and downloads.
     Units are rendered in up to ``jobs`` worker processes (None: the CPU count), which load the
     records of one unit at a time; with ``cache_dir``, a unit rendered from the same inputs by a
     render the store remembers is kept when the docs folder still holds its files, and its
     records are not loaded. ``digests``: the SHA-256 of package files the package stage knows
-    (read_datapackage)."""
+    (read_datapackage). ``database_made``: waits until the package's SQLite database is written,
+    which a worker may still be doing while the unit pages render; the data page lists it."""
     docs = DocsFolder(docs_dir, SITE_STATE)
     store = open_store(cache_dir)
     env = environment(TEMPLATES_DIR, store)
-    package = read_datapackage(datapackage_dir, docs, digests)
+    package = read_datapackage(datapackage_dir, docs, digests, database=False)
     by_unit: dict[str, list[Header]] = defaultdict(list)
     for header in sorted(records.headers, key=lambda d: (d.unit.unit_id, -d.year, d.disclosure_id)):
         by_unit[_safe_id(header.unit.unit_id)].append(header)
@@ -377,6 +378,8 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
     # kept as its page now is: with its standing, which a unit rendered now gets only here
     for unit_id in _fill_standings(docs, rendered, comparison.standings(units)) | set(task.unit_id for task in tasks):
         store.save("unit", rendered[unit_id].key, rendered[unit_id])
+    database_made()
+    package = with_database(package, datapackage_dir, docs)
     disclosures = [year.disclosure for unit in units for year in unit.years]
     class_pages = comparison.class_pages(units)
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
