@@ -41,3 +41,28 @@ def test_a_part_key_changes_with_a_page_byte_and_only_then(tmp_path: Path):
     assert part_key(tmp_path, part) == key and part_key(tmp_path, Part("units-0", part.pages)) != key
     (tmp_path / "b/index.html").write_text("<p>三</p>", encoding="utf-8")
     assert part_key(tmp_path, part) != key
+
+
+def _unit_page(standing: str) -> str:
+    """A unit page as the site builds it: its article indexed, its standing block ignored."""
+    return (f'<html lang="zh"><body><main data-pagefind-body><h1 id="top">栾城区财政局</h1><p>培训费 3.06 万元</p>'
+            f'<!-- standing 2022 -->\n<div class="standing" data-pagefind-ignore="all">\n<p>{standing}</p>\n</div>\n'
+            f'<!-- /standing 2022 --><p>其他交通费用 4.06 万元</p></main></body></html>')
+
+
+def test_a_standing_that_moves_leaves_the_search_index_and_its_key_as_they_were(tmp_path: Path):
+    # Another unit of the city changed: this page's rank and share moved, nothing else of it.
+    bundles, keys = [], []
+    for run, standing in enumerate(("在 10 个单位中排第 1，占 20.0%", "在 10 个单位中排第 2，占 18.5%")):
+        site = tmp_path / f"site-{run}"
+        page = site / "units" / "luancheng" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(_unit_page(standing), encoding="utf-8")
+        part = Part("units-0", ("units/luancheng/index.html",))
+        keys.append(part_key(site, part))
+        bundles.append(search._index(site, part))
+    assert keys[0] == keys[1] and bundles[0] == bundles[1]
+    # and the page's own figures still reach the index: a changed one is a new key and a new bundle
+    (site / "units" / "luancheng" / "index.html").write_text(_unit_page("排第 2").replace("4.06", "5.06"),
+                                                              encoding="utf-8")
+    assert part_key(site, part) != keys[0] and search._index(site, part) != bundles[0]

@@ -95,6 +95,8 @@ def test_a_unit_standing_among_the_units_of_its_year_and_city(built_site, tmp_pa
     page = (docs / "units" / "copy-0" / "index.md").read_text(encoding="utf-8")
     assert "与2022年河北省 石家庄市收录的 3 个单位相比：支出合计 314.85 万元，在公开了这一数字的 3 个单位中排第 2，" \
            "占这些单位合计的 28.6%" in html.unescape(page)
+    # it moves with the other units' figures: kept out of the search index (tests/test_search_parts.py)
+    assert '<!-- standing 2022 -->\n<div class="standing" data-pagefind-ignore="all" markdown>' in page
     # a unit dropped: the others' standing is rewritten though their own inputs did not change
     render_site(InMemoryRecords(disclosures[:2], []), tmp_path / "no-package", docs, SOURCE_DOCS,
                 cache_dir=tmp_path / "c")

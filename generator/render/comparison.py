@@ -143,8 +143,16 @@ def _standing(unit, view, members: list, year: int, city: str) -> str:
 
 
 def marker(year: int) -> tuple[Markup, Markup]:
-    """The comments a year's standing block is written between (no document text is ever "<")."""
+    """The comments a year's standing block is written between (no document text is ever "<");
+    MkDocs keeps them in the page's HTML (STANDING_BLOCK)."""
     return Markup(f"<!-- standing {year} -->"), Markup(f"<!-- /standing {year} -->")
+
+
+# A standing block in a built page. A unit's standing moves with the figures of every unit of its
+# city and year, so it is kept out of the search index (data-pagefind-ignore), and the search
+# index's parts are keyed on their pages without it (generator.site.search): one changed unit
+# re-indexes its own part, not the part of every unit of its city.
+STANDING_BLOCK = re.compile(rb"<!-- standing (\d+) -->.*?<!-- /standing \1 -->", re.S)
 
 
 def fill_standings(page: str, texts: dict[int, str]) -> str:
@@ -152,6 +160,6 @@ def fill_standings(page: str, texts: dict[int, str]) -> str:
     for year, text in texts.items():
         start, end = marker(year)
         pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-        block = f"{start}\n\n{text}\n\n{end}"
+        block = f'{start}\n<div class="standing" data-pagefind-ignore="all" markdown>\n\n{text}\n\n</div>\n{end}'
         page = pattern.sub(lambda _, block=block: block, page, count=1)  # type: ignore[misc]
     return page

@@ -9,7 +9,8 @@ first (``site``) holding Pagefind's scripts, and the search page (assets/site.js
 merges the others (Pagefind's ``mergeIndex``), so that a query spans the whole site.
 
 A part's bundle is kept in the store (kind ``search``) under the hash of its name and its pages'
-bytes: a rebuild indexes again only the parts whose pages changed and copies the others from
+bytes (less their standing blocks, which Pagefind ignores): a rebuild indexes again only the parts
+whose pages changed and copies the others from
 the store (verified on read; a damaged entry is indexed again). Pagefind's output depends only
 on the pages it reads, so a copied part is the bytes of one indexed afresh.
 
@@ -30,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.render.comparison import STANDING_BLOCK
 from generator.runtime.files import link_or_copy, write_text
 from generator.runtime.store import Store
 
@@ -77,10 +79,11 @@ def split_pages(pages: list[str]) -> list[Part]:
 
 
 def part_key(site_dir: Path, part: Part) -> str:
-    """The hash of the part's name and each page's path and bytes."""
+    """The hash of the part's name and each page's path and bytes, its standing blocks left out:
+    Pagefind ignores them (generator.render.comparison.STANDING_BLOCK)."""
     digest = hashlib.sha256(part.name.encode("utf-8"))
     for page in part.pages:
-        data = (site_dir / page).read_bytes()
+        data = STANDING_BLOCK.sub(b"", (site_dir / page).read_bytes())
         digest.update(f"\x1f{page}\x1f{len(data)}\x1f".encode() + data)
     return digest.hexdigest()
 
