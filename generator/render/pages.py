@@ -347,8 +347,7 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
     records of one unit at a time; with ``cache_dir``, a unit rendered from the same inputs by a
     render the store remembers is kept when the docs folder still holds its files, and its
     records are not loaded. ``digests``: the SHA-256 of package files the package stage knows
-    (read_datapackage). ``database_made``: waits until the package's SQLite database is written,
-    which a worker may still be doing while the unit pages render; the data page lists it."""
+    (read_datapackage). ``database_made``: waits until a worker has written the package's database."""
     docs = DocsFolder(docs_dir, SITE_STATE)
     store = open_store(cache_dir)
     env = environment(TEMPLATES_DIR, store)
@@ -378,8 +377,6 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
     # kept as its page now is: with its standing, which a unit rendered now gets only here
     for unit_id in _fill_standings(docs, rendered, comparison.standings(units)) | set(task.unit_id for task in tasks):
         store.save("unit", rendered[unit_id].key, rendered[unit_id])
-    database_made()
-    package = with_database(package, datapackage_dir, docs)
     disclosures = [year.disclosure for unit in units for year in unit.years]
     class_pages = comparison.class_pages(units)
     context = {"units": units, "years": sorted({d.year for d in disclosures}), "package": package, "views": views,
@@ -387,13 +384,15 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
                "changelog": changelog_blocks(changelog),
                "table_count": sum(1 for d in disclosures for kind in TableKind if d.table(kind) is not None),
                "class_pages": class_pages}
-    for page in ("index", "search", "years", "regions", "compare", "classes", "data", "quality", "changelog"):
+    for page in ("index", "search", "years", "regions", "compare", "classes", "quality", "changelog"):
         _write_page(docs, env, f"{page}.md.j2", f"{page}.md", **context)
     for class_page in class_pages:
         _write_page(docs, env, "class.md.j2", class_page.path, subject=class_page, **context)
     for asset in sorted((TEMPLATES_DIR / "assets").rglob("*")):
         if asset.is_file():
             docs.write(asset.relative_to(TEMPLATES_DIR).as_posix(), asset.read_bytes())
+    database_made()  # last: the data page lists the database, which a worker may still be writing
+    _write_page(docs, env, "data.md.j2", "data.md", **{**context, "package": with_database(package, datapackage_dir, docs)})
     compare = [{"按年份比较": "compare.md"}, {"按支出科目": "classes.md"},
                *({f"{page.code} {md(page.name)}": page.path} for page in class_pages)]
     nav = [{"首页": "index.md"}, {"搜索": "search.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"},
