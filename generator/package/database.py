@@ -23,6 +23,9 @@ TABLES_TABLE = "_tables"
 FIELDS_TABLE = "_fields"
 _SYSTEM_ERRORS = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS,
                   sqlite3.SQLITE_CANTOPEN: errno.EACCES}
+# SQLite's page cache while the rows go in: it holds the indexes of the largest tables as they grow.
+CACHE_KIB = 256 * 1024
+COPY_CACHE_KIB = 16 * 1024  # while the database is copied compact
 _SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "NUMERIC", "boolean": "INTEGER", "date": "TEXT"}
 
 
@@ -72,13 +75,13 @@ def _parameter(field: Field) -> str:
     return "NULLIF(?, '')"
 
 
-def _write(partial: Path, package_dir: Path, resources: tuple[ResourceSchema, ...]) -> None:
-    """The database into ``partial``."""
+def _write(partial: Path, compact: Path, package_dir: Path, resources: tuple[ResourceSchema, ...]) -> None:
+    """The database made in ``partial``, then copied compact (its pages in order) into ``compact``."""
     connection = sqlite3.connect(partial)
     try:
+        # Temporary data (the sorts that make the indexes) stays on disk: in memory it grew with the database.
         connection.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 4096; "
-                                 # the indexes of the largest tables held in memory while they grow
-                                 "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;")
+                                 f"PRAGMA cache_size = -{CACHE_KIB};")
         connection.execute(f"CREATE TABLE {TABLES_TABLE} (name TEXT PRIMARY KEY, title TEXT NOT NULL, "
                            "description TEXT NOT NULL, csv TEXT NOT NULL, rows INTEGER NOT NULL)")
         connection.execute(f"CREATE TABLE {FIELDS_TABLE} (table_name TEXT NOT NULL REFERENCES {TABLES_TABLE} (name), "
@@ -105,7 +108,10 @@ def _write(partial: Path, package_dir: Path, resources: tuple[ResourceSchema, ..
         for statement in _referenced(resources):
             connection.execute(statement)
         connection.commit()
-        connection.execute("VACUUM")
+        # The copy reads each page once: a large cache would only fill up with the whole database.
+        # INTO a new file: an in-place VACUUM builds a copy in temporary storage and copies it back.
+        connection.execute(f"PRAGMA cache_size = -{COPY_CACHE_KIB}")
+        connection.execute("VACUUM INTO ?", (str(compact),))
     finally:
         connection.close()
 
@@ -113,19 +119,23 @@ def _write(partial: Path, package_dir: Path, resources: tuple[ResourceSchema, ..
 def write_database(package_dir: Path, name: str, resources: tuple[ResourceSchema, ...] = RESOURCES) -> Path:
     """``package_dir/name.sqlite`` from the package's CSVs; replaces any earlier one."""
     path = package_dir / database_file(name)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.unlink(missing_ok=True)
+    partial, compact = path.with_name(f".{path.name}.partial"), path.with_name(f".{path.name}.compact")
+    for scratch in (partial, compact):
+        scratch.unlink(missing_ok=True)
     try:
-        _write(partial, package_dir, resources)
+        _write(partial, compact, package_dir, resources)
     except sqlite3.OperationalError as error:
-        partial.unlink(missing_ok=True)
+        for scratch in (partial, compact):
+            scratch.unlink(missing_ok=True)
         # The disk's errors as the system's, which the build reports in one line (generator/runtime/outputs.py).
         code = _SYSTEM_ERRORS.get(getattr(error, "sqlite_errorcode", 0) & 0xFF)  # the primary code
         if code is None:
             raise
         raise OSError(code, os.strerror(code), str(path)) from error
     except BaseException:
-        partial.unlink(missing_ok=True)
+        for scratch in (partial, compact):
+            scratch.unlink(missing_ok=True)
         raise
-    os.replace(partial, path)
+    partial.unlink()
+    os.replace(compact, path)
     return path
