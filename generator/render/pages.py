@@ -116,7 +116,7 @@ def _other_sources(directory: str, disclosure: Header) -> list[Download]:
 
 def _write_page(docs: DocsFolder | PageFiles, env: Environment, template: str, page: str, **context) -> None:
     """A page's Markdown, and its tables as fragments beside it."""
-    fragments = Fragments(env.get_template("_grid.html.j2"))
+    fragments = Fragments()
     docs.write_text(page, env.get_template(template).render(fragments=fragments, **context))
     if fragments.html:
         docs.write_text(fragments_file(Path(page)).as_posix(), fragments.text())
