@@ -6,6 +6,8 @@
   from the built site by Pagefind: generator/site/builder.py.)
 - The theme's navigation and table of contents are rendered once for all the pages they are the
   same for (RenderCache, used by site_templates/overrides/partials/nav-item.html and toc.html).
+- Python-Markdown runs only the inline syntax the rendered pages use (PageSyntax): each pattern
+  is tried on every text of every page.
 - Incremental builds (generator/site/builder.py): MkDocs' dirty mode rebuilds a page or copies a file
   when its output is missing from the site (not by file times: a docs file hard-linked from the
   data package keeps the package's).
@@ -28,6 +30,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from jinja2 import Environment, Undefined
+from markdown import Markdown
+from markdown.extensions import Extension
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -117,6 +121,25 @@ class NavCache(RenderCache):
 
 def _output_missing(file: File) -> bool:
     return not os.path.isfile(file.abs_dest_path)
+
+
+class PageSyntax(Extension):
+    """Python-Markdown without the inline syntax no page uses: code spans, reference links, bare
+    URLs and mail addresses, hard line breaks. Templates write links, images, HTML and entities,
+    and document text reaches a page inert (generator.render.markup.md). Measured on the pages of
+    1,000 generated units: 17.6 → 14.6 CPU-s of conversion, the same HTML."""
+
+    UNUSED = ("backtick", "reference", "image_reference", "short_reference", "short_image_ref", "autolink",
+              "automail", "linebreak")
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        for name in self.UNUSED:
+            md.inlinePatterns.deregister(name, strict=False)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    config.markdown_extensions.append(PageSyntax())
+    return config
 
 
 def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
