@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import escape
 
 from generator.check.tally import CheckTally
 from generator.contract.records import BudgetTable, CheckOutcome, Disclosure, Narrative, TableKind
@@ -40,6 +39,7 @@ from generator.render.markup import (
     number,
 )
 from generator.render.names import unit_titles
+from generator.render.navigation import latest_entries, region_entries, unit_nav, year_entries
 from generator.runtime.store import Store, StoreBytecodeCache, open_store
 from generator.runtime.workers import map_parallel
 from generator.site.paths import SITE_STATE, TEMPLATES_DIR
@@ -203,41 +203,6 @@ def _draw(unit: UnitView) -> list[Chart]:
         unit.comparison = chart_views.chart(directory, "years.svg", "历年支出对比", "各年公开的主要数字",
                                  figures.years_side_by_side(disclosures), PAGE_UNIT)
     return [chart for year in unit.years for chart in year.charts] + [c for c in [unit.comparison] if c]
-
-
-def latest_entries(units: list[UnitView]) -> list[tuple[UnitView, YearView]]:
-    return [(unit, unit.years[0]) for unit in units]
-
-
-def year_entries(units: list[UnitView], year: int) -> list[tuple[UnitView, YearView]]:
-    return [(unit, view) for unit in units for view in unit.years if view.disclosure.year == year]
-
-
-def region_entries(units: list[UnitView]) -> list[tuple[str, list[tuple[UnitView, YearView]]]]:
-    """Units grouped by province and city (county-level units under their city), in the units' order."""
-    grouped: dict[str, list[tuple[UnitView, YearView]]] = {}
-    for unit in units:
-        region = " ".join(part for part in (unit.latest.unit.province, unit.latest.unit.city) if part) or "地区不详"
-        grouped.setdefault(region, []).extend((unit, view) for view in unit.years)
-    return list(grouped.items())
-
-
-def unit_nav(units: list[UnitView]) -> list[dict]:
-    """Units under their city, and county-level units under their county: with navigation.prune a
-    page carries only its own branch, so pages do not grow with the number of units."""
-    cities: dict[str, list[dict]] = {}
-    counties: dict[tuple[str, str], list[dict]] = {}
-    for unit in units:  # in the units' order: province, city, county, title
-        city = str(escape(unit.latest.unit.city or "地区不详"))
-        entries = cities.setdefault(city, [])
-        county = unit.latest.unit.county
-        if county:
-            if (city, county) not in counties:
-                counties[city, county] = []
-                entries.append({str(escape(county)): counties[city, county]})
-            entries = counties[city, county]
-        entries.append({str(escape(unit.title)): f"units/{unit.unit_id}/index.md"})
-    return [{city: entries} for city, entries in cities.items()]
 
 
 def unit_key(unit_id: str, title: str, headers: list[Header], records: Records, package: DataPackage,
