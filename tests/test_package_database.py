@@ -100,6 +100,34 @@ def test_the_data_page_lists_the_database_the_package_publishes(built_site):
     assert (built_site.options.site_dir / "datapackage" / database.name).read_bytes() == database.read_bytes()
 
 
+
+def test_the_site_lists_the_database_with_the_digest_its_worker_took(built_site, tmp_path, monkeypatch):
+    # At 10,000 disclosures the database is 1.7 GB: the site's process read it whole to hash it.
+    from generator.package.writer import database_with_digest
+    from generator.render.docs_folder import DocsFolder
+    from generator.render.downloads import DataPackage, with_database
+
+    package_dir = tmp_path / "package"
+    package_dir.mkdir()
+    for resource in RESOURCES:
+        csv_name = f"{resource.name}.csv"
+        (package_dir / csv_name).write_bytes((built_site.options.datapackage_dir / csv_name).read_bytes())
+    digest = database_with_digest(package_dir, "rows")
+    database = package_dir / "rows.sqlite"
+    assert digest == hashlib.sha256(database.read_bytes()).hexdigest()
+
+    def unread(path: Path) -> bytes:
+        raise AssertionError(f"{path} read whole")
+
+    monkeypatch.setattr(Path, "read_bytes", unread)
+    for given, listed in ((digest, digest), (None, digest), ("f" * 64, "f" * 64)):  # the worker's is not taken again
+        package = with_database(DataPackage({"name": "rows"}), package_dir,
+                                DocsFolder(tmp_path / f"docs-{given}", ".state"), {"rows.sqlite": given} if given else {})
+        [download] = package.files
+        assert (download.path, download.sha256, download.size) == ("datapackage/rows.sqlite", listed,
+                                                                   database.stat().st_size)
+
+
 _MEMORY_CHILD = """
 import csv, resource, sys
 from pathlib import Path

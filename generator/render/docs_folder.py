@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from generator.runtime.files import link_or_copy, remove_files, write_bytes
+from generator.runtime.files import file_sha256, link_or_copy, remove_files, write_bytes
 
 
 def sha256(data: bytes) -> str:
@@ -67,7 +67,7 @@ class DocsFolder:
         if relative in self.previous and path.exists() and os.path.samefile(source, path):
             self.files[relative] = self.previous[relative]
             return self.previous[relative]
-        self.files[relative] = digest or sha256(source.read_bytes())
+        self.files[relative] = digest or file_sha256(source)
         link_or_copy(source, path)
         return self.files[relative]
 

@@ -118,12 +118,14 @@ def read_datapackage(datapackage_dir: Path, docs: DocsFolder, digests: Mapping[s
     return DataPackage(descriptor, files)
 
 
-def with_database(package: DataPackage, datapackage_dir: Path, docs: DocsFolder) -> DataPackage:
-    """``package`` (read without its database) with the SQLite database, once it is written."""
+def with_database(package: DataPackage, datapackage_dir: Path, docs: DocsFolder,
+                  digests: Mapping[str, str] | None = None) -> DataPackage:
+    """``package`` (read without its database) with the SQLite database, once it is written;
+    ``digests``: as read_datapackage's (the database's is taken by the worker that made it)."""
     relative = database_file(package.descriptor.get("name", ""))
     if not (datapackage_dir / relative).is_file():
         return package
-    files = [*package.files, _download(docs, datapackage_dir / relative, relative, None)]
+    files = [*package.files, _download(docs, datapackage_dir / relative, relative, (digests or {}).get(relative))]
     return DataPackage(package.descriptor, sorted(files, key=lambda file: file.path))
 
 

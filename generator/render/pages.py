@@ -357,7 +357,8 @@ def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_
         if asset.is_file():
             docs.write(asset.relative_to(TEMPLATES_DIR).as_posix(), asset.read_bytes())
     database_made()  # last: the data page lists the database, which a worker may still be writing
-    _write_page(docs, env, "data.md.j2", "data.md", **{**context, "package": with_database(package, datapackage_dir, docs)})
+    listed = with_database(package, datapackage_dir, docs, digests)
+    _write_page(docs, env, "data.md.j2", "data.md", **{**context, "package": listed})
     compare = [{"按年份比较": "compare.md"}, {"按支出科目": "classes.md"},
                *({f"{page.code} {md(page.name)}": page.path} for page in class_pages)]
     nav = [{"首页": "index.md"}, {"搜索": "search.md"}, {"按年份": "years.md"}, {"按地区": "regions.md"},

@@ -22,6 +22,7 @@ hidden folders this removes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -161,6 +162,12 @@ def write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks: a package file can be gigabytes."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def link_or_copy(source: Path, target: Path) -> None:
