@@ -100,7 +100,6 @@ def test_the_data_page_lists_the_database_the_package_publishes(built_site):
     assert (built_site.options.site_dir / "datapackage" / database.name).read_bytes() == database.read_bytes()
 
 
-
 def test_the_site_lists_the_database_with_the_digest_its_worker_took(built_site, tmp_path, monkeypatch):
     # At 10,000 disclosures the database is 1.7 GB: the site's process read it whole to hash it.
     from generator.package.writer import database_with_digest
