@@ -16,7 +16,10 @@ from docx.oxml.ns import nsdecls
 
 from generator.contract.records import BudgetTable, TableKind
 from generator.corpus import DEFAULT_TEMPLATE, GeneratedFile, Package, compose_file
+from generator.corpus.disclosure import DisclosureSpec
 from generator.corpus.ledger import Ledger
+from generator.corpus.regions import DEPARTMENTS, all_regions
+from generator.corpus.variant import Template
 from generator.extract.tables import extract_tables
 from generator.read import Document
 from generator.read.safety import office_program
@@ -42,6 +45,17 @@ def write_generated(file: GeneratedFile, seed: int, out: Path) -> Ledger:
     body, ledger = compose_file(file, seed)
     out.write_bytes(Package(DEFAULT_TEMPLATE).write(body, file.spec.title))
     return ledger
+
+
+def pinned(file: str, money_unit: str, template: Template) -> GeneratedFile:
+    """The generated disclosure of the unit-year that ``file`` names, in this layout: the PDF
+    tests are about where LibreOffice breaks its pages, so they pin each document whole."""
+    year, city, *county, department, scope = file.removesuffix(".docx").split("_")
+    region = next(region for region in all_regions() if (region.city, region.county) == (city, "".join(county)))
+    short = department.removesuffix("本级")
+    spec = DisclosureSpec(region, next(d for d in DEPARTMENTS if d.short == short), int(year),
+                          scope.removesuffix("预算"), money_unit, template)
+    return GeneratedFile(file, spec)
 
 
 def scanned_pdf(pdf: Path, out: Path) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -96,8 +97,10 @@ def test_a_build_removes_the_cache_entries_no_source_needs(folder, tmp_path):
     build(options, log=lambda line: None)
     counts = {kind: entries(kind) for kind in ("records", "summary", "made", "zip")}
     assert counts["records"] == counts["summary"] == counts["made"] == 3
-    # what the rules across years read of each year, written with its records
-    assert entries("derived") == 3
+    # what the rules across years read of each year, written with its records, and the outcomes
+    # of the unit's two pairs of years (2020-2021, 2021-2022)
+    assert entries("derived") == 3 + 2
+    before = {path for path in (tmp_path / "cache" / STORE).rglob("*") if path.is_file()}
     files = sorted(path.name for path in folder.glob("*.docx"))
     target = next(g for g in generate_corpus(3, SEED, tmp_path / "plan") if g.file == files[0])
     revise_file(folder, target, SEED, revision=1)
@@ -105,10 +108,14 @@ def test_a_build_removes_the_cache_entries_no_source_needs(folder, tmp_path):
     build(options, log=lines.append)
     # the revised document's old records, rows and zips are gone; the other two are kept
     assert {kind: entries(kind) for kind in counts} == counts
-    # its records, summary, rows and download zip; and the three years' views, which no pair of
-    # years read (no unit has two here): the revised document's is written again
-    assert "cache: 7 files no longer used removed" in lines
-    assert entries("derived") == 1
+    removed = before - {path for path in (tmp_path / "cache" / STORE).rglob("*") if path.is_file()}
+    # by kind: the revised document's records and summary; its rows and those of the next year,
+    # which compare with it; those two years' zips and the unit's; its view, the 2022 view and
+    # the 2020-2021 outcomes
+    assert Counter(path.parent.parent.name for path in removed) == {
+        "records": 1, "summary": 1, "made": 2, "zip": 3, "derived": 3}
+    assert "cache: 10 files no longer used removed" in lines
+    assert entries("derived") == 4
 
 
 def test_records_are_checked_when_loaded_and_made_again_from_their_document(folder, tmp_path):

@@ -24,7 +24,8 @@ GENERATED = 20
 
 
 def _corpus(folder: Path) -> int:
-    """The five real disclosures and twenty generated ones in one folder; how many."""
+    """The five real disclosures and twenty generated ones in one folder; how many units they
+    are (the generated ones, three units publishing 7, 7 and 6 years)."""
     generate_corpus(GENERATED, SEED, folder)
     with (SOURCE_DOCS / "manifest.csv").open(encoding="utf-8", newline="") as manifest:
         rows = list(csv.DictReader(manifest))
@@ -35,7 +36,7 @@ def _corpus(folder: Path) -> int:
     for row in rows:
         shutil.copy(SOURCE_DOCS / row["file"], folder / row["file"])
     (folder / "2024_石家庄市_正定县_损坏_部门预算.docx").write_bytes(b"PK\x03\x04 not a zip")  # unreadable either way
-    return GENERATED + len(rows)
+    return 3 + len(rows)
 
 
 def _build(root: Path, source: Path, cluster: str | None) -> dict[str, bytes]:
@@ -56,14 +57,14 @@ def cluster():
 
 def test_a_build_on_two_dask_workers_publishes_the_local_bytes(tmp_path, cluster):
     source = tmp_path / "sources"
-    count = _corpus(source)
+    units = _corpus(source)
     local = _build(tmp_path / "local", source, None)
     with Client(cluster) as client, get_task_stream(client) as tasks:
         remote = _build(tmp_path / "cluster", source, cluster.scheduler_address)
     assert remote.keys() == local.keys()
     assert [path for path in local if remote[path] != local[path]] == []
     assert b"\xe6\x8d\x9f\xe5\x9d\x8f" in local["datapackage/build_report.json"]  # 损坏 listed as unreadable
-    assert sum(path.startswith("site/units/") and path.endswith("/index.html") for path in local) == count
+    assert sum(path.startswith("site/units/") and path.endswith("/index.html") for path in local) == units
     # Every document was read on the two workers, and package rows and unit pages were made there.
     ran = {(task["key"].split("-")[0], task["worker"]) for task in tasks.data}
     assert {name for name, _ in ran} >= {"_isolated_chunk", "run_chunk"}

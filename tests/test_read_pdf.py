@@ -19,6 +19,7 @@ from office import (
     encrypted_pdf,
     figures_of,
     office_convert,
+    pinned,
     scanned_pdf,
     table_figures,
     truncated_pdf,
@@ -30,7 +31,7 @@ from test_template_families import compare
 
 from generator.cli import cli
 from generator.contract.records import TableKind
-from generator.corpus import plan_corpus
+from generator.corpus.variant import Template
 from generator.extract.layout import stated_identity
 from generator.extract.narrative import extract_narrative
 from generator.extract.tables import extract_tables
@@ -45,6 +46,8 @@ from generator.runtime.store import STORE, Store
 NARRATIVE_DIFFERENCES = {"004": {("fixed_assets_total", "上年末"), ("planned_asset_purchases", "")}}
 # Corpus counts: budget-table rows (all nine tables) per seed, from the .docx.
 TABLE_FIGURES = {"000": 168, "001": 149, "002": 142, "003": 9, "004": 9}
+# A generated unit-year printed in two families' layouts below.
+FUNING = "2020_秦皇岛市_抚宁区_商务局_部门预算.docx"
 
 
 @pytest.fixture(scope="session")
@@ -128,7 +131,9 @@ def test_page_headers_footers_and_numbers_are_dropped(corpus_pdfs, tmp_path):
 def test_a_row_broken_across_pages_with_blank_leftmost_cells_is_one_row(tmp_path):
     """A generated 部门…预算表 disclosure printed by LibreOffice breaks the 收支总表 row
     三十、抗疫特别国债安排的支出 across pages, the income side blank: one row, every figure."""
-    ledger = write_generated(plan_corpus(1, 7, "provincial")[0], 7, tmp_path / "provincial.docx")
+    file = pinned("2020_衡水市_安平县_档案馆_部门预算.docx", "元", Template(
+        "provincial", "split_full", numbered=False, layout="unit_only", zeros=True))
+    ledger = write_generated(file, 7, tmp_path / "provincial.docx")
     [pdf] = office_convert([tmp_path / "provincial.docx"], "pdf", tmp_path)
     tables, _ = extract_tables(read_document(pdf))
     figures, recovered, extra = compare(ledger, tables)
@@ -142,7 +147,9 @@ def test_header_rows_closing_a_page_join_the_table_on_the_next(tmp_path):
     3 with the unit row (unit, year, 单位：元: its own column rules) and the 收入/支出 row of
     table 4; its body opens page 4. One table, every figure of the .docx."""
     docx_path = tmp_path / "mof.docx"
-    ledger = write_generated(plan_corpus(10, 0, "mof")[5], 0, docx_path)
+    file = pinned(FUNING, "元", Template("mof", "split_class", three_public="columns", title_year=True,
+                                        thousands=True, zeros=True, group_header=False))
+    ledger = write_generated(file, 0, docx_path)
     [pdf] = office_convert([docx_path], "pdf", tmp_path)
     tables, _ = extract_tables(read_document(pdf))
     assert figures_of(tables) == table_figures(read_document(docx_path))
@@ -159,8 +166,15 @@ def test_merged_indicator_classes_and_cut_figures_keep_every_indicator_and_figur
     row with a rule under it and no left rule beside the second, and 新华区's 三公 table row
     is cut by a page break inside its unit name and its figure (86,200. over 00). Every
     indicator and every table figure is read."""
-    files = plan_corpus(10, 0, "provincial")
-    chosen = (files[2], files[5], files[8])
+    chosen = (
+        pinned("2025_沧州市_献县_审计局本级_单位预算.docx", "万元", Template(
+            "provincial", "split_new", numbered=False, layout="preparer_table", thousands=True, zeros=True)),
+        pinned(FUNING, "元", Template("provincial", "split_class", three_public="columns", title_year=True,
+                                      thousands=True, zeros=True)),
+        pinned("2021_沧州市_新华区_文化广电和旅游局_部门预算.docx", "元", Template(
+            "provincial", numbered=False, three_public="columns", title_year=True, thousands=True,
+            group_header=False)),
+    )
     sources = [tmp_path / f"{file.spec.unit_name}.docx" for file in chosen]
     for file, path in zip(chosen, sources, strict=True):
         write_generated(file, 0, path)

@@ -37,7 +37,7 @@ YUAN_PER_HUNDREDTH = Decimal(100)  # the generator counts in hundredths of ä¸‡å…
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory) -> tuple[Path, list[GeneratedFile]]:
     out = tmp_path_factory.mktemp("synthetic")
-    return out, generate_corpus(12, SEED, out)
+    return out, generate_corpus(15, SEED, out)  # three units, one in each family: 7, 7 and 1 years
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +77,22 @@ def test_each_unit_year_once_and_a_manifest_row_per_file(corpus):
     assert all(row["note"] == f"synthetic (seed {SEED})" for row in rows)
     assert len({f.file for f in plan_corpus(2000, SEED)}) == 2000
     assert capacity() == 178 * len(DEPARTMENTS) * 2 * 7  # 11 cities and their 167 counties and districts
+
+
+def test_each_unit_publishes_every_year_in_turn_in_one_family():
+    files = plan_corpus(700, SEED)
+    units: dict[tuple, list[GeneratedFile]] = {}
+    for generated in files:
+        spec = generated.spec
+        units.setdefault((spec.region, spec.department.short, spec.scope), []).append(generated)
+    assert len(units) == 100
+    for index, unit_files in enumerate(units.values()):
+        assert [f.spec.year for f in unit_files] == list(range(2020, 2027))
+        assert {f.spec.template for f in unit_files} == {unit_files[0].spec.template}  # its layout every year
+        assert unit_files[0].spec.template.family == ("hebei", "mof", "provincial")[index % 3]
+    assert [f for unit_files in units.values() for f in unit_files] == files  # a unit's years follow each other
+    # a unit's figures are its own each year
+    assert len({plan_file(f, SEED).total for f in files[:7]}) == 7
 
 
 def test_the_default_corpus_mixes_the_template_families(extracted):

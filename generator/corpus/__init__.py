@@ -6,6 +6,9 @@ draws the family of each file.
 Deterministic: the same seed gives the same files, byte for byte, and disclosure i is the
 same whatever N is (a corpus of 100 is the first 100 files of a corpus of 1,000). Each
 (region, department, scope, year) is used once, so no two files describe the same unit-year.
+Units publish as real ones do: every year in turn, in one template family, so that a corpus
+of N files holds about N/7 units and 6N/7 pairs of consecutive years (a random sample of
+unit-years would hold pairs in proportion to N², which no real corpus does).
 """
 
 from __future__ import annotations
@@ -15,14 +18,14 @@ import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import product
+from itertools import islice, product
 from pathlib import Path
 
 from generator.corpus.disclosure import DisclosureSpec
 from generator.corpus.docx import DocumentXml, Package
 from generator.corpus.figures import Budget, plan_budget
 from generator.corpus.ledger import Ledger
-from generator.corpus.regions import DEPARTMENTS, PROVINCE, all_regions
+from generator.corpus.regions import DEPARTMENTS, PROVINCE, Department, Region, all_regions
 from generator.corpus.variant import FAMILIES, draw_template
 from generator.corpus.writers import compose
 from generator.pipeline.sources import MANIFEST_FIELDS, MANIFEST_NAME
@@ -53,28 +56,35 @@ def capacity() -> int:
 
 
 def plan_corpus(count: int, seed: int, template: str = "mixed") -> list[GeneratedFile]:
-    """Which disclosures a corpus of ``count`` holds: a seeded shuffle of every
-    (region, department, scope, year), of which the first ``count``, each in the template
-    family ``template`` (or, "mixed", one drawn per file)."""
+    """Which disclosures a corpus of ``count`` holds: a seeded shuffle of every unit
+    (region, department, scope), each publishing every year of ``YEARS`` in turn, of which
+    the first ``count`` files, each unit in the template family ``template`` (or, "mixed",
+    the families in turn by unit, so that any prefix holds them in about equal parts)."""
     if template not in TEMPLATE_CHOICES:
         raise ValueError(f"unknown template {template!r}: one of {', '.join(TEMPLATE_CHOICES)}")
-    combinations = list(product(all_regions(), DEPARTMENTS, SCOPES, YEARS))
-    if count > len(combinations):
-        raise ValueError(f"at most {len(combinations)} distinct disclosures can be generated, not {count}")
-    random.Random(f"corpus:{seed}").shuffle(combinations)
+    if count > capacity():
+        raise ValueError(f"at most {capacity()} distinct disclosures can be generated, not {count}")
+    units = list(product(all_regions(), DEPARTMENTS, SCOPES))
+    random.Random(f"corpus:{seed}").shuffle(units)
+    unit_years = ((unit_index, unit, year) for unit_index, unit in enumerate(units) for year in YEARS)
     files = []
-    for index, (region, department, scope, year) in enumerate(combinations[:count]):
-        # One in ten publishes in 元, as 003 does; the rest in 万元.
-        key = (seed, region.city, region.county, department.short, scope, year)
-        # Mixed: the families in turn, so that any prefix of the corpus holds them in equal parts.
-        family = FAMILIES[index % len(FAMILIES)] if template == "mixed" else template
-        # One in ten Hebei-template files publishes in 元, as 003 does; half of the others.
-        money_unit = "元" if _rng(*key, "unit").random() < (0.1 if family == "hebei" else 0.5) else "万元"
-        spec = DisclosureSpec(region, department, year, scope, money_unit, draw_template(_rng(*key, "template"), family))
-        name = "_".join(part for part in (str(year), region.city, region.county,
-                                          department.short + ("本级" if scope == "单位" else ""), f"{scope}预算") if part)
-        files.append(GeneratedFile(f"{name}.docx", spec))
+    for unit_index, (region, department, scope), year in islice(unit_years, count):
+        family = FAMILIES[unit_index % len(FAMILIES)] if template == "mixed" else template
+        files.append(plan_unit_year(seed, region, department, scope, family, year))
     return files
+
+
+def plan_unit_year(seed: int, region: Region, department: Department, scope: str, family: str,
+                   year: int) -> GeneratedFile:
+    """One unit's disclosure of one year: its money unit drawn from the seed, and its layout
+    variant, the unit's in every year (a unit's identity includes the code its layout prints)."""
+    unit = (seed, region.city, region.county, department.short, scope)
+    # One in ten Hebei-template files publishes in 元, as 003 does; half of the others.
+    money_unit = "元" if _rng(*unit, year, "unit").random() < (0.1 if family == "hebei" else 0.5) else "万元"
+    spec = DisclosureSpec(region, department, year, scope, money_unit, draw_template(_rng(*unit, "template"), family))
+    name = "_".join(part for part in (str(year), region.city, region.county,
+                                      department.short + ("本级" if scope == "单位" else ""), f"{scope}预算") if part)
+    return GeneratedFile(f"{name}.docx", spec)
 
 
 def _rng(*parts) -> random.Random:
