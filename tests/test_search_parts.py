@@ -8,25 +8,28 @@ from pathlib import Path
 from generator.site import search
 from generator.site.search import Part, part_key, split_pages, unit_shards
 
-SITE_WIDE = ["index.html", "404.html", "classes/201/index.html", "search/index.html"]
+MB = 1 << 20
+SITE_WIDE = {"index.html": 30_000, "404.html": 2_000, "classes/201/index.html": 90 * MB, "search/index.html": 3_000}
 
 
-def _units(count: int) -> list[str]:
-    return [f"units/unit-{index:05d}/index.html" for index in range(count)]
+def _units(count: int, size: int = 110_000) -> dict[str, int]:
+    return {f"units/unit-{index:05d}/index.html": size for index in range(count)}
 
 
 def test_the_site_wide_pages_are_the_first_part_and_units_are_hashed_into_shards():
-    parts = split_pages([*_units(1_000), *SITE_WIDE])
+    parts = split_pages({**_units(1_000), **SITE_WIDE})  # 105 MB of unit pages: four parts
     assert [part.name for part in parts] == ["site", "units-0", "units-1", "units-2", "units-3"]
-    assert parts[0].pages == tuple(sorted(SITE_WIDE))
+    assert parts[0].pages == tuple(sorted(SITE_WIDE))  # site-wide pages, however large, in their own part
     sizes = [len(part.pages) for part in parts[1:]]
     assert sum(sizes) == 1_000 and max(sizes) <= 300 and min(sizes) >= 200  # balanced by the hash
-    assert [unit_shards(count) for count in (0, 1, 256, 257, 512, 513, 10_000)] == [1, 1, 1, 2, 2, 4, 64]
+    # parts follow the unit pages' bytes, not their count: seven years' pages make more parts
+    assert len(split_pages(_units(1_000, 7 * 110_000))) == 32
+    assert [unit_shards(size * MB) for size in (0, 1, 32, 33, 64, 65, 1_100)] == [1, 1, 1, 2, 2, 4, 64]
 
 
 def test_a_unit_stays_in_its_part_when_another_unit_comes():
     before = {page: part.name for part in split_pages(_units(600)) for page in part.pages}
-    after = {page: part.name for part in split_pages([*_units(600), "units/new-unit/index.html"])
+    after = {page: part.name for part in split_pages({**_units(600), "units/new-unit/index.html": 110_000})
              for page in part.pages}
     assert all(after[page] == name for page, name in before.items())
     assert search.SITE_PART not in after.values()

@@ -2,8 +2,9 @@
 
 The site's pages are split into stable parts: ``site`` (every page outside ``units/``: the index
 pages, classes, data, quality) and ``units-I`` of K, a unit's page going to the part its folder
-name hashes to; K is the least power of two that keeps a part to PAGES_PER_PART unit pages, so
-it changes only when the corpus doubles or halves. Pagefind indexes each part on its own, in
+name hashes to; K is the least power of two that keeps a part to about BYTES_PER_PART of unit
+pages' HTML, so it changes only when the unit pages double or halve (a unit's page holds all its
+years: a count of pages would make parts of one year's units and of seven years' alike). Pagefind indexes each part on its own, in
 parallel, into ``site/pagefind/<part>/``; ``site/pagefind/parts.json`` lists the parts, the
 first (``site``) holding Pagefind's scripts, and the search page (assets/site.js) loads it and
 merges the others (Pagefind's ``mergeIndex``), so that a query spans the whole site.
@@ -27,6 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +41,9 @@ SEARCH_FOLDER = "pagefind"  # in the site: one bundle per part, and PARTS_FILE
 PARTS_FILE = "parts.json"
 SITE_PART = "site"  # the pages outside units/: the first part, whose bundle holds the scripts
 UNITS = "units"
-PAGES_PER_PART = 256
+# Pagefind holds about 8 bytes per byte of HTML it indexes (0.85 MB a 110 KB page): a part of
+# 32 MB of pages keeps its process near 260 MB, and a one-change rebuild re-indexes 32 MB at most.
+BYTES_PER_PART = 32 << 20
 # What the search page reads of a part merged into the first: the rest (Pagefind's scripts and UI)
 # is the same in every bundle and is kept in the first only.
 MERGED_FILES = ("pagefind-entry.json",)
@@ -57,23 +61,27 @@ class Part:
     pages: tuple[str, ...]  # HTML files, relative to the site
 
 
-def unit_shards(units: int) -> int:
-    """K: the least power of two that keeps a part to PAGES_PER_PART unit pages."""
+def unit_shards(unit_bytes: int) -> int:
+    """K: the least power of two that keeps a part to BYTES_PER_PART of unit pages, on average."""
     shards = 1
-    while units > shards * PAGES_PER_PART:
+    while unit_bytes > shards * BYTES_PER_PART:
         shards *= 2
     return shards
 
 
-def split_pages(pages: list[str]) -> list[Part]:
-    """The parts of the site's HTML pages (relative paths), the site-wide part first."""
-    units = sorted({page.split("/")[1] for page in pages if page.startswith(f"{UNITS}/") and page.count("/") >= 2})
-    shards = unit_shards(len(units))
+def _unit_of(page: str) -> str | None:
+    return page.split("/")[1] if page.startswith(f"{UNITS}/") and page.count("/") >= 2 else None
+
+
+def split_pages(sizes: Mapping[str, int]) -> list[Part]:
+    """The parts of the site's HTML pages (relative path → bytes), the site-wide part first."""
+    units = {unit for unit in map(_unit_of, sizes) if unit is not None}
+    shards = unit_shards(sum(size for page, size in sizes.items() if _unit_of(page) is not None))
     shard_of = {unit: int(hashlib.sha256(unit.encode("utf-8")).hexdigest()[:8], 16) % shards for unit in units}
     by_part: dict[str, list[str]] = {SITE_PART: []}
     by_part.update({f"{UNITS}-{index}": [] for index in range(shards)})
-    for page in sorted(pages):
-        unit = page.split("/")[1] if page.startswith(f"{UNITS}/") and page.count("/") >= 2 else None
+    for page in sorted(sizes):
+        unit = _unit_of(page)
         by_part[SITE_PART if unit is None else f"{UNITS}-{shard_of[unit]}"].append(page)
     return [Part(name, tuple(found)) for name, found in by_part.items() if found]
 
@@ -129,8 +137,8 @@ def index_search(site_dir: Path, store: Store, jobs: int | None = None) -> list[
     folder = site_dir / SEARCH_FOLDER
     if folder.exists():
         shutil.rmtree(folder)
-    pages = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("*.html"))
-    parts = split_pages(pages)
+    parts = split_pages({path.relative_to(site_dir).as_posix(): path.stat().st_size
+                         for path in site_dir.rglob("*.html")})
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
             bundles = list(pool.map(lambda part: _bundle(site_dir, part, store), parts))
