@@ -20,7 +20,7 @@ from generator.pipeline.extraction import store_disclosure
 from generator.pipeline.stored import check_records
 from generator.runtime import workers
 from generator.runtime.store import RecordStore
-from generator.runtime.workers import Failure, map_isolated, map_parallel, worker_pool
+from generator.runtime.workers import Failure, map_isolated, map_parallel, recycle_workers, worker_pool
 from tests.test_check_rules import fact, sample
 from tests.test_hostile_isolation import behave
 
@@ -39,8 +39,8 @@ def test_workers_make_the_same_package_and_site(tmp_path, monkeypatch):
     source = tmp_path / "docs"
     generate_corpus(8, SEED, source)  # two units: seven years and one
     serial = _build(tmp_path / "serial", source, jobs=1, cache=True)
-    # Every stage in two workers, even for eight documents, all in the one pool of the build;
-    # the records in a store for this build only.
+    # Every stage in two workers, even for eight documents, all in the one pool of the build, whose
+    # workers are replaced once, after render; the records in a store for this build only.
     pools = []
 
     class Counted(ProcessPoolExecutor):
@@ -50,7 +50,7 @@ def test_workers_make_the_same_package_and_site(tmp_path, monkeypatch):
 
     monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
     parallel = _build(tmp_path / "parallel", source, jobs=2, cache=False)
-    assert pools == [2]
+    assert pools == [2, 2]
     assert parallel.keys() == serial.keys()
     assert [path for path in serial if parallel[path] != serial[path]] == []
     assert sum(path.startswith("site/units/") and path.endswith("/index.html") for path in serial) == 2
@@ -98,6 +98,10 @@ def test_one_pool_serves_every_map_and_a_worker_killed_costs_one_document():
         # The broken pool was replaced once, and its new workers serve the maps after it.
         after = set(map_parallel(worker, range(400)))
         assert pool.started == 2 and len(after) <= 2 and not after & (read | made)
+        # Recycled between stages: new workers at the next task, none before it.
+        recycle_workers()
+        assert pool.started == 2
+        assert set(map_parallel(worker, range(400))).isdisjoint(after) and pool.started == 3
 
 
 # A build that starts its pool's workers, then is killed (SIGKILL): it cannot shut them down.

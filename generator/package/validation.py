@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from generator.package.keys import KeyCheck, KeyProblem, check_keys
 from generator.runtime.files import link_or_copy
+from generator.runtime.memory import then_return_freed_memory
 
 if TYPE_CHECKING:
     import frictionless
@@ -127,7 +128,7 @@ def start_validation(directory: Path, pool: Executor | None = None,
     if pool is None:
         result = work()
         return lambda: _filled(report, *result)
-    future = pool.submit(work)
+    future = pool.submit(then_return_freed_memory, work)
     return lambda: _filled(report, *future.result())
 
 

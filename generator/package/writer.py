@@ -44,6 +44,7 @@ from generator.package.stage import DownloadCache, Stage
 from generator.package.validation import IncrementalPlan, ValidationReport, start_validation
 from generator.runtime import workers
 from generator.runtime.files import file_sha256, replace_dir
+from generator.runtime.memory import then_return_freed_memory
 
 if TYPE_CHECKING:
     # Types only: generator.pipeline imports this module (no import cycle).
@@ -109,7 +110,7 @@ class PendingPackage:
         self._database_name = database_file(name)
         executor = self._executor()
         if executor is not None:
-            self._database = executor.submit(database_with_digest, self.directory, name)
+            self._database = executor.submit(then_return_freed_memory, database_with_digest, self.directory, name)
         else:
             self._database_made(lambda: database_with_digest(self.directory, name))
 
