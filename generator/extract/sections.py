@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
-from generator.contract.document import Document, Paragraph, Table
+from generator.contract.document import Block, Document, Paragraph, Table
 
 # Word field codes that the export writes out as text, e.g. "TC 总体绩效目标 \f A \l 1".
 _FIELD_CODE = re.compile(r"\s*\bTC\s.*?\\l\s*\d+")
@@ -29,6 +29,9 @@ _HEADING_START = "第" + _CHINESE_NUMBER
 # the heading's first character at the cell's start.
 _CELL_SEPARATOR = "\x00"
 _MAY_OPEN_SECTION = re.compile(rf"\n|(?:^|\x00)[{_HEADING_START}]")
+# The same in cells' texts as published, before clean_text: a field code may hide the start, and
+# what clean_text strips is whitespace as \s knows it.
+_MAY_HOLD_HEADING = re.compile(rf"\n|TC|(?:^|\x00)\s*[{_HEADING_START}]")
 _MAX_HEADING = 30
 
 # Section kinds with the words that name them, most specific first.
@@ -129,27 +132,29 @@ def split_sections(document: Document) -> list[Section]:
     """
     sections: list[Section] = []
     seen: set[str] = set()
-    for item in _items(document):
-        if isinstance(item, Line):
-            kind = heading_kind(item.text)
-            if kind is not None and kind not in seen:
-                seen.add(kind)
-                sections.append(Section(kind, item.text))
-                continue
-        if sections:
-            sections[-1].items.append(item)
+    for index, block in enumerate(document.blocks):
+        # Before the first section a table gives only rows, which no section holds: the budget
+        # tables are passed over unless a cell may open a section.
+        if isinstance(block, Table) and not sections and not _MAY_HOLD_HEADING.search(
+                _CELL_SEPARATOR.join(map(attrgetter("text"), block.cells))):
+            continue
+        for item in _block_items(block, index):
+            if isinstance(item, Line):
+                kind = heading_kind(item.text)
+                if kind is not None and kind not in seen:
+                    seen.add(kind)
+                    sections.append(Section(kind, item.text))
+                    continue
+            if sections:
+                sections[-1].items.append(item)
     return sections
 
 
-def _items(document: Document) -> list[Item]:
-    items: list[Item] = []
-    for index, block in enumerate(document.blocks):
-        if isinstance(block, Paragraph):
-            text = clean_text(block.text)
-            items.extend(Line(line, f"paragraph {index}") for line in text.split("\n") if line)
-        elif isinstance(block, Table):
-            items.extend(_table_items(block, index))
-    return items
+def _block_items(block: Block, index: int) -> list[Item]:
+    if isinstance(block, Paragraph):
+        text = clean_text(block.text)
+        return [Line(line, f"paragraph {index}") for line in text.split("\n") if line]
+    return _table_items(block, index)
 
 
 def _table_items(table: Table, index: int) -> list[Item]:
