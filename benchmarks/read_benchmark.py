@@ -59,6 +59,7 @@ import docx
 from lxml import etree
 
 from generator.check import check_across_years, check_alone
+from generator.check.hygiene import split_sentences
 from generator.check.stated import figure_quantum
 from generator.contract.document import Document
 from generator.corpus import generate_corpus
@@ -86,7 +87,7 @@ LARGE_TABLE_ROWS = 10
 READER_TARGET, WHOLE_TARGET = 1.3, 3.0
 # What extraction and the checks remember of the texts and figures they met: forgotten before
 # each timed run, so that a document read again is timed as a new one, not answered from memory.
-REMEMBERED = (compact, parse_amount, clean_text, figure_quantum)
+REMEMBERED = (compact, parse_amount, clean_text, figure_quantum, split_sentences)
 
 
 def best_ms(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:

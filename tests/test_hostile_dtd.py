@@ -14,6 +14,7 @@ from workbooks import standard_sheets, write_xlsx
 
 from generator.pipeline.build import BuildOptions, build
 from generator.read import UnreadableDocument, read_document
+from generator.read.safety import check_no_dtd
 
 MAIN = "word/document.xml"
 RENAMED = "word/body.bin"
@@ -126,3 +127,19 @@ def test_a_dtd_in_a_ucs4_workbook_part_is_refused(tmp_path, secret):
             copy.writestr(name, data)
     with pytest.raises(UnreadableDocument, match=r"^XML part xl/workbook.xml declares a DTD"):
         read_document(write(tmp_path / "ucs4.xlsx", out.getvalue()))
+
+
+@pytest.mark.parametrize("encoding", ["UTF-7", "ISO-8859-1"])
+def test_a_dtd_after_a_declaration_of_another_ascii_encoding_is_refused(encoding):
+    """ASCII up to the declaration, then a DTD the declared encoding decodes (UTF-7 hides its "<"):
+    only a UTF-8 part may skip the parser."""
+    data = (f'<?xml version="1.0" encoding="{encoding}"?>'.encode()
+            + '<!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>'.encode(encoding.lower()))
+    with pytest.raises(UnreadableDocument, match="declares a DTD"):
+        check_no_dtd("word/document.xml", data)
+
+
+def test_a_dtd_before_the_root_of_a_utf8_part_is_refused():
+    for prolog in ('<?xml version="1.0" encoding="utf-8"?>\n', '<?xml version="1.0"?><!-- -->', ""):
+        with pytest.raises(UnreadableDocument, match="declares a DTD"):
+            check_no_dtd("word/document.xml", f'{prolog}<!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>'.encode())

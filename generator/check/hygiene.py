@@ -3,6 +3,7 @@ reason, years that do not fit, mixed money units, too many decimals, wording and
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -16,14 +17,21 @@ _SENTENCE_END = re.compile(r"(?<=[。！？])")
 _SHOWN = 80
 
 
-def sentences(disclosure: Disclosure) -> list[tuple[int, str]]:
+def sentences(disclosure: Disclosure) -> tuple[tuple[int, str], ...]:
     """(paragraph number, sentence) for every sentence of the text, in order."""
+    return split_sentences(tuple(disclosure.paragraphs))
+
+
+# Most hygiene rules read the sentences: the text is split once for all of them.
+@functools.lru_cache(maxsize=16)
+def split_sentences(paragraphs: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     found = []
-    for number, paragraph in enumerate(disclosure.paragraphs, start=1):
+    for number, paragraph in enumerate(paragraphs, start=1):
         for sentence in _SENTENCE_END.split(paragraph):
-            if sentence.strip():
-                found.append((number, sentence.strip()))
-    return found
+            sentence = sentence.strip()
+            if sentence:
+                found.append((number, sentence))
+    return tuple(found)
 
 
 def where(number: int, sentence: str) -> str:

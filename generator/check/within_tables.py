@@ -16,7 +16,6 @@ from generator.check.view import (
     side,
     three_public_groups,
     top_level_rows,
-    value,
 )
 from generator.contract.records import BudgetTable, Disclosure, TableKind, TableRow
 from generator.contract.table_specs import APPROPRIATION_BY_FUND
@@ -28,11 +27,14 @@ CODED = tuple(kind.value for kind in (TableKind.INCOME, TableKind.EXPENDITURE, T
 
 def sum_check(table: BudgetTable, whole: TableRow, parts: list[TableRow], what: str) -> Iterator[Result]:
     """``whole`` = sum of ``parts`` in every amount column that is not blank throughout."""
+    # Amounts read from the rows' dicts directly: these loops run for every row of every coded table.
+    kind = table.kind.value
     for column in table.columns:
-        if value(whole, column) is None and all(value(part, column) is None for part in parts):
+        stated = whole.amounts.get(column)
+        amounts = [part.amounts.get(column) for part in parts]
+        if stated is None and all(amount is None for amount in amounts):
             continue
-        yield compare(table.kind.value, location(whole, column), total(value(part, column) for part in parts),
-                      value(whole, column), what)
+        yield compare(kind, location(whole, column), total(amounts), stated, what)
 
 
 @rule(
@@ -177,12 +179,15 @@ def row_equals_parts(disclosure: Disclosure) -> Iterator[Result]:
         table = disclosure.table(kind)
         if table is None:
             continue
-        identities = row_identities(kind, table.columns)
+        identities = [(whole, parts, f"{whole} = {' + '.join(parts)}")
+                      for whole, parts in row_identities(kind, table.columns)]
         for row in table.rows:
             if row.side == "income":  # the income side of table 4 has one amount per line
                 continue
-            for whole, parts in identities:
-                if value(row, whole) is None and all(value(row, part) is None for part in parts):
+            amounts = row.amounts
+            for whole, parts, what in identities:
+                stated = amounts.get(whole)
+                published = [amounts.get(part) for part in parts]
+                if stated is None and all(amount is None for amount in published):
                     continue
-                yield compare(kind.value, location(row, whole), total(value(row, part) for part in parts),
-                              value(row, whole), f"{whole} = {' + '.join(parts)}")
+                yield compare(kind.value, location(row, whole), total(published), stated, what)

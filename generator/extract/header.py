@@ -33,7 +33,7 @@ def compact(text: str) -> str:
 
 def row_key(texts: list[str]) -> str:
     """A row's text as compared, to recognise a repeated header row."""
-    return "|".join(compact(t) for t in texts)
+    return "|".join(map(compact, texts))
 
 
 def is_sequence_label(label: str) -> bool:
@@ -63,11 +63,12 @@ def is_descriptor(label: str) -> bool:
 
 def is_column_number_row(texts: list[str]) -> bool:
     """The 栏次 row (栏次 | 1 | 2 | …) that numbers the columns: not data."""
-    cells = [compact(t) for t in texts]
+    cells = list(map(compact, texts))
     if cells and cells[0] == "栏次":
         return True
     numbers = [c for c in cells if c]
-    return len(numbers) >= 3 and numbers == [str(i) for i in range(1, len(numbers) + 1)]
+    # The first number rules out nearly every row before the whole sequence is made.
+    return len(numbers) >= 3 and numbers[0] == "1" and numbers == [str(i) for i in range(1, len(numbers) + 1)]
 
 
 def is_data_like(texts: list[str]) -> bool:

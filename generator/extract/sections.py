@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
-from generator.contract.document import Document, Paragraph, Table
+from generator.contract.document import Block, Document, Paragraph, Table
 
 # Word field codes that the export writes out as text, e.g. "TC 总体绩效目标 \f A \l 1".
 _FIELD_CODE = re.compile(r"\s*\bTC\s.*?\\l\s*\d+")
@@ -25,6 +25,13 @@ _CHINESE_NUMBER = "一二三四五六七八九十"
 _NUMBERING = re.compile(rf"^(?:第[{_CHINESE_NUMBER}]+部分|[{_CHINESE_NUMBER}]+[、.．]|\d+[、.．])\s*")
 _CHINESE_NUMBERING = re.compile(rf"^(?:第[{_CHINESE_NUMBER}]+部分|[{_CHINESE_NUMBER}]+[、.．])")
 _HEADING_START = "第" + _CHINESE_NUMBER
+# Found in a row's cell texts joined, what a cell that opens a section holds: a line break, or
+# the heading's first character at the cell's start.
+_CELL_SEPARATOR = "\x00"
+_MAY_OPEN_SECTION = re.compile(rf"\n|(?:^|\x00)[{_HEADING_START}]")
+# The same in cells' texts as published, before clean_text: a field code may hide the start, and
+# what clean_text strips is whitespace as \s knows it.
+_MAY_HOLD_HEADING = re.compile(rf"\n|TC|(?:^|\x00)\s*[{_HEADING_START}]")
 _MAX_HEADING = 30
 
 # Section kinds with the words that name them, most specific first.
@@ -125,27 +132,29 @@ def split_sections(document: Document) -> list[Section]:
     """
     sections: list[Section] = []
     seen: set[str] = set()
-    for item in _items(document):
-        if isinstance(item, Line):
-            kind = heading_kind(item.text)
-            if kind is not None and kind not in seen:
-                seen.add(kind)
-                sections.append(Section(kind, item.text))
-                continue
-        if sections:
-            sections[-1].items.append(item)
+    for index, block in enumerate(document.blocks):
+        # Before the first section a table gives only rows, which no section holds: the budget
+        # tables are passed over unless a cell may open a section.
+        if isinstance(block, Table) and not sections and not _MAY_HOLD_HEADING.search(
+                _CELL_SEPARATOR.join(map(attrgetter("text"), block.cells))):
+            continue
+        for item in _block_items(block, index):
+            if isinstance(item, Line):
+                kind = heading_kind(item.text)
+                if kind is not None and kind not in seen:
+                    seen.add(kind)
+                    sections.append(Section(kind, item.text))
+                    continue
+            if sections:
+                sections[-1].items.append(item)
     return sections
 
 
-def _items(document: Document) -> list[Item]:
-    items: list[Item] = []
-    for index, block in enumerate(document.blocks):
-        if isinstance(block, Paragraph):
-            text = clean_text(block.text)
-            items.extend(Line(line, f"paragraph {index}") for line in text.split("\n") if line)
-        elif isinstance(block, Table):
-            items.extend(_table_items(block, index))
-    return items
+def _block_items(block: Block, index: int) -> list[Item]:
+    if isinstance(block, Paragraph):
+        text = clean_text(block.text)
+        return [Line(line, f"paragraph {index}") for line in text.split("\n") if line]
+    return _table_items(block, index)
 
 
 def _table_items(table: Table, index: int) -> list[Item]:
@@ -158,25 +167,30 @@ def _table_items(table: Table, index: int) -> list[Item]:
     covered: list[list[tuple[int, str]]] = [[] for _ in range(n_rows)]
     for cell in table.cells:
         published[cell.row].append((cell.col, clean_text(cell.text)))
-        for row in range(cell.row + 1, min(cell.row + cell.rowspan, n_rows)):
-            covered[row].append((cell.col, ""))
+        if cell.rowspan > 1:
+            for row in range(cell.row + 1, min(cell.row + cell.rowspan, n_rows)):
+                covered[row].append((cell.col, ""))
     items: list[Item] = []
     for r in range(n_rows):
         placed = sorted(published[r] + covered[r], key=itemgetter(0)) if covered[r] else sorted(
             published[r], key=itemgetter(0))
-        texts: list[str] = []
+        texts = list(map(itemgetter(1), placed))
+        location = f"table block {index}, row {r}"
+        # Most rows hold no cell that may open a section: one search tells, not a look at each cell.
+        if not _MAY_OPEN_SECTION.search(_CELL_SEPARATOR.join(texts)):
+            items.append(Row(tuple(texts), location))
+            continue
         spilled: list[str] = []
-        for _, text in placed:
+        for column, text in enumerate(texts):
             # Only a line that starts with a Chinese numeral or 第 can open a section.
-            if not spilled and text and ("\n" in text or text[0] in _HEADING_START):
+            if text and ("\n" in text or text[0] in _HEADING_START):
                 lines = text.split("\n")
                 start = next((i for i, line in enumerate(lines)
                               if _CHINESE_NUMBERING.match(line) and heading_kind(line)), None)
                 if start is not None:
                     spilled = lines[start:]
-                    text = "\n".join(lines[:start])
-            texts.append(text)
-        location = f"table block {index}, row {r}"
+                    texts[column] = "\n".join(lines[:start])
+                    break
         items.append(Row(tuple(texts), location))
         items.extend(Line(line, location) for line in spilled)
     return items

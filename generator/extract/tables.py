@@ -142,11 +142,12 @@ def _body(found: Found, body_start: int, sequence: set[int], signatures: set[str
         grid = part.table.grid()
         for r in range(body_start if part is first else part.start, len(grid)):
             texts = grid[r]
-            published = {t.strip() for t in texts if t.strip()}
+            published = set(map(str.strip, texts))
+            published.discard("")
             if len(published) == 1 and compact(next(iter(published))).startswith("注"):
                 notes.append(next(iter(published)))
                 continue
-            if (not any(t.strip() for c, t in enumerate(texts) if c not in sequence)
+            if (not published or not any(t.strip() for c, t in enumerate(texts) if c not in sequence)
                     or is_column_number_row(texts) or row_key(texts) in signatures):
                 continue
             rows.append((part.block, r, texts))

@@ -29,7 +29,7 @@ PPR, TRPR, VAL = W + "pPr", W + "trPr", W + "val"
 GRID_SPAN, V_MERGE, H_MERGE = W + "gridSpan", W + "vMerge", W + "hMerge"
 GRID_BEFORE, GRID_AFTER = W + "gridBefore", W + "gridAfter"
 P_STYLE, OUTLINE_LEVEL = W + "pStyle", W + "outlineLvl"
-TBL_GRID, GRID_COL = W + "tblGrid", W + "gridCol"
+TBL_GRID, GRID_COL, GRID_WIDTH = W + "tblGrid", W + "gridCol", W + "w"
 DELETED = W + "del"
 # Wrappers between a block and its container: content controls, custom XML.
 WRAPPERS = frozenset((W + "sdt", W + "sdtContent", W + "customXml"))
@@ -94,7 +94,8 @@ class TableBuilder:
     __slots__ = ("grid_cols", "places", "rows")
 
     def __init__(self, tbl) -> None:
-        widths = [_int_val(col, -1, W + "w") for grid in tbl.iterchildren(TBL_GRID) for col in grid.iterchildren(GRID_COL)]
+        widths = [_int_val(col, -1, GRID_WIDTH) for grid in tbl.iterchildren(TBL_GRID)
+                  for col in grid.iterchildren(GRID_COL)]
         self.grid_cols = len(widths)
         self.places = _column_places(widths) if all(width >= 0 for width in widths) else None
         self.rows: list[list] = []
@@ -140,7 +141,8 @@ class TableBuilder:
                     warnings.append(f"row {r + 1}: vertical merge at column {col + 1} continues nothing; "
                                     "read as a cell")
                 nested = [table.build(limits) for table in tables] if tables else []
-                cell = Cell(r, col, 1, span, "".join(pieces)[1:], nested)
+                # Most cells hold one paragraph of one piece (runs are joined): its text, no string made.
+                cell = Cell(r, col, 1, span, pieces[1] if len(pieces) == 2 else "".join(pieces)[1:], nested)
                 cells.append(cell)
                 if vmerge is not None:
                     next_merges[col] = cell

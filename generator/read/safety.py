@@ -7,8 +7,9 @@ cap, and sniffed by its bytes, never by its name; a Word package is checked from
 zip directory before anything is inflated.
 
 A part declaring a DTD is refused outright: the package format forbids DTDs, so one is
-there to attack. Every part is asked of the XML parser (``check_no_dtd``), so neither its
-name nor its encoding can hide one from a reader that follows the relationships to it;
+there to attack. Every part is asked of the XML parser (``check_no_dtd``; a UTF-8 part whose
+root follows its declaration has no room for one), so neither its name nor its encoding can
+hide one from a reader that follows the relationships to it;
 the readers' parsers are safe on their own too, with entities, DTD loading and network off.
 
 The directory's sizes are checked first (so a bomb is refused without inflating it), then
@@ -19,6 +20,7 @@ The reader works on these inflated parts: nothing is inflated twice.
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import zipfile
@@ -48,6 +50,10 @@ WORD_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 
 # Parts are fed to the DTD check this much at a time, until the root element starts.
 PROLOG_CHUNK = 4096
+# An XML declaration (or processing instruction) up to its end, then only whitespace and a
+# start tag's "<" and first name character: the root element, before which any DTD must come.
+ROOT_AFTER_DECLARATION = re.compile(rb"<\?xml[^>]*?\?>[ \t\r\n]*<[A-Za-z_:\x80-\xff]")
+DECLARED_ENCODING = re.compile(rb"""encoding[ \t\r\n]*=[ \t\r\n]*["']([^"']*)["']""")
 
 DOWNLOAD_AGAIN = "download it again from the publisher's site"
 DO_NOT_OPEN = "a real disclosure never looks like this; do not open the file, ask the publisher for a clean copy"
@@ -289,7 +295,11 @@ def check_no_dtd(name: str, data: bytes) -> None:
 
     Asked of the parser, not searched in the bytes: libxml2 decodes the part whatever its
     encoding (UCS-4 too) and whatever its name, and is fed only up to the root's start tag,
-    where any DTD has been seen. A part no XML parser can read (an image) holds none to fear."""
+    where any DTD has been seen. A part no XML parser can read (an image) holds none to fear.
+    Every part Word writes is UTF-8 with its root right after the declaration: that the bytes
+    alone show, and a parser made for each part costs more than reading the rest of the package."""
+    if _root_follows_utf8_declaration(data):
+        return
     parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, load_dtd=False)
     try:
         for offset in range(0, len(data), PROLOG_CHUNK):
@@ -302,6 +312,22 @@ def check_no_dtd(name: str, data: bytes) -> None:
                 return
     except etree.XMLSyntaxError:
         return
+
+
+def _root_follows_utf8_declaration(data: bytes) -> bool:
+    """Whether the part is UTF-8 as the parser decodes it, with nothing but whitespace between
+    its XML declaration and the root's start tag: no room for a DTD, so no parser is needed.
+
+    No byte-order mark and an ASCII "<?xml" make the parser start in UTF-8; the declared
+    encoding, were it another (EBCDIC, UTF-7), would decode what follows otherwise."""
+    prolog = ROOT_AFTER_DECLARATION.match(data)
+    if prolog is None:
+        return False
+    declaration = data[:prolog.end()]
+    declared = DECLARED_ENCODING.search(declaration)
+    if declared is None:
+        return b"encoding" not in declaration
+    return declared.group(1).lower() == b"utf-8" and b"encoding" not in declaration[declared.end():]
 
 
 def check_table_grid(rows: int, columns: int, limits: Limits = LIMITS, where: str = "") -> None:
