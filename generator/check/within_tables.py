@@ -4,6 +4,7 @@ total to its parts."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from generator.check.engine import FAIL, WITHIN_TABLE, Result, compare, rule, total
 from generator.check.view import (
@@ -30,11 +31,18 @@ def sum_check(table: BudgetTable, whole: TableRow, parts: list[TableRow], what: 
     # Amounts read from the rows' dicts directly: these loops run for every row of every coded table.
     kind = table.kind.value
     for column in table.columns:
-        stated = whole.amounts.get(column)
-        amounts = [part.amounts.get(column) for part in parts]
-        if stated is None and all(amount is None for amount in amounts):
-            continue
-        yield compare(kind, location(whole, column), total(amounts), stated, what)
+        result = _equals_sum(kind, whole, column, whole.amounts.get(column),
+                             [part.amounts.get(column) for part in parts], what)
+        if result is not None:
+            yield result
+
+
+def _equals_sum(kind: str, row: TableRow, column: str, stated: Decimal | None, parts: list[Decimal | None],
+                what: str) -> Result | None:
+    """``stated`` (the amount of ``row`` in ``column``) against the sum of ``parts``; None when all are blank."""
+    if stated is None and all(amount is None for amount in parts):
+        return None
+    return compare(kind, location(row, column), total(parts), stated, what)
 
 
 @rule(
@@ -186,8 +194,7 @@ def row_equals_parts(disclosure: Disclosure) -> Iterator[Result]:
                 continue
             amounts = row.amounts
             for whole, parts, what in identities:
-                stated = amounts.get(whole)
-                published = [amounts.get(part) for part in parts]
-                if stated is None and all(amount is None for amount in published):
-                    continue
-                yield compare(kind.value, location(row, whole), total(published), stated, what)
+                result = _equals_sum(kind.value, row, whole, amounts.get(whole), [amounts.get(part) for part in parts],
+                                     what)
+                if result is not None:
+                    yield result

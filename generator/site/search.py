@@ -4,10 +4,11 @@ The site's pages are split into stable parts: ``site`` (every page outside ``uni
 pages, classes, data, quality) and ``units-I`` of K, a unit's page going to the part its folder
 name hashes to; K is the least power of two that keeps a part to about BYTES_PER_PART of unit
 pages' HTML, so it changes only when the unit pages double or halve (a unit's page holds all its
-years: a count of pages would make parts of one year's units and of seven years' alike). Pagefind indexes each part on its own, in
-parallel, into ``site/pagefind/<part>/``; ``site/pagefind/parts.json`` lists the parts, the
-first (``site``) holding Pagefind's scripts, and the search page (assets/site.js) loads it and
-merges the others (Pagefind's ``mergeIndex``), so that a query spans the whole site.
+years: a count of pages would make parts of one year's units and of seven years' alike).
+Pagefind indexes each part on its own, in parallel, into ``site/pagefind/<part>/``;
+``site/pagefind/parts.json`` lists the parts, the first (``site``) holding Pagefind's scripts,
+and the search page (assets/site.js) loads it and merges the others (Pagefind's
+``mergeIndex``), so that a query spans the whole site.
 
 A part's bundle is kept in the store (kind ``search``) under the hash of its name and its pages'
 bytes (less their standing blocks, which Pagefind ignores): a rebuild indexes again only the parts
@@ -75,13 +76,13 @@ def _unit_of(page: str) -> str | None:
 
 def split_pages(sizes: Mapping[str, int]) -> list[Part]:
     """The parts of the site's HTML pages (relative path → bytes), the site-wide part first."""
-    units = {unit for unit in map(_unit_of, sizes) if unit is not None}
-    shards = unit_shards(sum(size for page, size in sizes.items() if _unit_of(page) is not None))
-    shard_of = {unit: int(hashlib.sha256(unit.encode("utf-8")).hexdigest()[:8], 16) % shards for unit in units}
+    unit_of = {page: _unit_of(page) for page in sorted(sizes)}
+    shards = unit_shards(sum(sizes[page] for page, unit in unit_of.items() if unit is not None))
+    shard_of = {unit: int(hashlib.sha256(unit.encode("utf-8")).hexdigest()[:8], 16) % shards
+                for unit in set(unit_of.values()) if unit is not None}
     by_part: dict[str, list[str]] = {SITE_PART: []}
     by_part.update({f"{UNITS}-{index}": [] for index in range(shards)})
-    for page in sorted(sizes):
-        unit = _unit_of(page)
+    for page, unit in unit_of.items():
         by_part[SITE_PART if unit is None else f"{UNITS}-{shard_of[unit]}"].append(page)
     return [Part(name, tuple(found)) for name, found in by_part.items() if found]
 
