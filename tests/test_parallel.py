@@ -104,6 +104,22 @@ def test_one_pool_serves_every_map_and_a_worker_killed_costs_one_document():
         assert set(map_parallel(worker, range(400))).isdisjoint(after) and pool.started == 3
 
 
+def slow_pid(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_recycling_does_not_wait_for_a_task_under_way_which_still_finishes():
+    with worker_pool(2) as pool:
+        validating = pool.submit(slow_pid, 3.0)
+        time.sleep(0.5)  # under way
+        started = time.monotonic()
+        recycle_workers()
+        assert time.monotonic() - started < 1.5
+        after = set(map_parallel(worker, range(400)))
+        assert validating.result(timeout=30) not in after and pool.started == 2
+
+
 # A build that starts its pool's workers, then is killed (SIGKILL): it cannot shut them down.
 KILLED = """
 import os, signal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import hashlib
@@ -35,6 +36,7 @@ from generator.render.charts import bar_chart
 from generator.render.figures import Bar
 from generator.render.markup import amount, md
 from generator.render.names import short_name, unit_titles
+from generator.runtime.workers import worker_pool
 from generator.site.builder import SiteBuildError, build_site
 
 LUANCHENG = "shijiazhuang-luancheng-224-6c407b"  # seed 000
@@ -244,7 +246,8 @@ def test_sizes_and_checksums_on_the_data_page(built_site):
 
 
 def test_same_inputs_same_bytes(built_site, tmp_path):
-    """A second render and build of the same records, in other folders, gives the same bytes."""
+    """A second render and build of the same records, in other folders, gives the same bytes; the
+    pipeline's pages were converted in its workers, these by MkDocs itself."""
     options = built_site.options
     docs, site = tmp_path / "docs", tmp_path / "site"
     render_site(built_site.result.records, options.datapackage_dir, docs, SOURCE_DOCS)
@@ -347,4 +350,20 @@ def test_an_external_asset_fails_the_build(built_site, tmp_path):
     with (docs / "index.md").open("a", encoding="utf-8") as page:
         page.write("\n![x](https://example.org/tracker.png)\n")
     with pytest.raises(SiteBuildError, match=r"example\.org"):
+        build_site(docs, tmp_path / "site")
+
+
+@pytest.mark.parametrize("in_workers", [False, True])
+@pytest.mark.parametrize("link, warning", [
+    ("[x](missing.md)", r"'index\.md' contains a link 'missing\.md', but the target is not found"),
+    ("[x](data.md#no-such-anchor)", r"the doc 'data\.md' does not contain an anchor '#no-such-anchor'"),
+])
+def test_a_broken_link_fails_the_build_wherever_the_page_is_converted(built_site, tmp_path, in_workers, link,
+                                                                      warning):
+    """What MkDocs warns of while it converts a page fails the strict build, also when a worker converted it."""
+    docs = tmp_path / "docs"
+    shutil.copytree(built_site.options.docs_dir, docs)
+    with (docs / "index.md").open("a", encoding="utf-8") as page:
+        page.write(f"\n{link}\n")
+    with pytest.raises(SiteBuildError, match=warning), worker_pool(2) if in_workers else contextlib.nullcontext():
         build_site(docs, tmp_path / "site")

@@ -8,9 +8,13 @@ import json
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from generator.render.fragments import fragments_file
 from generator.runtime.store import open_store
-from generator.site.builder import _config, _run_mkdocs
+from generator.runtime.workers import worker_pool
+from generator.site.builder import _run_mkdocs
+from generator.site.conversion import SiteSource, site_config
 
 PROSE = "本单位预算收入与支出情况说明，包括基本支出与项目支出的安排。" * 100  # 3,000 characters
 ROWS = "".join(f"<tr><td>2010{row:03d}</td><td>行政运行</td><td>{row * 1234.5:,.2f}</td></tr>" for row in range(100))
@@ -33,13 +37,14 @@ def _docs(folder: Path, pages: int) -> tuple[Path, dict]:
     return docs, {"nav": nav, "source_date_epoch": 1700000000, "files": {}}
 
 
-def _peak_mb(folder: Path, pages: int) -> float:
+def _peak_mb(folder: Path, pages: int, in_workers: bool) -> float:
     docs, state = _docs(folder, pages)
-    config = _config(docs, folder / "site", state, {})
+    config = site_config(docs, folder / "site", state["nav"], {})
+    source = SiteSource.of(docs, folder / "site", state["nav"], {}) if in_workers else None
     gc.collect()  # what earlier tests left is not counted
     tracemalloc.start()
     try:
-        _run_mkdocs(config, state, dirty=False, kept=open_store(None))
+        _run_mkdocs(config, state, dirty=False, kept=open_store(None), source=source)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -47,8 +52,12 @@ def _peak_mb(folder: Path, pages: int) -> float:
     return peak / 2**20
 
 
-def test_mkdocs_peak_memory_grows_by_far_less_than_the_pages_html(tmp_path):
-    small, large = _peak_mb(tmp_path / "small", 20), _peak_mb(tmp_path / "large", 100)
+@pytest.mark.parametrize("in_workers", [False, True])
+def test_mkdocs_peak_memory_grows_by_far_less_than_the_pages_html(tmp_path, in_workers):
+    """Whether MkDocs converts the pages or the build's workers do (their results wait compressed too)."""
+    with worker_pool(2):
+        small = _peak_mb(tmp_path / "small", 20, in_workers)
+        large = _peak_mb(tmp_path / "large", 100, in_workers)
     per_page_kb = (large - small) * 1024 / 80
     print(f"peak {small:.1f} MB at 20 pages, {large:.1f} MB at 100; {per_page_kb:.1f} KB per page")
     # Measured: holding each page's converted HTML and table of contents to the end of MkDocs' build

@@ -179,6 +179,7 @@ class WorkerPool(Executor):
         self.workers = workers
         self.started = 0  # pools of processes started: one, unless a document killed a worker
         self._executor: ProcessPoolExecutor | None = None
+        self._retired: list[ProcessPoolExecutor] = []  # recycled, finishing the tasks they hold
 
     def submit(self, func: Callable[..., R], /, *args: object, **kwargs: object) -> Future[R]:
         if self._executor is None:
@@ -193,10 +194,15 @@ class WorkerPool(Executor):
             self._executor = None
 
     def recycle(self) -> None:
-        """Between stages: the workers, which keep what the unit pages' records and templates grew
-        them to (230–270 MB each at 10,000 disclosures), exit once idle, and the next task starts
-        new ones from the fork server (130 MB), so that the site stage does not run beside them."""
-        self._replace()
+        """Between stages: the workers, which keep what a stage grew them to (230–270 MB each after
+        the unit pages at 10,000 disclosures, the site's files after its pages' conversion), exit
+        once idle, and the next task starts new ones from the fork server (130 MB), so that the
+        next stage does not run beside them. A task under way (the package's validation) is not
+        waited for: it finishes in its worker, which then exits."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False)
+            self._retired.append(self._executor)
+            self._executor = None
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._replace()
@@ -204,22 +210,26 @@ class WorkerPool(Executor):
     def __exit__(self, error_type: type[BaseException] | None, *rest: object) -> None:
         if error_type is None:
             self._replace()
+            for retired in self._retired:
+                retired.shutdown(wait=True)
         else:
             self._abandon()
+        self._retired.clear()
 
     def _abandon(self) -> None:
         """A failed build's workers killed, not awaited: what they run (a validation, the documents
         read ahead) is no longer wanted, and a worker stuck in native code would hold the build for
         its CPU limit. The package's database, which writes into the staging folder, was awaited
         before (generator.package.writer.PendingPackage)."""
-        if self._executor is not None:
-            processes = list(self._executor._processes.values())
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.kill()
-            for process in processes:
-                process.join()
-            self._executor = None
+        executors = [*self._retired, *([self._executor] if self._executor is not None else [])]
+        processes = [process for executor in executors for process in (executor._processes or {}).values()]
+        for executor in executors:
+            executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join()
+        self._executor = None
 
     def isolated(self, func: Callable[[T], R], items: Sequence[T], guards: _Guards) -> Iterator[R | Failure]:
         done: dict[int, R | Failure] = {}

@@ -44,15 +44,16 @@ from typing import Any
 
 import yaml
 from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File
 
 from generator.render import fragments
+from generator.runtime import workers
 from generator.runtime.files import remove_files, write_text
 from generator.runtime.store import Store, code_fingerprint, open_store
-from generator.site.paths import CONFIG_FILE, SITE_STATE
+from generator.site.conversion import SiteSource, site_config
+from generator.site.paths import SITE_STATE
 from generator.site.search import SearchIndexError, index_search
 
 STAMP = ".build-state.sha256"  # in the site: the hash of its state (a dot file: a server hides it)
@@ -217,7 +218,7 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, ca
     ``jobs``: the search index's parts indexed at once (generator.site.search)."""
     overrides = dict(overrides or {})
     state = json.loads((docs_dir / SITE_STATE).read_text(encoding="utf-8"))
-    config = _config(docs_dir, site_dir, state, overrides)
+    config = site_config(docs_dir, site_dir, state["nav"], overrides)
     site_fingerprint = fingerprint(state, config, overrides)
     store = open_store(cache_dir)
     previous = _published_state(store, published) if published is not None else None
@@ -228,7 +229,10 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, ca
         _seed(published, site_dir, config)
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
         dirty = True
-    _run_mkdocs(config, state, dirty=dirty, kept=store)
+    # The pages are converted in the build's workers (generator.site.conversion); without them
+    # (a build on a cluster, a build_site called alone), by MkDocs.
+    source = SiteSource.of(docs_dir, site_dir, state["nav"], overrides) if workers.pool is not None else None
+    _run_mkdocs(config, state, dirty=dirty, kept=store, source=source)
     try:
         index_search(site_dir, store, jobs)
     except SearchIndexError as error:
@@ -239,22 +243,18 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, ca
     store.put("site", "state", text.encode("utf-8"))
 
 
-def _config(docs_dir: Path, site_dir: Path, state: dict, overrides: Mapping[str, Any]) -> MkDocsConfig:
-    return load_config(str(CONFIG_FILE), **overrides, docs_dir=str(docs_dir.resolve()),
-                       site_dir=str(site_dir.resolve()), nav=state["nav"], strict=True)
-
-
 def _hooks(config: MkDocsConfig):
     # MkDocs annotates config.hooks as a list; it holds a dict of path → module.
     return next(iter(config.hooks.values()))  # type: ignore[attr-defined]
 
 
-def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store) -> None:
+def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store, source: SiteSource | None) -> None:
     """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the store,
-    which keeps what serves the next build (the theme's templates compiled)."""
+    which keeps what serves the next build (the theme's templates compiled); ``source``: where the
+    workers that convert the pages find the site, None to leave that to MkDocs."""
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
-    hooks._Site.store = kept
+    hooks._Site.store, hooks._Site.source = kept, source
     collect, without_dirty_warning = _Collect(), _WithoutDirtyWarning()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -269,7 +269,7 @@ def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store) -> 
     except (Abort, BuildError) as error:
         raise SiteBuildError(collect.messages or [str(error)]) from error
     finally:
-        hooks._Site.store = None
+        hooks._Site.store = hooks._Site.source = None
         logger.removeHandler(collect)
         logging.getLogger("mkdocs.commands.build").removeFilter(without_dirty_warning)
     if collect.messages:
