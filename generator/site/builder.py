@@ -49,7 +49,6 @@ from mkdocs.exceptions import Abort, BuildError
 from mkdocs.structure.files import File
 
 from generator.render import fragments
-from generator.runtime import workers
 from generator.runtime.files import remove_files, write_text
 from generator.runtime.store import Store, code_fingerprint, open_store
 from generator.site.conversion import SiteSource, site_config
@@ -229,10 +228,7 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, ca
         _seed(published, site_dir, config)
         _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
         dirty = True
-    # The pages are converted in the build's workers (generator.site.conversion); without them
-    # (a build on a cluster, a build_site called alone), by MkDocs.
-    source = SiteSource.of(docs_dir, site_dir, state["nav"], overrides) if workers.pool is not None else None
-    _run_mkdocs(config, state, dirty=dirty, kept=store, source=source)
+    _run_mkdocs(config, state, dirty=dirty, kept=store, source=SiteSource.of(docs_dir, site_dir, state["nav"], overrides))
     try:
         index_search(site_dir, store, jobs)
     except SearchIndexError as error:
@@ -251,7 +247,8 @@ def _hooks(config: MkDocsConfig):
 def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store, source: SiteSource | None) -> None:
     """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the store,
     which keeps what serves the next build (the theme's templates compiled); ``source``: where the
-    workers that convert the pages find the site, None to leave that to MkDocs."""
+    build's workers, when it has them (not on a cluster), find the site to convert its pages
+    (generator.site.conversion); None, or no workers: MkDocs converts them all."""
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
     hooks._Site.store, hooks._Site.source = kept, source

@@ -8,6 +8,11 @@ result. A worker converts with MkDocs' own ``Page.render``, on the configuration
 it loads as the build does (``site_config``), so the page, its title, its anchors and its links
 are what MkDocs would have made; what it warns of is logged again in the build, where strict
 mode counts it.
+
+The build's process converts too (``Conversions``): MkDocs converts the pages in their order
+as it always does, while the workers take them from the other end, a few at a time, until the
+two meet. So both cores convert while a worker validates the data package, and no page waits
+on a worker that the build could have converted sooner itself.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ import functools
 import json
 import logging
 import pickle
+import threading
 import zlib
 from collections.abc import Mapping
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +35,11 @@ from mkdocs.structure.files import Files, get_files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from generator.runtime.workers import run_chunk
 from generator.site.paths import CONFIG_FILE
+
+# Pages a worker takes at once: few, so that the two ends meet with both sides busy to the last.
+CHUNK = 4
 
 
 def site_config(docs_dir: Path, site_dir: Path, nav: Any, overrides: Mapping[str, Any]) -> MkDocsConfig:
@@ -123,3 +134,55 @@ def render_converted(page: Page, packed: bytes, config: MkDocsConfig, files: Fil
     page.present_anchor_ids = set(converted.anchor_ids)
     page.links_to_anchors = {target: anchors for uri, anchors in converted.links_to_anchors.items()
                              if (target := files.get_file_from_path(uri)) is not None}
+
+
+class Conversions:
+    """The ``pages`` MkDocs is about to convert, in its order, shared between this process and the
+    ``workers`` (each page's ``render`` replaced): MkDocs converts from the first page on, and a
+    thread feeds the workers from the last page back, ``CHUNK`` pages a task, one task per worker
+    in flight, until it reaches the first page MkDocs has not converted."""
+
+    def __init__(self, source: SiteSource, pages: list[Page], executor: Executor, workers: int) -> None:
+        self.source, self.pages, self.executor, self.workers = source, pages, executor, workers
+        self.local_end = 0  # pages[:local_end] are converted here
+        self.remote_start = len(pages)  # pages[remote_start:] by the workers
+        self.remote: dict[int, tuple[Future[list[bytes]], int]] = {}  # page index → its task and place in it
+        self.lock = threading.Lock()
+        self.closed = False
+        for index, page in enumerate(pages):
+            page.render = functools.partial(self._render, index)  # type: ignore[method-assign]
+        self.feeder = threading.Thread(target=self._feed, daemon=True)
+        self.feeder.start()
+
+    def _feed(self) -> None:
+        in_flight: list[Future[list[bytes]]] = []
+        while True:
+            if len(in_flight) >= self.workers:
+                in_flight = list(wait(in_flight, return_when=FIRST_COMPLETED).not_done)
+            with self.lock:
+                start = max(self.local_end, self.remote_start - CHUNK)
+                if self.closed or start >= self.remote_start:
+                    return
+                items = [(self.source, page.file.src_uri) for page in self.pages[start:self.remote_start]]
+                task = self.executor.submit(run_chunk, convert_page, items)
+                self.remote.update({start + offset: (task, offset) for offset in range(len(items))})
+                self.remote_start = start
+            in_flight.append(task)
+
+    def _render(self, index: int, config: MkDocsConfig, files: Files) -> None:
+        page = self.pages[index]
+        with self.lock:
+            remote = self.remote.pop(index, None)
+            if remote is None:
+                self.local_end = max(self.local_end, index + 1)
+        if remote is None:
+            Page.render(page, config, files)
+        else:
+            task, offset = remote
+            render_converted(page, task.result()[offset], config, files)
+
+    def close(self) -> None:
+        """No more tasks; the feeder stopped (after a failed build, the tasks under way are not waited for)."""
+        with self.lock:
+            self.closed = True
+        self.feeder.join()

@@ -6,8 +6,8 @@
   from the built site by Pagefind: generator/site/builder.py.)
 - The theme's navigation and table of contents are rendered once for all the pages they are the
   same for (RenderCache, used by site_templates/overrides/partials/nav-item.html and toc.html).
-- The pages are converted in the build's workers, by MkDocs' own code (generator/site/conversion.py,
-  on_nav), not one after another in this process.
+- The pages are converted in the build's workers as well as in this process, by MkDocs' own
+  code (generator/site/conversion.py, from on_nav to on_env).
 - Python-Markdown runs only the inline syntax the rendered pages use (PageSyntax): each pattern
   is tried on every text of every page.
 - Incremental builds (generator/site/builder.py): MkDocs' dirty mode rebuilds a page or copies a file
@@ -43,10 +43,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from generator.render.fragments import PLACEHOLDER, fragments_file
+from generator.runtime import workers
 from generator.runtime.files import link_or_copy
 from generator.runtime.store import Store, StoreBytecodeCache
-from generator.runtime.workers import map_parallel, recycle_workers
-from generator.site.conversion import SiteSource, convert_page, render_converted
+from generator.site.conversion import Conversions, SiteSource
 
 # A link in a fragment to a file of the docs folder, named from its root (views.table_link).
 _LINK = re.compile(r'<a href="([A-Za-z0-9._/-]+)">')
@@ -58,7 +58,8 @@ class _Site:
 
     files: Files | None = None
     store: Store | None = None  # where Jinja keeps the theme's templates compiled (generator/site/builder.py)
-    source: SiteSource | None = None  # set: the pages are converted in the build's workers (on_nav)
+    source: SiteSource | None = None  # set: the pages are converted in the build's workers too (on_nav)
+    conversions: Conversions | None = None  # from on_nav to on_env, when every page is converted
     nav_urls: ClassVar[list[str]] = []  # the URL of every page and link of the navigation
     # Each converted page's HTML and table of contents, compressed, from its conversion to its build.
     packed: ClassVar[dict[str, bytes]] = {}
@@ -155,15 +156,22 @@ def on_nav(nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation
 
 
 def _convert_in_workers(source: SiteSource, files: Files) -> None:
-    """Every page MkDocs is about to convert, converted in the build's workers
-    (generator/site/conversion.py); its ``render`` replaced with one that takes the result. MkDocs
-    converts a page whose output is missing (on_files): every page in a full build."""
+    """The pages MkDocs is about to convert, shared with the build's workers
+    (generator/site/conversion.py). MkDocs converts a page whose output is missing (on_files):
+    every page in a full build."""
+    pool = workers.pool
+    if pool is None:  # a build on a cluster, a build_site called alone
+        return
     pages = [file.page for file in files.documentation_pages() if file.page is not None and _output_missing(file)]
-    done = map_parallel(convert_page, [(source, page.file.src_uri) for page in pages])
-    for page, packed in zip(pages, done, strict=True):
-        page.render = partial(render_converted, page, packed)  # type: ignore[method-assign]
-    # The workers now hold the site's docs files (90 MB each at 10,000 disclosures): Pagefind runs next.
-    recycle_workers()
+    _Site.conversions = Conversions(source, pages, pool, pool.workers)
+
+
+def _end_conversions() -> None:
+    if _Site.conversions is not None:
+        _Site.conversions.close()
+        _Site.conversions = None
+        # The workers hold the site's docs files (90 MB each at 10,000 disclosures): Pagefind runs next.
+        workers.recycle_workers()
 
 
 def _nav_items(items: list[StructureItem]) -> list[StructureItem]:
@@ -171,7 +179,12 @@ def _nav_items(items: list[StructureItem]) -> list[StructureItem]:
             for found in [item, *(_nav_items(item.children) if isinstance(item, Section) else [])]]
 
 
+def on_build_error(error: Exception) -> None:
+    _end_conversions()
+
+
 def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    _end_conversions()  # every page is converted
     if _Site.store is not None:  # the theme's templates compiled once, kept between builds
         env.bytecode_cache = StoreBytecodeCache(_Site.store)
     env.globals["nav_cache"] = NavCache(_Site.nav_urls)
