@@ -73,7 +73,11 @@ class Fragments:
 
     def grid(self, grid: Grid) -> Markup:
         """A views.Grid as an HTML table; the placeholder that stands for it in the Markdown."""
-        self.html.append(grid_html(grid))
+        return self.block(grid_html(grid))
+
+    def block(self, html: str) -> Markup:
+        """A block of HTML made inert by its maker (unit_views.table_details); its placeholder."""
+        self.html.append(html)
         return Markup(f"<!-- fragment {len(self.html) - 1} -->")
 
     def text(self) -> str:

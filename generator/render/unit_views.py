@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from generator.contract.records import CheckOutcome, Disclosure, TableKind
+from generator.contract.records import BudgetTable, CheckOutcome, Disclosure, TableKind, TableStatus
 from generator.render.figures import table_label, total_row
+from generator.render.fragments import Fragments, grid_html
 from generator.render.markup import PAGE_UNIT, amount, md
-from generator.render.views import RULES, Grid, check_detail
+from generator.render.views import RULES, Grid, budget_grids, check_detail, table_anchor, table_status
 
 SITE_TITLE = "部门预算公开数据"
 LEVELS = {3: "类", 5: "款", 7: "项"}
@@ -54,3 +55,26 @@ def citation(disclosure: Disclosure, title: str, page: str, version: str) -> Mar
         f"{md(disclosure.unit.unit_name or title)}．{disclosure.year}年{md(disclosure.scope)}预算信息公开"
         f"［数据集］．{SITE_TITLE}" + (f"，数据版本 {md(version)}" if version else "")
         + f"．<span class=\"cite-url\">{md(page)}</span>（访问日期：<span class=\"cite-date\">年月日</span>）．")
+
+
+def table_blocks(fragments: Fragments, disclosure: Disclosure) -> Markup:
+    """The nine standard tables' blocks on the page (each table's status, title and grids) as one
+    fragment, in the HTML Python-Markdown made of them when they were Markdown (``<details
+    markdown>`` blocks): the 63 blocks of a seven-year unit page were a third of its conversion."""
+    return fragments.block("\n".join(_table_block(kind, disclosure.tables.get(kind), disclosure.year)
+                                     for kind in TableKind))
+
+
+def _table_block(kind: TableKind, table: BudgetTable | None, year: int) -> str:
+    lines = [f'<details id="{table_anchor(kind, year)}">',
+             f"<summary>{md(table_label(kind))}（{md(table_status(table))}）</summary>"]
+    if table is not None and table.status is TableStatus.PRESENT:
+        if table.title:
+            lines.append(f"<p>原表标题：{md(table.title)}，金额单位：{md(table.money_unit)}。</p>")
+        lines += [grid_html(grid) for grid in budget_grids(table, year)]
+    elif table is not None and table.status is TableStatus.EMPTY:
+        lines.append(f"<p>{md(table.note or '原表为空表。')}</p>")
+    else:
+        lines.append("<p>本年公开材料中没有这张表。</p>")
+    lines.append("</details>")
+    return "\n".join(lines)
