@@ -76,7 +76,7 @@ class Fragments:
         return self.block(grid_html(grid))
 
     def block(self, html: str) -> Markup:
-        """A block of HTML made inert by its maker (unit_views.table_details); its placeholder."""
+        """A block of HTML made inert by its maker (unit_views.table_blocks); its placeholder."""
         self.html.append(html)
         return Markup(f"<!-- fragment {len(self.html) - 1} -->")
 

@@ -81,8 +81,7 @@ def environment(templates: Path | None = None, store: Store | None = None) -> En
                       finalize=escape_unless_markup, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(md=md, amount=amount, amount_with_unit=amount_with_unit, number=number)
-    env.globals.update(table_status=views.table_status, table_label=figures.table_label, TableKind=TableKind,
-                       summary=views.summary, figures_grid=views.figures_grid, href=href,
+    env.globals.update(summary=views.summary, figures_grid=views.figures_grid, href=href,
                        external_link=external_link, latest_entries=latest_entries, year_entries=year_entries,
                        region_entries=region_entries, zip=zip, unit_views=unit_views,
                        comparison=comparison)

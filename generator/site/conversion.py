@@ -2,8 +2,8 @@
 
 MkDocs converts every page in its one process before it builds any, and at 1,000 generated
 units that conversion was most of the site stage (Python-Markdown on seven years of a unit:
-about 250 ms a page). The site's hook (generator/site/hooks.py, on_nav) sends the pages to
-``convert_page`` in the build's workers instead, and each page's ``render`` then takes its
+about 250 ms a page). The site's hook (generator/site/hooks.py, on_nav) sends pages to
+``convert_page`` in the build's workers as well, and such a page's ``render`` then takes its
 result. A worker converts with MkDocs' own ``Page.render``, on the configuration and docs files
 it loads as the build does (``site_config``), so the page, its title, its anchors and its links
 are what MkDocs would have made; what it warns of is logged again in the build, where strict
@@ -114,19 +114,24 @@ def convert_page(item: tuple[SiteSource, str]) -> bytes:
     links = {target.src_uri: anchors for target, anchors in (page.links_to_anchors or {}).items()}
     converted = Converted(page.content or "", page.toc, page._title_from_render, frozenset(page.present_anchor_ids or ()),
                           links, tuple(logged.records))
-    return zlib.compress(pickle.dumps(converted, pickle.HIGHEST_PROTOCOL), 1)
+    return pack(converted)
 
 
-def unpack(packed: bytes) -> Converted:
-    converted = pickle.loads(zlib.decompress(packed))
-    assert isinstance(converted, Converted)
-    return converted
+def pack(value: object) -> bytes:
+    """A page's conversion as it waits to be built, or crosses from a worker: compressed, about a
+    tenth of its size."""
+    return zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(packed: bytes) -> Any:
+    return pickle.loads(zlib.decompress(packed))
 
 
 def render_converted(page: Page, packed: bytes, config: MkDocsConfig, files: Files) -> None:
     """``page.render`` for a page a worker converted: what that render set, and what it logged,
     logged again here."""
     converted = unpack(packed)
+    assert isinstance(converted, Converted)
     for name, level, message in converted.logged:
         logging.getLogger(name).log(level, message)
     page.content, page.toc = converted.content, converted.toc

@@ -22,10 +22,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import pickle
 import posixpath
 import re
-import zlib
 from collections.abc import Hashable
 from functools import partial
 from pathlib import Path
@@ -46,7 +44,7 @@ from generator.render.fragments import PLACEHOLDER, fragments_file
 from generator.runtime import workers
 from generator.runtime.files import link_or_copy
 from generator.runtime.store import Store, StoreBytecodeCache
-from generator.site.conversion import Conversions, SiteSource
+from generator.site.conversion import Conversions, SiteSource, pack, unpack
 
 # A link in a fragment to a file of the docs folder, named from its root (views.table_link).
 _LINK = re.compile(r'<a href="([A-Za-z0-9._/-]+)">')
@@ -259,7 +257,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     # table of contents are read only when the page itself is built (on_page_context), so they
     # wait compressed, about a tenth of their size.
     page.markdown = ""
-    _Site.packed[page.file.src_uri] = zlib.compress(pickle.dumps((html, page.toc), pickle.HIGHEST_PROTOCOL), 1)
+    _Site.packed[page.file.src_uri] = pack((html, page.toc))
     page.toc = TableOfContents([])
     return ""
 
@@ -268,7 +266,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: object) -> dict:
     packed = _Site.packed.pop(page.file.src_uri, None)
     if packed is not None:
-        page.content, page.toc = pickle.loads(zlib.decompress(packed))
+        page.content, page.toc = unpack(packed)
     page.content = insert_fragments(page.content or "", page.file)
     return context
 
