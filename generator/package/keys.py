@@ -28,7 +28,8 @@ class KeyProblem:
     resource: str
     type: str  # frictionless's error type: primary-key, unique-error, foreign-key, incorrect-label …
     row_number: int | None  # as frictionless numbers rows (the header is row 1); None for the header itself
-    message: str
+    message: str  # frictionless's own words for row errors
+    field: str | None = None
 
 
 @dataclass
@@ -206,25 +207,26 @@ def _read_resource(path: Path, resource: _Resource, wanted: set[tuple[str, ...]]
                 groups_done.add(group)
                 group = cells[0]
                 seen_primary.clear()
-            if primary is not None:
-                key = primary(cells)
-                if key.count("") == len(key):
-                    problems.append(KeyProblem(name, "primary-key", row_number,
-                                               'cells composing the primary keys are all "None"'))
-                else:
-                    match = seen_primary.get(key)
-                    seen_primary[key] = row_number
-                    if match:
-                        problems.append(KeyProblem(name, "primary-key", row_number,
-                                                   f"{_shown(key)} is the same as in the row at position {match}"))
             for field_name, unique in uniques:
                 key = unique(cells)
                 if key != ("",):
                     match = seen_unique[field_name].get(key)
                     seen_unique[field_name][key] = row_number
                     if match:
-                        problems.append(KeyProblem(name, "unique-error", row_number, f"{field_name} {_shown(key)} "
-                                                   f"is the same as in the row at position {match}"))
+                        problems.append(_row_problem(name, "unique-error", row_number,
+                                                     f"the same as in the row at position {match}",
+                                                     field_name, resource.names.index(field_name) + 1))
+            if primary is not None:
+                key = primary(cells)
+                if key.count("") == len(key):
+                    problems.append(_row_problem(name, "primary-key", row_number,
+                                                 'cells composing the primary keys are all "None"'))
+                else:
+                    match = seen_primary.get(key)
+                    seen_primary[key] = row_number
+                    if match:
+                        problems.append(_row_problem(name, "primary-key", row_number,
+                                                     f"the same as in the row at position {match}"))
             for lookup, own in own_lookups:
                 key = own(cells)
                 if key.count("") != len(key):
@@ -258,9 +260,22 @@ def _check_foreign(name: str, fk: dict, values: list[tuple[int, Key]],
 
 def _dangling(name: str, fk: dict, row_number: int, key: Key) -> KeyProblem:
     target = fk["reference"].get("resource") or name
-    return KeyProblem(name, "foreign-key", row_number,
-                      f'for "{", ".join(fk["fields"])}": values "{_shown(key)}" not found in {target} as '
-                      f'"{", ".join(fk["reference"]["fields"])}"')
+    return _row_problem(name, "foreign-key", row_number,
+                        f'for "{", ".join(fk["fields"])}": values "{_shown(key)}" not found in the lookup table '
+                        f'"{target}" as "{", ".join(fk["reference"]["fields"])}"')
+
+
+ROW_TEMPLATES = {"primary-key": 'Row at position "{row}" violates the primary key: {note}',
+                 "foreign-key": 'Row at position "{row}" violates the foreign key: {note}',
+                 "unique-error": 'Row at position "{row}" has unique constraint violation in field "{field}" '
+                                 'at position "{position}": {note}'}
+
+
+def _row_problem(name: str, kind: str, row_number: int, note: str, field_name: str | None = None,
+                 position: int = 0) -> KeyProblem:
+    """A problem worded as frictionless words it, so that both validations print the same lines."""
+    message = ROW_TEMPLATES[kind].format(row=row_number, note=note, field=field_name, position=position)
+    return KeyProblem(name, kind, row_number, message, field_name)
 
 
 def _shown(key: Key) -> str:
