@@ -4,7 +4,10 @@ of a full build from nothing."""
 
 from __future__ import annotations
 
+import copy
 import csv
+import dataclasses
+import html
 import importlib
 import json
 import shutil
@@ -12,13 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from generator.contract.records import TableKind
 from generator.pipeline.build import BuildOptions, build
 from generator.pipeline.sources import MANIFEST_FIELDS, read_manifest
-from generator.render import pages
+from generator.pipeline.stored import InMemoryRecords
+from generator.render import pages, render_site
+from generator.render.figures import total_row
 from generator.runtime import store
 from generator.site import builder as site
 from generator.site import search
 from tests.conftest import SEEDS, SOURCE_DOCS, TEXT_FIXTURES
+from tests.test_site_portal import LUANCHENG
 
 # 000 (栾城区) table 6: the total of 30239 其他交通费用, 3.06万元 → 4.06万元.
 CHANGED_FROM = "\t30239\n\t其他交通费用\n\t3.06\n"
@@ -240,3 +247,32 @@ def test_without_gnu_cp_the_published_site_is_linked_by_python(tmp_path, monkeyp
     assert sum((root / "site" / path.relative_to(root / "site")).stat().st_ino == inode
                for path, inode in published.items()) > len(published) // 2
     _full_build_like(root, tmp_path / "c")
+
+
+def test_a_unit_whose_standing_alone_moved_keeps_its_page_but_for_the_standing(built_site, tmp_path, monkeypatch):
+    """Two copies of 栾城 in one city and year; one's total changes. The other's standing moves, so
+    its built page gets the new standing block without being built again, and the site is a full build's."""
+    luancheng = next(d for d in built_site.result.load_disclosures() if d.unit.unit_id == LUANCHENG)
+    copies = []
+    for index in range(2):
+        copied = copy.deepcopy(luancheng)
+        copied.unit = dataclasses.replace(luancheng.unit, unit_id=f"copy-{index}", unit_name=f"第{index + 1}局")
+        copied.disclosure_id = f"copy-{index}-2022"
+        copies.append(copied)
+    docs, cache, package = tmp_path / "docs", tmp_path / "cache", tmp_path / "no-package"
+    render_site(InMemoryRecords(copies, []), package, docs, SOURCE_DOCS, cache_dir=cache)
+    site.build_site(docs, tmp_path / "published", cache_dir=cache)
+    before = (tmp_path / "published" / "units" / "copy-0" / "index.html").read_text(encoding="utf-8")
+    assert "在公开了这一数字的 2 个单位中排第 1，占这些单位合计的 50.0%" in html.unescape(before)
+    total = total_row(copies[1].tables[TableKind.EXPENDITURE])
+    total.amounts["total"] = total.amounts["total"] * 3
+    render_site(InMemoryRecords(copies, []), package, docs, SOURCE_DOCS, cache_dir=cache)
+    remove_outputs, kept = site._remove_outputs, []
+    monkeypatch.setattr(site, "_remove_outputs", lambda *args: kept.extend(remove_outputs(*args)) or kept)
+    site.build_site(docs, tmp_path / "rebuilt", published=tmp_path / "published", cache_dir=cache)
+    assert kept == ["units/copy-0/index.md"]
+    after = (tmp_path / "rebuilt" / "units" / "copy-0" / "index.html").read_text(encoding="utf-8")
+    assert "在公开了这一数字的 2 个单位中排第 2，占这些单位合计的 25.0%" in html.unescape(after)
+    assert '<a href="../../compare/#y2022">按年份比较全部单位</a>' in after
+    site.build_site(docs, tmp_path / "full")
+    assert _tree(tmp_path / "rebuilt") == _tree(tmp_path / "full")

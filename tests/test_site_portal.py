@@ -93,12 +93,18 @@ def test_a_unit_standing_among_the_units_of_its_year_and_city(built_site, tmp_pa
     docs = tmp_path / "docs"
     render_site(InMemoryRecords(disclosures, []), tmp_path / "no-package", docs, SOURCE_DOCS, cache_dir=tmp_path / "c")
     page = (docs / "units" / "copy-0" / "index.md").read_text(encoding="utf-8")
+    # the page holds the markers; the blocks, beside it, go into the built page (tests/test_site_incremental.py)
+    assert "<!-- standing 2022 -->\n<!-- /standing 2022 -->" in page
+    standings = docs / "units" / "copy-0" / ".index.standings.json"
+    block = json.loads(standings.read_text(encoding="utf-8"))["2022"]
     assert "与2022年河北省 石家庄市收录的 3 个单位相比：支出合计 314.85 万元，在公开了这一数字的 3 个单位中排第 2，" \
-           "占这些单位合计的 28.6%" in html.unescape(page)
+           "占这些单位合计的 28.6%" in html.unescape(block)
     # it moves with the other units' figures: kept out of the search index (tests/test_search_parts.py)
-    assert '<!-- standing 2022 -->\n<div class="standing" data-pagefind-ignore="all" markdown>' in page
+    assert block.startswith('<div class="standing" data-pagefind-ignore="all">\n<p>')
+    assert block.endswith('<a href="compare.md#y2022">按年份比较全部单位</a></p>\n</div>')
     # a unit dropped: the others' standing is rewritten though their own inputs did not change
     render_site(InMemoryRecords(disclosures[:2], []), tmp_path / "no-package", docs, SOURCE_DOCS,
                 cache_dir=tmp_path / "c")
-    page = html.unescape((docs / "units" / "copy-0" / "index.md").read_text(encoding="utf-8"))
-    assert "收录的 2 个单位相比：支出合计 314.85 万元，在公开了这一数字的 2 个单位中排第 2，占这些单位合计的 33.3%" in page
+    assert (docs / "units" / "copy-0" / "index.md").read_text(encoding="utf-8") == page
+    block = html.unescape(json.loads(standings.read_text(encoding="utf-8"))["2022"])
+    assert "收录的 2 个单位相比：支出合计 314.85 万元，在公开了这一数字的 2 个单位中排第 2，占这些单位合计的 33.3%" in block

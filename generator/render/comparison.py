@@ -6,7 +6,7 @@ script (assets/site.js) sorts a table marked sortable when its header is clicked
 
 A unit's standing depends on the other units, so it is not part of the unit's render (which is
 kept between builds by the unit's own inputs): the unit page holds a marked block per year,
-filled here after every unit is known, and rewritten only when its text changes.
+filled with the HTML made here after every unit is known (generator.render.fragments).
 """
 
 from __future__ import annotations
@@ -107,16 +107,19 @@ def class_grid(lines: list) -> Grid:
     return grid
 
 
-def standings(units: list) -> dict[str, dict[int, str]]:
-    """Per unit and year: its share of, and rank among, the units of the same year and city (Markdown)."""
+def standings(units: list) -> dict[str, dict[str, str]]:
+    """Per unit and year: its share of, and rank among, the units of the same year and city (HTML,
+    kept out of the search index: it moves with the figures of every unit of its city and year)."""
     groups: dict[tuple[int, str], list] = defaultdict(list)
     for unit in units:
         for view in unit.years:
             groups[view.disclosure.year, city_of(view.disclosure)].append((unit, view))
-    found: dict[str, dict[int, str]] = defaultdict(dict)
+    found: dict[str, dict[str, str]] = defaultdict(dict)
     for (year, city), members in groups.items():
         for unit, view in members:
-            found[unit.unit_id][year] = _standing(unit, view, members, year, city)
+            text = _standing(unit, view, members, year, city)
+            found[unit.unit_id][str(year)] = f'<div class="standing" data-pagefind-ignore="all">\n<p>{text}</p>\n</div>'
+
     return dict(found)
 
 
@@ -139,27 +142,4 @@ def _standing(unit, view, members: list, year: int, city: str) -> str:
         parts.append(f"{label} {amount_with_unit(own)}，在公开了这一数字的 {len(values)} 个单位中排第 {rank}{share}")
     text = "；".join(parts) if parts else "没有可比的数字"
     return (f"与{year}年{md(city)}收录的 {len(members)} 个单位相比：{text}。"
-            f"[按年份比较全部单位](../../compare.md#y{year})")
-
-
-def marker(year: int) -> tuple[Markup, Markup]:
-    """The comments a year's standing block is written between (no document text is ever "<");
-    MkDocs keeps them in the page's HTML (STANDING_BLOCK)."""
-    return Markup(f"<!-- standing {year} -->"), Markup(f"<!-- /standing {year} -->")
-
-
-# A standing block in a built page. A unit's standing moves with the figures of every unit of its
-# city and year, so it is kept out of the search index (data-pagefind-ignore), and the search
-# index's parts are keyed on their pages without it (generator.site.search): one changed unit
-# re-indexes its own part, not the part of every unit of its city.
-STANDING_BLOCK = re.compile(rb"<!-- standing (\d+) -->.*?<!-- /standing \1 -->", re.S)
-
-
-def fill_standings(page: str, texts: dict[int, str]) -> str:
-    """The unit page's Markdown with each year's standing block replaced by ``texts[year]``."""
-    for year, text in texts.items():
-        start, end = marker(year)
-        pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-        block = f'{start}\n<div class="standing" data-pagefind-ignore="all" markdown>\n\n{text}\n\n</div>\n{end}'
-        page = pattern.sub(lambda _, block=block: block, page, count=1)  # type: ignore[misc]
-    return page
+            f'<a href="compare.md#y{year}">按年份比较全部单位</a>')

@@ -9,7 +9,12 @@ included.
 
 The fragments of ``page.md`` are ``.page.fragments.json`` in the same folder: a dot file,
 which MkDocs does not publish. Links in a fragment name a page of the docs folder from its
-root (``units/<id>/index.md``); the hook turns them into the page's relative URL.
+root (``units/<id>/index.md``, with an anchor or not); the hook turns them into the page's relative URL.
+
+A unit page's standing blocks (generator.render.comparison) are HTML too, in
+``.page.standings.json``, but go into the built page itself, between marker comments its
+Markdown holds: a standing moves with every unit of its city and year, and when only it changed,
+the site stage rewrites the blocks of the page already built instead of converting it again.
 """
 
 from __future__ import annotations
@@ -30,16 +35,45 @@ if TYPE_CHECKING:  # the site's hook imports this module and needs nothing of vi
 # string can make or break a placeholder.
 PLACEHOLDER = re.compile(r"<!-- fragment (\d+) -->")
 _FRAGMENTS_FILE = re.compile(r"\.(.+)\.fragments\.json")
+_STANDINGS_FILE = re.compile(r"\.(.+)\.standings\.json")
+# A standing block in a built page (bytes: the search index's keys leave it out, generator.site.search).
+STANDING_BLOCK = re.compile(rb"<!-- standing (\d+) -->.*?<!-- /standing \1 -->", re.S)
 
 
 def fragments_file(page: Path) -> Path:
     return page.with_name(f".{page.stem}.fragments.json")
 
 
+def standings_file(page: Path) -> Path:
+    return page.with_name(f".{page.stem}.standings.json")
+
+
 def page_of(fragments: PurePath) -> PurePath | None:
     """The page whose fragments ``fragments`` holds; None for another file."""
     match = _FRAGMENTS_FILE.fullmatch(fragments.name)
     return fragments.with_name(f"{match.group(1)}.md") if match else None
+
+
+def standings_page_of(standings: PurePath) -> PurePath | None:
+    """The page whose standing blocks ``standings`` holds; None for another file."""
+    match = _STANDINGS_FILE.fullmatch(standings.name)
+    return standings.with_name(f"{match.group(1)}.md") if match else None
+
+
+def marker(year: int) -> tuple[Markup, Markup]:
+    """The comments a year's standing block is written between (no document text is ever "<");
+    MkDocs keeps them in the page's HTML."""
+    return Markup(f"<!-- standing {year} -->"), Markup(f"<!-- /standing {year} -->")
+
+
+def fill_standings(html: str, blocks: dict[str, str]) -> str:
+    """A built page's HTML with each year's standing block replaced by ``blocks[year]``: the same
+    whether the page was just built (its blocks empty) or built before with other standings."""
+    for year, block in blocks.items():
+        start, end = marker(int(year))
+        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+        html = pattern.sub(lambda _, text=f"{start}\n{block}\n{end}": text, html, count=1)  # type: ignore[misc]
+    return html
 
 
 _RIGHT = ' style="text-align: right;"'

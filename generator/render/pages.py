@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -27,7 +28,7 @@ from generator.render.changelog import changelog_blocks
 from generator.render.chart_views import Chart
 from generator.render.docs_folder import DocsFolder, sha256
 from generator.render.downloads import DataPackage, Download, read_datapackage, source_date_epoch, with_database
-from generator.render.fragments import Fragments, fragments_file
+from generator.render.fragments import Fragments, fragments_file, marker, standings_file
 from generator.render.markup import (
     PAGE_UNIT,
     amount,
@@ -84,7 +85,7 @@ def environment(templates: Path | None = None, store: Store | None = None) -> En
     env.globals.update(summary=views.summary, figures_grid=views.figures_grid, href=href,
                        external_link=external_link, latest_entries=latest_entries, year_entries=year_entries,
                        region_entries=region_entries, zip=zip, unit_views=unit_views,
-                       comparison=comparison)
+                       comparison=comparison, standing_marker=marker)
     return env
 
 
@@ -276,19 +277,19 @@ def _write_unit(docs: PageFiles, env: Environment, unit: UnitView, package: Data
     _write_page(docs, env, "unit.md.j2", f"units/{unit.unit_id}/index.md", unit=unit, package=package, views=views)
 
 
-def _fill_standings(docs: DocsFolder, rendered: dict[str, RenderedUnit], found: dict[str, dict[int, str]]) -> set[str]:
-    """Each unit page's standing among its year's and city's units, rewritten where it changed;
-    the units rewritten."""
+def _fill_standings(docs: DocsFolder, rendered: dict[str, RenderedUnit], found: dict[str, dict[str, str]]) -> set[str]:
+    """Each unit page's standing blocks among its year's and city's units, written beside the page
+    where they changed (the site stage puts them in the built page); the units written."""
     changed = set()
     for unit_id, item in rendered.items():
-        texts = found.get(unit_id, {})
-        if texts == item.standings:
+        blocks = found.get(unit_id, {})
+        path = standings_file(Path(f"units/{unit_id}/index.md")).as_posix()
+        if blocks == item.standings and path in item.files:
             continue
         changed.add(unit_id)
-        page = f"units/{unit_id}/index.md"
-        docs.write_text(page, comparison.fill_standings((docs.root / page).read_text(encoding="utf-8"), texts))
-        item.files[page] = docs.files[page]
-        item.standings = texts
+        docs.write_text(path, json.dumps(blocks, ensure_ascii=False, sort_keys=True) + "\n")
+        item.files[path] = docs.files[path]
+        item.standings = blocks
     return changed
 
 
@@ -299,7 +300,7 @@ class RenderedUnit:
     key: str
     files: dict[str, str]
     index: UnitView
-    standings: dict[int, str] = field(default_factory=dict)  # as filled into its page (comparison.standings)
+    standings: dict[str, str] = field(default_factory=dict)  # its standing blocks by year (comparison.standings)
 
 
 def render_site(records: Records, datapackage_dir: Path, docs_dir: Path, source_dir: Path,

@@ -25,8 +25,9 @@ in MkDocs' dirty mode into a copy of the published site. What a site was built f
 fingerprint and the docs files' checksums) is kept in the store (generator.runtime.store), and its hash
 in the site (STAMP): the state is used only for the site it describes.
 The outputs of the docs files that changed or vanished are removed from the copy first, and the
-hooks rebuild exactly the pages and files whose output is missing; the search index's parts
-whose pages changed are indexed again. The result is the bytes of a full build. Anything else: a full build.
+hooks rebuild exactly the pages and files whose output is missing, and put the standing blocks
+into the pages kept whose standings alone changed; the search index's parts whose pages changed
+are indexed again. The result is the bytes of a full build. Anything else: a full build.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import logging
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
@@ -150,7 +151,8 @@ def _published_state(store: Store, published: Path) -> dict | None:
 
 
 def _output(docs_file: str, config: MkDocsConfig) -> str | None:
-    """Where the site holds what is built from a docs file (a fragments file: its page's HTML)."""
+    """Where the site holds what is built from a docs file (a fragments file: its page's HTML;
+    a standings file: nothing of its own, its blocks are put into its page)."""
     path: PurePath = PurePosixPath(docs_file)
     if path.name.startswith("."):
         page = fragments.page_of(path)
@@ -195,16 +197,21 @@ def _linked_by_cp(published: Path, site_dir: Path) -> bool:
     return done
 
 
-def _remove_outputs(site_dir: Path, before: dict[str, str], now: dict[str, str], config: MkDocsConfig) -> None:
+def _remove_outputs(site_dir: Path, before: dict[str, str], now: dict[str, str], config: MkDocsConfig) -> list[str]:
     """Remove from the copied site what the docs files that changed or vanished were built into:
-    the hooks rebuild what is missing, and what vanished stays out, as in a full build."""
+    the hooks rebuild what is missing, and what vanished stays out, as in a full build. Returns
+    the pages kept whose standing blocks changed (generator.render.fragments)."""
+    restanding = []
     for docs_file in sorted(before.keys() | now.keys()):
         if before.get(docs_file) == now.get(docs_file):
             continue
+        page = fragments.standings_page_of(PurePosixPath(docs_file))
+        if page is not None:
+            restanding.append(page.as_posix())
         output = _output(docs_file, config)
-        if output is None:
-            continue
-        remove_files(site_dir, [output])
+        if output is not None:
+            remove_files(site_dir, [output])
+    return [page for page in restanding if page in now and (site_dir / str(_output(page, config))).is_file()]
 
 
 def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, cache_dir: Path | None = None,
@@ -223,12 +230,13 @@ def build_site(docs_dir: Path, site_dir: Path, published: Path | None = None, ca
     previous = _published_state(store, published) if published is not None else None
     # Measured at 1,000 unit pages, a full build split between two MkDocs processes took longer
     # than one process (31 and 47 s against 28 and 30 s, on two shared cores): it is one process.
-    dirty = False
+    dirty, restanding = False, []
     if published is not None and previous is not None and previous.get("fingerprint") == site_fingerprint:
         _seed(published, site_dir, config)
-        _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
+        restanding = _remove_outputs(site_dir, previous.get("files", {}), state["files"], config)
         dirty = True
-    _run_mkdocs(config, state, dirty=dirty, kept=store, source=SiteSource.of(docs_dir, site_dir, state["nav"], overrides))
+    _run_mkdocs(config, state, dirty=dirty, kept=store, source=SiteSource.of(docs_dir, site_dir, state["nav"], overrides),
+                restanding=restanding)
     try:
         index_search(site_dir, store, jobs)
     except SearchIndexError as error:
@@ -244,14 +252,16 @@ def _hooks(config: MkDocsConfig):
     return next(iter(config.hooks.values()))  # type: ignore[attr-defined]
 
 
-def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store, source: SiteSource | None) -> None:
+def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store, source: SiteSource | None,
+                restanding: Sequence[str] = ()) -> None:
     """MkDocs' build, strict; raise SiteBuildError with what it warned of. ``kept``: the store,
     which keeps what serves the next build (the theme's templates compiled); ``source``: where the
     build's workers, when it has them (not on a cluster), find the site to convert its pages
-    (generator.site.conversion); None, or no workers: MkDocs converts them all."""
+    (generator.site.conversion); None, or no workers: MkDocs converts them all. ``restanding``:
+    the pages of a dirty build whose standing blocks alone changed."""
     # MkDocs loads the hooks module once per process: its state is set for every build.
     hooks = _hooks(config)
-    hooks._Site.store, hooks._Site.source = kept, source
+    hooks._Site.store, hooks._Site.source, hooks._Site.restanding = kept, source, list(restanding)
     collect, without_dirty_warning = _Collect(), _WithoutDirtyWarning()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -267,6 +277,7 @@ def _run_mkdocs(config: MkDocsConfig, state: dict, dirty: bool, kept: Store, sou
         raise SiteBuildError(collect.messages or [str(error)]) from error
     finally:
         hooks._Site.store = hooks._Site.source = None
+        hooks._Site.restanding = []
         logger.removeHandler(collect)
         logging.getLogger("mkdocs.commands.build").removeFilter(without_dirty_warning)
     if collect.messages:

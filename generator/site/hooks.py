@@ -2,7 +2,9 @@
 
 - Each page's tables, stored beside its Markdown by the render stage (generator/render/fragments.py),
   go in once the page's Markdown is converted: Python-Markdown never sees a table cell, and the
-  privacy plugin, which checks the page's final HTML, sees them all. (The search index is made
+  privacy plugin, which checks the page's final HTML, sees them all. A unit page's standing blocks
+  go into the page built (on_post_page), or, in an incremental build, into the page already built
+  when they are all that changed (on_post_build). (The search index is made
   from the built site by Pagefind: generator/site/builder.py.)
 - The theme's navigation and table of contents are rendered once for all the pages they are the
   same for (RenderCache, used by site_templates/overrides/partials/nav-item.html and toc.html).
@@ -40,14 +42,14 @@ from mkdocs.structure.nav import Link, Navigation, Section, StructureItem
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from generator.render.fragments import PLACEHOLDER, fragments_file
+from generator.render.fragments import PLACEHOLDER, fill_standings, fragments_file, standings_file
 from generator.runtime import workers
-from generator.runtime.files import link_or_copy
+from generator.runtime.files import link_or_copy, write_text
 from generator.runtime.store import Store, StoreBytecodeCache
 from generator.site.conversion import Conversions, SiteSource, pack, unpack
 
 # A link in a fragment to a file of the docs folder, named from its root (views.table_link).
-_LINK = re.compile(r'<a href="([A-Za-z0-9._/-]+)">')
+_LINK = re.compile(r'<a href="([A-Za-z0-9._/-]+)(#[A-Za-z0-9_-]+)?">')
 
 
 class _Site:
@@ -61,6 +63,8 @@ class _Site:
     nav_urls: ClassVar[list[str]] = []  # the URL of every page and link of the navigation
     # Each converted page's HTML and table of contents, compressed, from its conversion to its build.
     packed: ClassVar[dict[str, bytes]] = {}
+    # Set by an incremental build: pages kept as built but for their standing blocks (on_post_build).
+    restanding: ClassVar[list[str]] = []
 
 
 class RenderCache:
@@ -217,7 +221,7 @@ def _resolve_links(fragment: str, page: File) -> str:
         target = _Site.files.get_file_from_path(match.group(1)) if _Site.files is not None else None
         if target is None:
             raise PluginError(f"a table in '{page.src_uri}' links to '{match.group(1)}', which is not in the docs")
-        return f'<a href="{target.url_relative_to(page)}">'
+        return f'<a href="{target.url_relative_to(page)}{match.group(2) or ""}">'
 
     return _LINK.sub(relative, fragment) if '<a href="' in fragment else fragment
 
@@ -271,10 +275,29 @@ def on_page_context(context: dict, *, page: Page, config: MkDocsConfig, nav: obj
     return context
 
 
+def with_standings(html: str, page: File) -> str:
+    """A built page's HTML with its standing blocks as the render stage last wrote them."""
+    stored = standings_file(Path(page.abs_src_path)) if page.abs_src_path else None
+    if stored is None or not stored.exists():
+        return html
+    blocks = json.loads(stored.read_text(encoding="utf-8"))
+    return fill_standings(html, {year: _resolve_links(block, page) for year, block in blocks.items()})
+
+
 @event_priority(-100)  # after the other plugins
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     # The page is written; its HTML with the tables, the largest part of the build's memory, and
     # its table of contents are not read again.
     page.content = ""
     page.toc = TableOfContents([])
-    return output
+    return with_standings(output, page.file)
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    for src_uri in _Site.restanding:
+        file = _Site.files.get_file_from_path(src_uri) if _Site.files is not None else None
+        if file is None:
+            raise PluginError(f"'{src_uri}' has standing blocks but is not in the docs")
+        built = Path(file.abs_dest_path)
+        # a new file, never written into the published site's (hard-linked: generator/site/builder.py)
+        write_text(built, with_standings(built.read_bytes().decode("utf-8"), file))

@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.render.comparison import STANDING_BLOCK
+from generator.render.fragments import STANDING_BLOCK
 from generator.runtime.files import link_or_copy, write_text
 from generator.runtime.store import Store
 
@@ -89,7 +89,7 @@ def split_pages(sizes: Mapping[str, int]) -> list[Part]:
 
 def part_key(site_dir: Path, part: Part) -> str:
     """The hash of the part's name and each page's path and bytes, its standing blocks left out:
-    Pagefind ignores them (generator.render.comparison.STANDING_BLOCK)."""
+    Pagefind ignores them (generator.render.fragments.STANDING_BLOCK)."""
     digest = hashlib.sha256(part.name.encode("utf-8"))
     for page in part.pages:
         data = STANDING_BLOCK.sub(b"", (site_dir / page).read_bytes())
