@@ -62,6 +62,17 @@ def test_a_page_for_each_of_the_five_units(built_site):
         assert (site / page).exists(), page
 
 
+def test_the_years_page_links_each_unit_of_each_year(built_site):
+    by_year: dict[int, set[str]] = {}
+    for disclosure in built_site.result.load_disclosures():
+        by_year.setdefault(disclosure.year, set()).add(disclosure.unit.unit_id)
+    page = (built_site.options.site_dir / "years" / "index.html").read_text(encoding="utf-8")
+    for year, unit_ids in by_year.items():
+        paragraph = re.search(rf"<p>{year}年收录 (\d+) 个单位：(.*?)。</p>", page)
+        assert paragraph is not None and int(paragraph.group(1)) == len(unit_ids)
+        assert set(re.findall(r'<a href="\.\./units/([^/"]+)/">', paragraph.group(2))) == unit_ids
+
+
 def test_the_known_figures_are_on_the_unit_page(built_site):
     page = _unit_page(built_site, LUANCHENG)
     text = re.sub(r"<[^>]+>", " ", page)

@@ -40,7 +40,7 @@ from generator.render.markup import (
     number,
 )
 from generator.render.names import unit_titles
-from generator.render.navigation import latest_entries, region_entries, unit_nav, year_entries
+from generator.render.navigation import latest_entries, region_entries, unit_nav, year_entries, year_links
 from generator.runtime.store import Store, StoreBytecodeCache, open_store
 from generator.runtime.workers import map_parallel
 from generator.site.paths import SITE_STATE, TEMPLATES_DIR
@@ -84,7 +84,7 @@ def environment(templates: Path | None = None, store: Store | None = None) -> En
     env.filters.update(md=md, amount=amount, amount_with_unit=amount_with_unit, number=number)
     env.globals.update(summary=views.summary, figures_grid=views.figures_grid, href=href,
                        external_link=external_link, latest_entries=latest_entries, year_entries=year_entries,
-                       region_entries=region_entries, zip=zip, unit_views=unit_views,
+                       region_entries=region_entries, year_links=year_links, zip=zip, unit_views=unit_views,
                        comparison=comparison, standing_marker=marker)
     return env
 
