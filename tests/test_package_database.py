@@ -67,6 +67,9 @@ def test_the_bulk_zip_unpacks_into_one_folder(built_site):
             assert f"budget-disclosures/{member}" in names
         assert "budget-disclosures/budget-disclosures.sqlite" not in names  # a download of its own
         assert bulk.read("budget-disclosures/units.csv") == (package / "units.csv").read_bytes()
+        # the workbook, streamed from the package's file (zipfile checks its CRC-32 and size)
+        workbook = bulk.read("budget-disclosures/budget-disclosures.xlsx")
+        assert workbook == (package / "budget-disclosures.xlsx").read_bytes() and workbook.startswith(b"PK")
         assert "CC-BY-4.0" in bulk.read("budget-disclosures/LICENSE.txt").decode("utf-8")
 
 

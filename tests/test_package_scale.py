@@ -15,8 +15,8 @@ import pytest
 from test_package import OTHER_UNIT, UNIT, disclosure, outcome
 
 import generator.package.downloads as downloads
-import generator.package.formats as formats
 import generator.package.stage as stage
+import generator.package.zips as zips
 from generator.contract.records import CheckOutcome, TableKind
 from generator.package import (
     PackageInvalid,
@@ -174,9 +174,9 @@ def test_each_disclosures_rows_are_made_once_and_let_go(tmp_path, monkeypatch):
 @pytest.mark.parametrize("native", [True, False])
 def test_crc_of_joined_pieces_is_the_crc_of_their_data(monkeypatch, native):
     if not native:
-        monkeypatch.setattr(formats, "_NATIVE_COMBINE", None)
+        monkeypatch.setattr(zips, "_NATIVE_COMBINE", None)
     parts = [b"a" * 3, "一般公共服务".encode() * 40_000, b"", b"\n" * 2_000_001]
     crc = 0
     for part in parts:
-        crc = formats._crc32_combine(crc, zlib.crc32(part), len(part))
+        crc = zips._crc32_combine(crc, zlib.crc32(part), len(part))
     assert crc == zlib.crc32(b"".join(parts))

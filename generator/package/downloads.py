@@ -7,27 +7,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.package.descriptor import CsvFile, PackageMeta, metadata_files
 from generator.package.fields import ID_PATTERN, ResourceSchema
-from generator.package.formats import (
-    EXCEL_ROW_LIMIT,
-    Content,
-    Joined,
-    Piece,
-    Sheet,
-    Stored,
-    sheet_head,
-    sheet_rows_xml,
-    xlsx_bytes,
-    zip_bytes,
-)
+from generator.package.formats import EXCEL_ROW_LIMIT, Sheet, sheet_head, sheet_rows_xml, xlsx_bytes, xlsx_chunks
 from generator.package.rows import PER_DISCLOSURE, PackageDataError, PackageRows
 from generator.package.schema import RESOURCES
 from generator.package.stage import CHECKS, Stage, csv_header, inflated, parts_key
+from generator.package.zips import Content, Joined, Piece, Stored, WrittenFile, zip_bytes
 from generator.runtime.files import link_or_copy
 
 if TYPE_CHECKING:
@@ -166,9 +157,9 @@ def write_downloads(stage: Stage, staging: Path) -> None:
             _write_download(stage, staging, unit_download(unit_id), unit_id, members)
 
 
-def main_workbook(stage: Stage) -> bytes:
-    """The whole package as one workbook; a sheet that would still pass Excel's row limit is cut
-    at it (said in its 说明 row; the CSVs have every row)."""
+def main_workbook(stage: Stage) -> Iterator[bytes]:
+    """The whole package as one workbook, in chunks; a sheet that would still pass Excel's row
+    limit is cut at it (said in its 说明 row; the CSVs have every row)."""
     sheets, notes = [], {CHECKS.name: WORKBOOK_CHECKS_NOTE}
     ids = [d.disclosure_id for d in stage.rows.disclosures]
     for resource in RESOURCES:
@@ -189,10 +180,11 @@ def main_workbook(stage: Stage) -> bytes:
             room -= count
             pieces.append(deflated.sheets[resource.name])
         sheets.append(Sheet(sheet_name(resource), resource_sheet_head(resource), pieces, len(resource.fields)))
-    return xlsx_bytes(_readme_rows(notes), sheets, stage.meta.created)
+    return xlsx_chunks(_readme_rows(notes), sheets, stage.meta.created)
 
 
-def bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile]) -> dict[str, Content]:
+def bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile], workbook: WrittenFile
+                 ) -> dict[str, Content]:
     """The package files with a licence note and a SHA256SUMS file to verify them."""
     meta = stage.meta
     license_note = (f"{meta.title} — version {meta.version}\n\n"
@@ -203,6 +195,7 @@ def bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile]
     sums = {path: hashlib.sha256(content).hexdigest() for path, content in plain.items()}
     members: dict[str, Content] = dict(plain)
     sums.update({f"{name}.csv": csv.sha256 for name, csv in csvs.items()})
+    sums[f"{meta.name}.xlsx"] = workbook.sha256
     members["SHA256SUMS"] = "".join(f"{sha}  {path}\n" for path, sha in sorted(sums.items())).encode("utf-8")
     for resource in RESOURCES:
         if resource.name in PER_DISCLOSURE:
@@ -212,7 +205,7 @@ def bulk_members(stage: Stage, files: dict[str, bytes], csvs: dict[str, CsvFile]
         else:
             members[f"{resource.name}.csv"] = [
                 shared_pieces(resource, stage.shared_csv(resource, stage.rows.shared[resource.name]))[0]]
-    members[f"{meta.name}.xlsx"] = Stored(files[f"{meta.name}.xlsx"])
+    members[f"{meta.name}.xlsx"] = workbook
     # One top-level folder: unpacking it does not scatter the package's files into the current folder.
     return {f"{meta.name}/{path}": content for path, content in members.items()}
 

@@ -1,36 +1,27 @@
-"""Byte-stable file formats: CSV (UTF-8, LF, two-decimal yuan), XLSX and zip with fixed timestamps.
-
-The stage makes hundreds of archives from the same rows, so the expensive work is done once per
-disclosure: its CSV text, the sheet XML made from that text, and the deflated form of both
-(a `Piece`). An archive member is a list of pieces: raw deflate streams flushed to a byte
-boundary concatenate into one valid stream, and the member's CRC-32 combines from theirs.
+"""Byte-stable file formats: CSV (UTF-8, LF, two-decimal yuan) and XLSX with fixed timestamps;
+their archives are written by generator.package.zips.
 """
 
 from __future__ import annotations
 
 import csv
-import ctypes
-import ctypes.util
 import functools
 import io
 import itertools
 import re
-import struct
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 
 from generator.package.fields import Field, ResourceSchema
+from generator.package.zips import Content, Piece, zip_chunks
 
 CENT = Decimal("0.01")
 XLSX_CORE_PROPERTIES = "docProps/core.xml"
 EXCEL_CELL_LIMIT = 32767  # characters
 EXCEL_ROW_LIMIT = 1_048_576
-# Level 1 deflates text 3-4 times faster than the default 6; the downloads grow by about a tenth.
-DEFLATE_LEVEL = 1
 
 
 def decimal_text(value: Decimal, money: bool) -> str:
@@ -162,120 +153,6 @@ def text_csv(rows: Iterable[Sequence[str]]) -> bytes:
     return buffer.getvalue().replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
 
 
-def _native_crc32_combine() -> Callable[[int, int, int], int] | None:
-    """zlib's crc32_combine64 (a few matrix products, no pass over data), where ctypes finds the library."""
-    name = ctypes.util.find_library("z")
-    try:
-        combine = ctypes.CDLL(name).crc32_combine64 if name else None
-    except (OSError, AttributeError):
-        return None
-    if combine is not None:
-        combine.argtypes, combine.restype = (ctypes.c_ulong, ctypes.c_ulong, ctypes.c_int64), ctypes.c_ulong
-    return combine
-
-
-def _crc32_combine(first: int, second: int, second_size: int) -> int:
-    """CRC-32 of A+B from those of A and B: CRC-32 is affine, so crc(B, start=first) =
-    crc(zeros, first) ^ crc(B) ^ crc(zeros), over len(B) zero bytes (zlib in C, no data kept);
-    zlib's own combine where it can be called."""
-    if _NATIVE_COMBINE is not None:
-        return _NATIVE_COMBINE(first, second, second_size)
-    moved, zero = first, 0
-    while second_size:
-        step = min(second_size, len(_ZEROS))
-        block = _ZEROS[:step]
-        moved, zero = zlib.crc32(block, moved), zlib.crc32(block, zero)
-        second_size -= step
-    return moved ^ zero ^ second
-
-
-_ZEROS = memoryview(bytes(1 << 20))
-_NATIVE_COMBINE = _native_crc32_combine()
-FINAL_BLOCK = b"\x03\x00"  # an empty final deflate block: ends a stream of flushed pieces
-
-
-@dataclass(frozen=True)
-class Piece:
-    """Part of an archive member, deflated once: raw deflate, flushed to a byte boundary and not
-    final, so pieces concatenate (pigz does the same)."""
-    deflated: bytes
-    crc: int
-    size: int
-
-    @classmethod
-    def of(cls, data: bytes) -> Piece:
-        if not data:
-            return EMPTY
-        compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
-        return cls(compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH), zlib.crc32(data), len(data))
-
-
-EMPTY = Piece(b"", 0, 0)
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A member kept as it is: a workbook is a zip already, deflating it again saves nothing."""
-    data: bytes
-
-
-@dataclass(frozen=True)
-class Joined:
-    """A member made of pieces whose CRC-32 and size are known (computed over the data as it was
-    written elsewhere): no combining of the pieces' CRCs, which costs a pass over as many bytes."""
-    pieces: Sequence[Piece]
-    crc: int
-    size: int
-
-
-Content = bytes | Stored | Joined | Sequence[Piece]
-
-
-def _dos_time(timestamp: datetime) -> tuple[int, int]:
-    stamp = max(timestamp, datetime(1980, 1, 1))
-    return (stamp.hour << 11) | (stamp.minute << 5) | (stamp.second // 2), \
-        ((stamp.year - 1980) << 9) | (stamp.month << 5) | stamp.day
-
-
-def zip_chunks(members: dict[str, Content], timestamp: datetime, keep_order: bool = False) -> Iterator[bytes]:
-    """A zip whose bytes depend only on its members: fixed time, attributes and order (sorted by
-    name unless keep_order). No data descriptors and no zip64: a member or archive over 4 GiB is
-    refused rather than written wrong."""
-    time, date = _dos_time(timestamp)
-    central, offset = [], 0
-    for name in (members if keep_order else sorted(members)):
-        content = members[name]
-        if isinstance(content, Stored):
-            method, data, crc, size = 0, [content.data], zlib.crc32(content.data), len(content.data)
-        elif isinstance(content, Joined):
-            method, data, crc, size = 8, [piece.deflated for piece in content.pieces] + [FINAL_BLOCK], content.crc, \
-                content.size
-        else:
-            pieces = [Piece.of(content)] if isinstance(content, bytes) else content
-            method, data, crc, size = 8, [piece.deflated for piece in pieces] + [FINAL_BLOCK], 0, 0
-            for piece in pieces:
-                crc = _crc32_combine(crc, piece.crc, piece.size) if size else piece.crc
-                size += piece.size
-        packed = sum(map(len, data))
-        encoded = name.encode("utf-8")
-        flags = 0 if encoded.isascii() else 0x800
-        if max(size, packed, offset) > 0xFFFFFFFF:
-            raise ValueError(f"{name}: over 4 GiB, which needs zip64")
-        fields = (20, flags, method, time, date, crc, packed, size, len(encoded), 0)
-        yield struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields) + encoded
-        yield from data
-        central.append(struct.pack("<IH", 0x02014B50, (3 << 8) | 20)
-                       + struct.pack("<HHHHHIIIHHHHHII", *fields, 0, 0, 0, 0o644 << 16, offset) + encoded)
-        offset += 30 + len(encoded) + packed
-    directory = b"".join(central)
-    yield directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(directory),
-                                  offset, 0)
-
-
-def zip_bytes(members: dict[str, Content], timestamp: datetime, keep_order: bool = False) -> bytes:
-    return b"".join(zip_chunks(members, timestamp, keep_order))
-
-
 @dataclass(frozen=True)
 class Sheet:
     """A worksheet: its name, its start (sheet_head) and its rows, as deflated pieces; with
@@ -352,6 +229,10 @@ def _filter_names(sheets: list[Sheet]) -> str:
 
 
 def xlsx_bytes(readme_rows: Sequence[tuple[str, ...]], sheets: list[Sheet], timestamp: datetime) -> bytes:
+    return b"".join(xlsx_chunks(readme_rows, sheets, timestamp))
+
+
+def xlsx_chunks(readme_rows: Sequence[tuple[str, ...]], sheets: list[Sheet], timestamp: datetime) -> Iterator[bytes]:
     """A 说明 sheet (readme_rows under its header), then one sheet per resource: Chinese titles,
     then field names, then the rows. Codes are text cells, so Excel keeps 2013701 and long project
     codes as written; amounts are numbers. Written as SpreadsheetML directly: openpyxl, even
@@ -396,4 +277,4 @@ def xlsx_bytes(readme_rows: Sequence[tuple[str, ...]], sheets: list[Sheet], time
     members[sheet_parts[0]] = [_readme_sheet(tuple(readme_rows))]
     for part, sheet in zip(sheet_parts[1:], sheets):
         members[part] = [sheet.head, *sheet.rows, _filtered_tail(sheet.columns) if sheet.columns else SHEET_TAIL]
-    return zip_bytes(members, timestamp, keep_order=True)
+    return zip_chunks(members, timestamp, keep_order=True)

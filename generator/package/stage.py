@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from generator.contract.records import CheckOutcome, Disclosure
 from generator.package.descriptor import RESOURCE_BY_NAME, CsvFile, PackageMeta
 from generator.package.fields import ResourceSchema
-from generator.package.formats import Piece, csv_bytes, csv_rows, sheet_rows_xml, text_csv
+from generator.package.formats import csv_bytes, csv_rows, sheet_rows_xml, text_csv
 from generator.package.rows import (
     PER_DISCLOSURE,
     CodeNames,
@@ -30,6 +30,7 @@ from generator.package.rows import (
 )
 from generator.package.schema import RESOURCES
 from generator.package.validation import IncrementalPlan, Slice
+from generator.package.zips import Piece
 from generator.runtime.store import open_store
 from generator.runtime.workers import map_parallel
 

@@ -38,10 +38,10 @@ from generator.package.downloads import (
     main_workbook,
     write_downloads,
 )
-from generator.package.formats import zip_chunks
 from generator.package.rows import PackageDataError, PackageRows, package_rows, records_of
 from generator.package.stage import DownloadCache, Stage
 from generator.package.validation import IncrementalPlan, ValidationReport, start_validation
+from generator.package.zips import WrittenFile, zip_chunks
 from generator.runtime import workers
 from generator.runtime.files import file_sha256, replace_dir
 from generator.runtime.memory import then_return_freed_memory
@@ -204,14 +204,14 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
         # it while this process makes the workbook and downloads and renders the unit pages; the
         # site's data page waits for it (database_made).
         pending.make_database(meta.name)
-        files[f"{meta.name}.xlsx"] = main_workbook(stage)
-        (out_dir / f"{meta.name}.xlsx").write_bytes(files[f"{meta.name}.xlsx"])
+        workbook = WrittenFile.write(out_dir / f"{meta.name}.xlsx", main_workbook(stage))
+        stage.digests[f"{meta.name}.xlsx"] = workbook.sha256
         write_downloads(stage, out_dir)
         bulk = out_dir / bulk_download(meta.name)
         bulk.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         with bulk.open("wb") as handle:
-            for chunk in zip_chunks(bulk_members(stage, files, csvs), meta.created):
+            for chunk in zip_chunks(bulk_members(stage, files, csvs, workbook), meta.created):
                 handle.write(chunk)
                 digest.update(chunk)
         stage.digests[bulk_download(meta.name)] = digest.hexdigest()
