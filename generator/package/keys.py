@@ -215,7 +215,7 @@ def _read_resource(path: Path, resource: _Resource, wanted: set[tuple[str, ...]]
                     if match:
                         problems.append(_row_problem(name, "unique-error", row_number,
                                                      f"the same as in the row at position {match}",
-                                                     field_name, resource.names.index(field_name) + 1))
+                                                     field_name, position[field_name] + 1))
             if primary is not None:
                 key = primary(cells)
                 if key.count("") == len(key):

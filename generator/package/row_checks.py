@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 DECIMAL_LITERAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 INTEGER_LITERAL = re.compile(r"-?[0-9]+")
 BOOLEAN_LITERALS = frozenset({"true", "True", "TRUE", "1", "false", "False", "FALSE", "0"})
+# Options under which frictionless reads other texts as numbers than the literals above.
+NUMBER_OPTIONS = frozenset({"bareNumber", "groupChar", "decimalChar"})
 BATCH = 4096  # rows tested together
 BOUNDS = {"minimum": operator.ge, "maximum": operator.le}
 DATE_FORMAT = "%Y-%m-%d"  # frictionless's default date format
@@ -76,7 +78,7 @@ def _accepts(field: dict, missing: frozenset[str]) -> Accept | None:
             tests.append(frozenset(constraints.pop("enum")).__contains__)
         if not tests and not required and not constraints:
             return None
-    elif kind in ("integer", "number") and "bareNumber" not in field:
+    elif kind in ("integer", "number") and not NUMBER_OPTIONS & field.keys():
         tests.append((INTEGER_LITERAL if kind == "integer" else DECIMAL_LITERAL).fullmatch)
         parse = int if kind == "integer" else Decimal
         for name, compare in BOUNDS.items():

@@ -96,14 +96,17 @@ Outcome = tuple[bool, list[str], list[ResourceResult], int]  # valid, errors des
 
 def _describe(resource: str, error: frictionless.Error) -> str:
     """One line: where, the error's type and frictionless's message."""
+    return _line(resource, getattr(error, "row_number", None), getattr(error, "field_name", None), error.type,
+                 error.message)
+
+
+def _line(resource: str, row: int | None, field_name: str | None, kind: str, message: str) -> str:
     where = [resource] if resource else []
-    row = getattr(error, "row_number", None)
     if row is not None:
         where.append(f"row {row}")
-    field_name = getattr(error, "field_name", None)
     if field_name:
         where.append(f"field {field_name}")
-    return f"{' '.join(where) or 'package'}: {error.type}: {error.message}"
+    return f"{' '.join(where) or 'package'}: {kind}: {message}"
 
 
 def validate_package(directory: Path, pool: Executor | None = None) -> ValidationReport:
@@ -191,9 +194,7 @@ def _planned_rows(path: Path, name: str, plan: IncrementalPlan,
 
 
 def _described_problem(problem: KeyProblem) -> str:
-    where = problem.resource + (f" row {problem.row_number}" if problem.row_number is not None else "")
-    where += f" field {problem.field}" if problem.field else ""
-    return f"{where}: {problem.type}: {problem.message}"
+    return _line(problem.resource, problem.row_number, problem.field, problem.type, problem.message)
 
 
 def _filled(report: ValidationReport, valid: bool, described: list[str], resources: list[ResourceResult],

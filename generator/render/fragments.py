@@ -38,6 +38,7 @@ _FRAGMENTS_FILE = re.compile(r"\.(.+)\.fragments\.json")
 _STANDINGS_FILE = re.compile(r"\.(.+)\.standings\.json")
 # A standing block in a built page (bytes: the search index's keys leave it out, generator.site.search).
 STANDING_BLOCK = re.compile(rb"<!-- standing (\d+) -->.*?<!-- /standing \1 -->", re.S)
+_STANDING_TEXT = re.compile(STANDING_BLOCK.pattern.decode("ascii"), re.S)
 
 
 def fragments_file(page: Path) -> Path:
@@ -69,11 +70,13 @@ def marker(year: int) -> tuple[Markup, Markup]:
 def fill_standings(html: str, blocks: dict[str, str]) -> str:
     """A built page's HTML with each year's standing block replaced by ``blocks[year]``: the same
     whether the page was just built (its blocks empty) or built before with other standings."""
-    for year, block in blocks.items():
+    def filled(match: re.Match) -> str:
+        year = match.group(1)
+        if year not in blocks:
+            return match.group()
         start, end = marker(int(year))
-        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-        html = pattern.sub(lambda _, text=f"{start}\n{block}\n{end}": text, html, count=1)  # type: ignore[misc]
-    return html
+        return f"{start}\n{blocks[year]}\n{end}"
+    return _STANDING_TEXT.sub(filled, html)
 
 
 _RIGHT = ' style="text-align: right;"'
