@@ -5,8 +5,10 @@ a single-year unit's zip shared with its disclosure's, and workbooks bounded by 
 from __future__ import annotations
 
 import dataclasses
+import io
 import zipfile
 import zlib
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from test_package import OTHER_UNIT, UNIT, disclosure, outcome
 
 import generator.package.downloads as downloads
 import generator.package.stage as stage
+import generator.package.writer as writer
 import generator.package.zips as zips
 from generator.contract.records import CheckOutcome, TableKind
 from generator.package import (
@@ -26,6 +29,7 @@ from generator.package import (
     unit_download,
     write_datapackage,
 )
+from generator.package.rows import PER_DISCLOSURE
 
 
 def quiet(_: str) -> None:
@@ -180,3 +184,31 @@ def test_crc_of_joined_pieces_is_the_crc_of_their_data(monkeypatch, native):
     for part in parts:
         crc = zips._crc32_combine(crc, zlib.crc32(part), len(part))
     assert crc == zlib.crc32(b"".join(parts))
+
+
+def test_pieces_kept_in_a_spool_make_the_zip_pieces_in_memory_make(tmp_path):
+    parts = [b"code,name\n", "一般公共服务,201\n".encode() * 5_000, b"", b"x\n"]
+    pieces = [zips.Piece.of(part) for part in parts]
+    stamp = datetime(2024, 1, 1)
+    with zips.Spool(tmp_path) as spool:
+        spooled = [spool.keep(piece) for piece in pieces]
+        data = zips.zip_bytes({"a.csv": spooled}, stamp)
+        assert [piece.deflated for piece in spooled] == [piece.deflated for piece in pieces]
+    assert data == zips.zip_bytes({"a.csv": pieces}, stamp)
+    assert zipfile.ZipFile(io.BytesIO(data)).read("a.csv") == b"".join(parts)
+    assert list(tmp_path.iterdir()) == []  # the spool's file was never visible
+
+
+def test_the_stage_holds_its_disclosures_pieces_in_its_spool_not_in_memory(tmp_path, monkeypatch):
+    held = []
+
+    def write_downloads(stage, staging):
+        held.extend(piece for deflated in stage.deflated.values()
+                    for piece in (*deflated.csv.values(), *deflated.sheets.values()))
+
+    monkeypatch.setattr(writer, "write_downloads", write_downloads)
+    disclosures = records()
+    write_datapackage(disclosures, [outcome(r) for r in disclosures], tmp_path / "dp", log=quiet)
+    assert len(held) == 3 * 2 * len(PER_DISCLOSURE)
+    assert {type(piece) for piece in held} == {zips.SpooledPiece}
+    assert sum(piece.size for piece in held if piece.size) > 1_000  # rows there were

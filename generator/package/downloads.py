@@ -18,7 +18,7 @@ from generator.package.formats import EXCEL_ROW_LIMIT, Sheet, sheet_head, sheet_
 from generator.package.rows import PER_DISCLOSURE, PackageDataError, PackageRows
 from generator.package.schema import RESOURCES
 from generator.package.stage import CHECKS, Stage, csv_header, inflated, parts_key
-from generator.package.zips import Content, Joined, Piece, Stored, WrittenFile, zip_bytes
+from generator.package.zips import AnyPiece, Content, Joined, Piece, Stored, WrittenFile, zip_bytes
 from generator.runtime.files import link_or_copy
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ def main_workbook(stage: Stage) -> Iterator[bytes]:
             sheet_piece = shared_pieces(resource, stage.shared_csv(resource, stage.rows.shared[resource.name]))[1]
             sheets.append(Sheet(sheet_name(resource), resource_sheet_head(resource), [sheet_piece], len(resource.fields)))
             continue
-        room, pieces = EXCEL_ROW_LIMIT - 2, list[Piece]()
+        room, pieces = EXCEL_ROW_LIMIT - 2, list[AnyPiece]()
         for disclosure_id in ids:
             deflated = stage.deflated[disclosure_id]
             count = deflated.failed_check_rows if resource is CHECKS else stage.counts[resource.name][disclosure_id]

@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import Enum
 
 from generator.package.fields import Field, ResourceSchema
-from generator.package.zips import Content, Piece, zip_chunks
+from generator.package.zips import AnyPiece, Content, Piece, zip_chunks
 
 CENT = Decimal("0.01")
 XLSX_CORE_PROPERTIES = "docProps/core.xml"
@@ -159,7 +159,7 @@ class Sheet:
     ``columns``, filters in its header."""
     name: str
     head: Piece
-    rows: Sequence[Piece]
+    rows: Sequence[AnyPiece]
     columns: int = 0
 
 

@@ -30,7 +30,7 @@ from generator.package.rows import (
 )
 from generator.package.schema import RESOURCES
 from generator.package.validation import IncrementalPlan, Slice
-from generator.package.zips import Piece
+from generator.package.zips import AnyPiece, Piece, Spool
 from generator.runtime.store import open_store
 from generator.runtime.workers import map_parallel
 
@@ -50,9 +50,9 @@ FAILED = "fail"
 class Deflated:
     """One disclosure's rows of every resource kept per disclosure, deflated once: CSV rows, and
     sheet rows (of its failed checks only: see WORKBOOK_CHECKS_NOTE)."""
-    csv: dict[str, Piece]
+    csv: dict[str, AnyPiece]
     csv_files: dict[str, CsvFile]  # the CSV of each resource in this disclosure's own download
-    sheets: dict[str, Piece]
+    sheets: dict[str, AnyPiece]
     failed_check_rows: int
 
     @classmethod
@@ -65,6 +65,15 @@ class Deflated:
                    {name: CsvFile.of(csv_header(RESOURCE_BY_NAME[name]), part) for name, part in csv_parts.items()},
                    {name: Piece.of(sheet_rows_xml(RESOURCE_BY_NAME[name].fields, part))
                     for name, part in sheet_parts.items()}, len(failed))
+
+    def spooled(self, spool: Spool) -> Deflated:
+        """The same, its pieces' bytes moved into spool."""
+        return Deflated({name: _spooled(spool, piece) for name, piece in self.csv.items()}, self.csv_files,
+                        {name: _spooled(spool, piece) for name, piece in self.sheets.items()}, self.failed_check_rows)
+
+
+def _spooled(spool: Spool, piece: AnyPiece) -> AnyPiece:
+    return spool.keep(piece) if isinstance(piece, Piece) else piece
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,7 @@ class Stage:
     rows: PackageRows
     meta: PackageMeta
     cache: DownloadCache
+    spool: Spool  # where the pieces of deflated are
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # resource → disclosure_id → its rows
     keys: dict[str, str] = field(default_factory=dict)  # disclosure_id → the key of its Made
     deflated: dict[str, Deflated] = field(default_factory=dict)
@@ -151,8 +161,8 @@ class Stage:
     unvalidated: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, rows: PackageRows, meta: PackageMeta, cache: DownloadCache) -> Stage:
-        return cls(rows, meta, cache, {name: {} for name in PER_DISCLOSURE}, validated=cache.validated())
+    def of(cls, rows: PackageRows, meta: PackageMeta, cache: DownloadCache, spool: Spool) -> Stage:
+        return cls(rows, meta, cache, spool, {name: {} for name in PER_DISCLOSURE}, validated=cache.validated())
 
     def write_csvs(self, out_dir: Path, jobs: int | None = None) -> dict[str, CsvFile]:
         """Write the whole package's CSVs, each disclosure's rows made once (or their text and
@@ -194,7 +204,7 @@ class Stage:
                     sizes[name] += len(part)
                 if self.validated is None or key not in self.validated.disclosures:
                     self.unvalidated[disclosure.disclosure_id] = offsets
-                self.deflated[disclosure.disclosure_id] = made.deflated
+                self.deflated[disclosure.disclosure_id] = made.deflated.spooled(self.spool)
                 self.codes[disclosure.disclosure_id] = made.codes
             csvs.update({name: CsvFile(sizes[name], digest.hexdigest()) for name, digest in digests.items()})
         self.rows.shared = self.shared_rows(self.rows.disclosures)
@@ -255,7 +265,7 @@ def make_rows(task: tuple[Portable, str, DownloadCache]) -> Made:
     return made
 
 
-def inflated(piece: Piece) -> bytes:
+def inflated(piece: AnyPiece) -> bytes:
     return zlib.decompressobj(-15).decompress(piece.deflated)
 
 

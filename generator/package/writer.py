@@ -41,7 +41,7 @@ from generator.package.downloads import (
 from generator.package.rows import PackageDataError, PackageRows, package_rows, records_of
 from generator.package.stage import DownloadCache, Stage
 from generator.package.validation import IncrementalPlan, ValidationReport, start_validation
-from generator.package.zips import WrittenFile, zip_chunks
+from generator.package.zips import Spool, WrittenFile, zip_chunks
 from generator.runtime import workers
 from generator.runtime.files import file_sha256, replace_dir
 from generator.runtime.memory import then_return_freed_memory
@@ -186,9 +186,14 @@ def _start(rows: PackageRows, out_dir: Path, *, version: str | None, created: da
         license=license or DEFAULT_LICENSE,
     )
     download_groups(rows)  # refuses an unsafe id before anything is written
-    stage = Stage.of(rows, meta, DownloadCache(cache_dir))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    with Spool(out_dir) as spool:
+        return _write(Stage.of(rows, meta, DownloadCache(cache_dir), spool), out_dir, log, jobs)
+
+
+def _write(stage: Stage, out_dir: Path, log: Callable[[str], None], jobs: int | None) -> PendingPackage:
+    meta, rows = stage.meta, stage.rows
     csvs = stage.write_csvs(out_dir, jobs)
     row_counts = stage.row_counts(rows)
     files = metadata_files(rows.disclosures, meta, csvs, row_counts, downloads=True)
