@@ -23,9 +23,10 @@ TABLES_TABLE = "_tables"
 FIELDS_TABLE = "_fields"
 _SYSTEM_ERRORS = {sqlite3.SQLITE_FULL: errno.ENOSPC, sqlite3.SQLITE_READONLY: errno.EROFS,
                   sqlite3.SQLITE_CANTOPEN: errno.EACCES}
-# SQLite's page cache while the rows go in: it holds the indexes of the largest tables as they grow.
-CACHE_KIB = 256 * 1024
-COPY_CACHE_KIB = 16 * 1024  # while the database is copied compact
+# SQLite's page cache. The rows go in in key order and the indexes are sorted on disk once they
+# are in, so a large cache buys nothing: at 10,000 disclosures (1.8 GB) 256 MiB took 67.8 s CPU
+# and 573 MB of memory, 8 MiB 60.1 s and 116 MB.
+CACHE_KIB = 8 * 1024
 _SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "NUMERIC", "boolean": "INTEGER", "date": "TEXT"}
 
 
@@ -108,9 +109,7 @@ def _write(partial: Path, compact: Path, package_dir: Path, resources: tuple[Res
         for statement in _referenced(resources):
             connection.execute(statement)
         connection.commit()
-        # The copy reads each page once: a large cache would only fill up with the whole database.
         # INTO a new file: an in-place VACUUM builds a copy in temporary storage and copies it back.
-        connection.execute(f"PRAGMA cache_size = -{COPY_CACHE_KIB}")
         connection.execute("VACUUM INTO ?", (str(compact),))
     finally:
         connection.close()
