@@ -81,6 +81,11 @@ def test_the_known_figures_are_on_the_unit_page(built_site):
     assert "支出合计 314.85 万元" in text
     for chart in ("expenditure-by-function-2022.svg", "basic-by-economic-2022.svg", "income-by-source-2022.svg"):
         assert f'src="{chart}"' in page
+    # A chart's block is an HTML fragment: its downloads made relative to the page, its numbers below it.
+    assert ('<a download href="expenditure-by-function-2022.svg">图（SVG）</a> · '
+            '<a download href="expenditure-by-function-2022.csv">数据（CSV）</a>') in page
+    assert re.search(r'<summary>图中数字</summary>\n<div class="grid-scroll" tabindex="0">\n<table>.*?'
+                     r"<td>2013701 行政运行</td>\n<td[^>]*>68\.56</td>", page, re.S)
     # the source document under an ASCII name, and the unit's data package
     assert 'href="source-2022.docx"' in page
     assert f"datapackage/downloads/units/{LUANCHENG}.zip" in page

@@ -58,14 +58,17 @@ def test_an_external_asset_in_a_table_fails_the_build(built_site, tmp_path):
         build_site(docs, tmp_path / "site")
 
 
-@pytest.mark.parametrize("change", ["drop a table", "link to a missing page"])
+@pytest.mark.parametrize("change", ["drop a table", "link to a missing page", "draw a missing chart"])
 def test_tables_that_do_not_match_the_page_fail_the_build(built_site, tmp_path, change):
     docs, stored = _docs_copy(built_site, tmp_path)
     fragments = json.loads(stored.read_text(encoding="utf-8"))
     if change == "drop a table":
         fragments.pop()
-    else:
+    elif change == "link to a missing page":
         fragments[0] = fragments[0].replace("<td>", '<td><a href="units/missing/index.md">x</a>', 1)
+    else:
+        chart = next(index for index, fragment in enumerate(fragments) if ' src="units/' in fragment)
+        fragments[chart] = re.sub(r' src="units/[^"]+"', ' src="units/missing/chart.svg"', fragments[chart])
     stored.write_text(json.dumps(fragments), encoding="utf-8")
     with pytest.raises(SiteBuildError, match=LUANCHENG):
         build_site(docs, tmp_path / "site")

@@ -1,4 +1,4 @@
-"""The tables of a page as HTML fragments, stored beside its Markdown.
+"""The tables and charts of a page as HTML fragments, stored beside its Markdown.
 
 Python-Markdown would spend most of a unit page's build on table cells. So a page's Markdown
 holds a placeholder per table, its HTML is written here (from cells already made inert by
@@ -8,8 +8,9 @@ Markdown left is headings and prose. The search index (Pagefind) reads the built
 included.
 
 The fragments of ``page.md`` are ``.page.fragments.json`` in the same folder: a dot file,
-which MkDocs does not publish. Links in a fragment name a page of the docs folder from its
-root (``units/<id>/index.md``, with an anchor or not); the hook turns them into the page's relative URL.
+which MkDocs does not publish. Links and images in a fragment name a file of the docs folder from
+its root (``units/<id>/index.md``, with an anchor or not); the hook turns them into the page's
+relative URL.
 
 A unit page's standing blocks (generator.render.comparison) are HTML too, in
 ``.page.standings.json``, but go into the built page itself, between marker comments its
@@ -26,9 +27,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from generator.render.markup import md
+from generator.render.markup import href, md
 
 if TYPE_CHECKING:  # the site's hook imports this module and needs nothing of views at run time
+    from generator.render.chart_views import Chart
     from generator.render.views import Grid
 
 # Document text never writes "<" (markup.md makes it a character reference), so no document
@@ -102,6 +104,17 @@ def grid_html(grid: Grid) -> str:
     return "\n".join(lines)
 
 
+def chart_html(chart: Chart) -> str:
+    """A chart's block (the figure, where its numbers come from, its two downloads, its numbers
+    as a table) as Python-Markdown wrote it from the Markdown this replaces: those blocks were a
+    third of a unit page's conversion. The paths are from the docs folder's root, like a table's links."""
+    path = href(chart.path)
+    return (f'<figure class="chart">\n<p><img alt="{md(chart.alt)}" src="{path}" /></p>\n</figure>\n'
+            f'<p>数字来源：{md(chart.source)}。下载：<a download href="{path}">图（SVG）</a> · '
+            f'<a download href="{href(chart.csv_path)}">数据（CSV）</a></p>\n'
+            f'<details>\n<summary>图中数字</summary>\n{grid_html(chart.grid)}\n</details>')
+
+
 class Fragments:
     """The fragments of one page, in the order its placeholders were written."""
 
@@ -111,6 +124,10 @@ class Fragments:
     def grid(self, grid: Grid) -> Markup:
         """A views.Grid as an HTML table; the placeholder that stands for it in the Markdown."""
         return self.block(grid_html(grid))
+
+    def chart(self, chart: Chart) -> Markup:
+        """A chart's block as HTML; the placeholder that stands for it in the Markdown."""
+        return self.block(chart_html(chart))
 
     def block(self, html: str) -> Markup:
         """A block of HTML made inert by its maker (unit_views.table_blocks); its placeholder."""

@@ -48,8 +48,9 @@ from generator.runtime.files import link_or_copy, write_text
 from generator.runtime.store import Store, StoreBytecodeCache
 from generator.site.conversion import Conversions, SiteSource, pack, unpack
 
-# A link in a fragment to a file of the docs folder, named from its root (views.table_link).
-_LINK = re.compile(r'<a href="([A-Za-z0-9._/-]+)(#[A-Za-z0-9_-]+)?">')
+# A link or image in a fragment to a file of the docs folder, named from its root (views.table_link,
+# fragments.chart_html). Document text never writes '"' or '=' (markup.md), so none is taken for one.
+_LINK = re.compile(r'( href="| src=")([A-Za-z0-9._/-]+)(#[A-Za-z0-9_-]+)?"')
 
 
 class _Site:
@@ -218,12 +219,12 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 def _resolve_links(fragment: str, page: File) -> str:
     def relative(match: re.Match) -> str:
-        target = _Site.files.get_file_from_path(match.group(1)) if _Site.files is not None else None
+        target = _Site.files.get_file_from_path(match.group(2)) if _Site.files is not None else None
         if target is None:
-            raise PluginError(f"a table in '{page.src_uri}' links to '{match.group(1)}', which is not in the docs")
-        return f'<a href="{target.url_relative_to(page)}{match.group(2) or ""}">'
+            raise PluginError(f"a fragment of '{page.src_uri}' links to '{match.group(2)}', which is not in the docs")
+        return f'{match.group(1)}{target.url_relative_to(page)}{match.group(3) or ""}"'
 
-    return _LINK.sub(relative, fragment) if '<a href="' in fragment else fragment
+    return _LINK.sub(relative, fragment) if '="' in fragment else fragment
 
 
 def insert_fragments(content: str, page: File) -> str:
