@@ -8,9 +8,7 @@ corpus. ``InMemoryRecords`` wraps lists of records for the library functions and
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import operator
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,8 +16,7 @@ from typing import Protocol
 
 from generator.check import check_across_years, merge_outcomes, previous_years, years_view
 from generator.check.tally import CheckTally
-from generator.contract import records as record_module
-from generator.contract.records import CheckOutcome, Disclosure
+from generator.contract.records import PICKLE_DISPATCH, CheckOutcome, Disclosure
 from generator.pipeline.extraction import Checked, DisclosureHeader, Extracted, extract_into, years_view_key
 from generator.pipeline.sources import SourceDocument
 from generator.runtime.store import RecordStore
@@ -55,18 +52,6 @@ class Records(Protocol):
         """What loads it in a worker process."""
 
 
-def _fields_reducer(cls: type) -> Callable[[object], tuple]:
-    names = [f.name for f in dataclasses.fields(cls)]
-    getter = operator.attrgetter(*names)
-    return (lambda obj: (cls, (getter(obj),))) if len(names) == 1 else (lambda obj: (cls, getter(obj)))
-
-
-# Every field of a record, without the per-object dict dataclasses' own __getstate__ builds (that
-# took most of the time): pickled to be hashed only, never loaded. Slotted classes have no other state.
-RECORD_REDUCERS = {cls: _fields_reducer(cls) for cls in vars(record_module).values()
-                   if isinstance(cls, type) and dataclasses.is_dataclass(cls) and "__slots__" in vars(cls)}
-
-
 class _Digest:
     """A file-like hash, for a pickler to write into without the bytes being joined."""
 
@@ -79,7 +64,7 @@ def records_hash(disclosure: Disclosure, outcomes: list[CheckOutcome]) -> str:
     """A hash of a disclosure's records and outcomes themselves, when nothing says what made them."""
     digest = _Digest()
     pickler = pickle.Pickler(digest, protocol=5)
-    pickler.dispatch_table = RECORD_REDUCERS
+    pickler.dispatch_table = PICKLE_DISPATCH
     pickler.dump((disclosure, outcomes))
     return digest.hash.hexdigest()
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2.bccache import Bucket, BytecodeCache
 
 import generator
+from generator.contract.records import PICKLE_DISPATCH
 from generator.runtime.files import write_bytes
 
 if TYPE_CHECKING:
@@ -92,6 +93,15 @@ def cache_key(source: SourceDocument) -> str:
     companions = tuple((companion.file, companion.sha256) for companion in source.companions)
     fields = (*astuple(replace(source, companions=()))[1:], companions)
     return hashlib.sha256(repr(fields).encode("utf-8")).hexdigest()
+
+
+def dumps(value: Any) -> bytes:
+    """A value pickled as the store keeps it: records by their fields (contract.records.RECORD_REDUCERS)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = PICKLE_DISPATCH
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 class Store:
@@ -174,7 +184,7 @@ class Store:
 
     def save(self, kind: str, key: str, value: Any) -> None:
         if self.directory is not None:
-            self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self.put(kind, key, dumps(value))
 
     def begin(self) -> None:
         """Mark the start of a build: what it does not read or write from now on, prune removes."""
