@@ -68,12 +68,8 @@ class Deflated:
 
     def spooled(self, spool: Spool) -> Deflated:
         """The same, its pieces' bytes moved into spool."""
-        return Deflated({name: _spooled(spool, piece) for name, piece in self.csv.items()}, self.csv_files,
-                        {name: _spooled(spool, piece) for name, piece in self.sheets.items()}, self.failed_check_rows)
-
-
-def _spooled(spool: Spool, piece: AnyPiece) -> AnyPiece:
-    return spool.keep(piece) if isinstance(piece, Piece) else piece
+        return Deflated({name: spool.keep(piece) for name, piece in self.csv.items()}, self.csv_files,
+                        {name: spool.keep(piece) for name, piece in self.sheets.items()}, self.failed_check_rows)
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ class Spool:
         self._file = tempfile.TemporaryFile(dir=directory)  # noqa: SIM115 (closed by the Spool)
         self._end = self._flushed = 0
 
-    def keep(self, piece: Piece) -> SpooledPiece:
+    def keep(self, piece: AnyPiece) -> SpooledPiece:
         self._file.write(piece.deflated)
         offset, self._end = self._end, self._end + piece.length
         return SpooledPiece(self, offset, piece.length, piece.crc, piece.size)
@@ -189,21 +189,20 @@ def zip_chunks(members: dict[str, Content], timestamp: datetime, keep_order: boo
         content = members[name]
         data: Iterable[bytes]
         if isinstance(content, Stored):
-            method, data, crc, size = 0, [content.data], zlib.crc32(content.data), len(content.data)
-            packed = size
+            method, data, crc, size, packed = 0, [content.data], zlib.crc32(content.data), len(content.data), \
+                len(content.data)
         elif isinstance(content, WrittenFile):
             method, data, crc, size, packed = 0, content.chunks(), content.crc, content.size, content.size
         else:
-            pieces = content.pieces if isinstance(content, Joined) else \
-                [Piece.of(content)] if isinstance(content, bytes) else content
-            method, data, packed = 8, _deflated(pieces), sum(piece.length for piece in pieces) + len(FINAL_BLOCK)
             if isinstance(content, Joined):
-                crc, size = content.crc, content.size
+                pieces, crc, size = content.pieces, content.crc, content.size
             else:
+                pieces = [Piece.of(content)] if isinstance(content, bytes) else content
                 crc, size = 0, 0
                 for piece in pieces:
                     crc = _crc32_combine(crc, piece.crc, piece.size) if size else piece.crc
                     size += piece.size
+            method, data, packed = 8, _deflated(pieces), sum(piece.length for piece in pieces) + len(FINAL_BLOCK)
         encoded = name.encode("utf-8")
         flags = 0 if encoded.isascii() else 0x800
         if max(size, packed, offset) > 0xFFFFFFFF:
