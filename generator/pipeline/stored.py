@@ -9,14 +9,13 @@ corpus. ``InMemoryRecords`` wraps lists of records for the library functions and
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from generator.check import check_across_years, merge_outcomes, previous_years, years_view
 from generator.check.tally import CheckTally
-from generator.contract.records import PICKLE_DISPATCH, CheckOutcome, Disclosure
+from generator.contract.records import CheckOutcome, Disclosure, records_pickler
 from generator.pipeline.extraction import Checked, DisclosureHeader, Extracted, extract_into, years_view_key
 from generator.pipeline.sources import SourceDocument
 from generator.runtime.store import RecordStore
@@ -63,9 +62,7 @@ class _Digest:
 def records_hash(disclosure: Disclosure, outcomes: list[CheckOutcome]) -> str:
     """A hash of a disclosure's records and outcomes themselves, when nothing says what made them."""
     digest = _Digest()
-    pickler = pickle.Pickler(digest, protocol=5)
-    pickler.dispatch_table = PICKLE_DISPATCH
-    pickler.dump((disclosure, outcomes))
+    records_pickler(digest).dump((disclosure, outcomes))
     return digest.hash.hexdigest()
 
 

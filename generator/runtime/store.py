@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2.bccache import Bucket, BytecodeCache
 
 import generator
-from generator.contract.records import PICKLE_DISPATCH
+from generator.contract.records import records_pickler
 from generator.runtime.files import write_bytes
 
 if TYPE_CHECKING:
@@ -96,11 +96,9 @@ def cache_key(source: SourceDocument) -> str:
 
 
 def dumps(value: Any) -> bytes:
-    """A value pickled as the store keeps it: records by their fields (contract.records.RECORD_REDUCERS)."""
+    """A value pickled as the store keeps it: records by their fields (contract.records.records_pickler)."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = PICKLE_DISPATCH
-    pickler.dump(value)
+    records_pickler(buffer).dump(value)
     return buffer.getvalue()
 
 
