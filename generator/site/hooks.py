@@ -224,7 +224,7 @@ def _resolve_links(fragment: str, page: File) -> str:
             raise PluginError(f"a fragment of '{page.src_uri}' links to '{match.group(2)}', which is not in the docs")
         return f'{match.group(1)}{target.url_relative_to(page)}{match.group(3) or ""}"'
 
-    return _LINK.sub(relative, fragment) if '="' in fragment else fragment
+    return _LINK.sub(relative, fragment) if ' href="' in fragment or ' src="' in fragment else fragment
 
 
 def insert_fragments(content: str, page: File) -> str:
